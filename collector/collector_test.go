@@ -1,0 +1,153 @@
+package collector
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
+)
+
+func TestScrapeTimeout(t *testing.T) {
+	fallback := 7 * time.Second
+	cases := map[string]time.Duration{
+		"":      fallback,
+		"10":    9500 * time.Millisecond,
+		"2.5":   2 * time.Second,
+		"0.6":   300 * time.Millisecond, // half, not 0.1s
+		"0":     fallback,
+		"-3":    fallback,
+		"abc":   fallback,
+		"1e300": fallback,
+	}
+	for in, want := range cases {
+		h := http.Header{}
+		if in != "" {
+			h.Set("X-Prometheus-Scrape-Timeout-Seconds", in)
+		}
+		if got := ScrapeTimeout(h, fallback); got != want {
+			t.Errorf("header %q: %v, want %v", in, got, want)
+		}
+	}
+}
+
+// collect runs f against an emitter and returns the text exposition.
+func collect(t *testing.T, descs func(chan<- *prometheus.Desc), f func(m *emitter)) string {
+	t.Helper()
+	c := collectorFunc{describe: descs, collect: func(ch chan<- prometheus.Metric) {
+		f(&emitter{ch: ch, logger: log.NewNopLogger(), api: "dcs"})
+	}}
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(c)
+	var b strings.Builder
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, m := range mf.Metric {
+			var ls []string
+			for _, l := range m.Label {
+				ls = append(ls, l.GetName()+"="+l.GetValue())
+			}
+			b.WriteString(mf.GetName() + "{" + strings.Join(ls, ",") + "} " + strings.TrimSpace(strings.TrimPrefix(m.Gauge.String(), "value:")) + "\n")
+		}
+	}
+	return b.String()
+}
+
+type collectorFunc struct {
+	describe func(chan<- *prometheus.Desc)
+	collect  func(chan<- prometheus.Metric)
+}
+
+func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { c.describe(ch) }
+func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
+
+func TestDCSMetricsFromAResult(t *testing.T) {
+	d := newDCSDescs()
+	var stats huaweicloud.DCSStats
+	if err := json.Unmarshal([]byte(`{"full_migration_progress":"100","offset":0,"source_dbsize":"10","target_dbsize":"","target_input_kbps":"2","target_ops":"abc","is_migrating":false}`), &stats); err != nil {
+		t.Fatal(err)
+	}
+	var task huaweicloud.DCSTask
+	if err := json.Unmarshal([]byte(`{"task_name":"n","status":"INCRMIGEATING","migration_type":"online_migration","migration_method":"incremental_migration","source_instance":{"addrs":"1.2.3.4:6379","password":"hunter2"},"target_instance":{"id":"i-1","password":"hunter3"}}`), &task); err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, d.describe, func(m *emitter) {
+		d.metrics(dcsResult{account: "a", taskID: "t", stats: stats, task: task}, m)
+	})
+	for _, want := range []string{
+		"dcs_migration_up{account=a,task_id=t} 1",
+		"dcs_migration_full_progress_ratio{account=a,task_id=t} 1",
+		"dcs_migration_incremental_offset{account=a,task_id=t} 0",
+		"dcs_migration_source_keys{account=a,task_id=t} 10",
+		"dcs_migration_target_input_bytes_per_second{account=a,task_id=t} 2048",
+		"dcs_migration_migrating{account=a,task_id=t} 0",
+		"dcs_migration_task_info{account=a,migration_method=incremental_migration,migration_type=online_migration,source_instance=1.2.3.4:6379,target_instance=i-1,task_id=t,task_name=n} 1",
+		"dcs_migration_task_status{account=a,status=INCRMIGEATING,task_id=t} 1",
+		"dcs_migration_task_status{account=a,status=MIGRATING,task_id=t} 0",
+	} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("missing %s in\n%s", want, got)
+		}
+	}
+	for _, absent := range []string{"dcs_migration_target_keys", "dcs_migration_target_ops_per_second", "hunter"} {
+		if strings.Contains(got, absent) {
+			t.Errorf("%s should be absent:\n%s", absent, got)
+		}
+	}
+}
+
+func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
+	d := newDCSDescs()
+	got := collect(t, d.describe, func(m *emitter) {
+		m.stateSet(d.status, DCSStatuses, "SOMETHING_NEW", "a", "t")
+	})
+	if n := strings.Count(got, "dcs_migration_task_status"); n != len(DCSStatuses)+1 {
+		t.Errorf("%d series, want %d", n, len(DCSStatuses)+1)
+	}
+	if !strings.Contains(got, "status=SOMETHING_NEW,task_id=t} 1") {
+		t.Errorf("unknown status missing:\n%s", got)
+	}
+	if collect(t, d.describe, func(m *emitter) { m.stateSet(d.status, DCSStatuses, "", "a", "t") }) != "" {
+		t.Error("empty status exported")
+	}
+}
+
+func TestFailedCallsOmitTheirMetrics(t *testing.T) {
+	d := newDCSDescs()
+	got := collect(t, d.describe, func(m *emitter) {
+		d.metrics(dcsResult{account: "a", taskID: "t", statsErr: errors.New("x"), taskErr: errors.New("y")}, m)
+	})
+	if got != "dcs_migration_up{account=a,task_id=t} 0\n" {
+		t.Errorf("got\n%s", got)
+	}
+}
+
+func TestLabelValue(t *testing.T) {
+	if got := labelValue("ok"); got != "ok" {
+		t.Error(got)
+	}
+	if got := labelValue("bad\xffbyte"); got != "bad\uFFFDbyte" {
+		t.Errorf("%q", got)
+	}
+	long := strings.Repeat("é", 100) // 200 bytes
+	if got := labelValue(long); len(got) > maxLabelValue || !strings.HasPrefix(long, got) {
+		t.Errorf("%d bytes, prefix=%v", len(got), strings.HasPrefix(long, got))
+	}
+}
+
+func TestExporterCountersStartAtZeroForEveryReason(t *testing.T) {
+	e := New(Options{})
+	if n := testutil.CollectAndCount(e.taskErrors); n != len(huaweicloud.Reasons) {
+		t.Errorf("%d task error series, want %d", n, len(huaweicloud.Reasons))
+	}
+}

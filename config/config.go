@@ -1,0 +1,75 @@
+// Package config loads, validates and holds the exporter's YAML configuration.
+package config
+
+import "time"
+
+// DefaultDiscoveryInterval is how long a discovered task list is reused.
+const DefaultDiscoveryInterval = 5 * time.Minute
+
+// Config is the whole configuration file.
+type Config struct {
+	Accounts []Account `yaml:"accounts"`
+}
+
+// Account is one Huawei Cloud account/project whose migration tasks are polled.
+type Account struct {
+	// Name is the value of the `account` label; unique within the file.
+	Name string `yaml:"name"`
+	// Region picks the default endpoints (e.g. cn-north-4).
+	Region string `yaml:"region"`
+	// ProjectID is sent as X-Project-Id and fills the DCS paths.
+	ProjectID string `yaml:"project_id"`
+	// Credentials are optional; nil means the SDK provider chain.
+	Credentials *Credentials `yaml:"credentials"`
+	Endpoints   Endpoints    `yaml:"endpoints"`
+	DCS         Service      `yaml:"dcs"`
+	SMS         Service      `yaml:"sms"`
+}
+
+// Credentials are an AK/SK pair and an optional security token. Each value
+// may be given inline (with ${VAR} expansion) or read from a file.
+type Credentials struct {
+	AccessKey         Secret `yaml:"access_key"`
+	AccessKeyFile     string `yaml:"access_key_file"`
+	SecretKey         Secret `yaml:"secret_key"`
+	SecretKeyFile     string `yaml:"secret_key_file"`
+	SecurityToken     Secret `yaml:"security_token"`
+	SecurityTokenFile string `yaml:"security_token_file"`
+}
+
+// Endpoints override the region's default API endpoints.
+type Endpoints struct {
+	DCS string `yaml:"dcs"`
+	SMS string `yaml:"sms"`
+}
+
+// Service selects the tasks of one migration service.
+type Service struct {
+	TaskIDs  []string `yaml:"task_ids"`
+	Discover bool     `yaml:"discover"`
+	// DiscoveryInterval is how long a discovered list is reused (default 5m).
+	DiscoveryInterval time.Duration `yaml:"discovery_interval"`
+}
+
+// Secret is a string that never prints: fmt, logs and YAML marshalling show
+// "<secret>" instead of the value.
+type Secret string
+
+const redacted = "<secret>"
+
+// String implements fmt.Stringer.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString implements fmt.GoStringer so that %#v does not leak either.
+func (s Secret) GoString() string { return `config.Secret("` + s.String() + `")` }
+
+// MarshalYAML implements yaml.Marshaler.
+func (s Secret) MarshalYAML() (interface{}, error) { return s.String(), nil }
+
+// MarshalText implements encoding.TextMarshaler (used by JSON and loggers).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

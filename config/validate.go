@@ -1,0 +1,180 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+var (
+	// nameRE: an account name becomes the value of the account label.
+	nameRE = regexp.MustCompile(`^[a-zA-Z0-9_.:-]{1,64}$`)
+	// regionRE matches e.g. cn-north-4, eu-de, ap-southeast-3, my-kualalumpur-1.
+	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+$`)
+	// projectIDRE is looser than the usual 32 hex digits.
+	projectIDRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	// taskIDRE keeps task IDs safe to put into URL paths.
+	taskIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
+)
+
+// Validate checks the semantic rules of the configuration and fills in
+// defaults: a zero discovery_interval becomes DefaultDiscoveryInterval and a
+// trailing "/" is trimmed from endpoint URLs. Once c is valid, Validate only
+// reads it, so calling it again is safe.
+//
+// It returns nil or all problems found, joined with errors.Join; each is a
+// *FieldError. Lines are 0 here: Load and Parse fill them in. Validate does
+// not read *_file secrets (Load and Parse do) and reports one that is set
+// while the secret itself is empty.
+func (c *Config) Validate() error {
+	return joinFieldErrors(c.validate())
+}
+
+// validator collects the problems found by Validate.
+type validator struct {
+	errs []*FieldError
+}
+
+func (v *validator) add(path, format string, args ...any) *FieldError {
+	e := &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)}
+	v.errs = append(v.errs, e)
+	return e
+}
+
+func (c *Config) validate() []*FieldError {
+	var v validator
+	if len(c.Accounts) == 0 {
+		v.add("accounts", "at least one account is required")
+	}
+	firstByName := map[string]int{}
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		p := fmt.Sprintf("accounts[%d]", i)
+		v.account(a, p)
+		if a.Name == "" {
+			continue
+		}
+		if j, dup := firstByName[a.Name]; dup {
+			other := fmt.Sprintf("accounts[%d].name", j)
+			v.add(p+".name", "%s is used by accounts[%d] too", quote(a.Name), j).ref = other
+			continue
+		}
+		firstByName[a.Name] = i
+	}
+	return v.errs
+}
+
+func (v *validator) account(a *Account, p string) {
+	v.matches(p+".name", a.Name, nameRE, "a valid name (1 to 64 letters, digits, '_', '.', ':' or '-')")
+	v.matches(p+".region", a.Region, regionRE, "a valid region (e.g. cn-north-4)")
+	v.matches(p+".project_id", a.ProjectID, projectIDRE, "a valid project ID (usually 32 hex digits)")
+	v.credentials(a.Credentials, p+".credentials")
+	v.endpoint(p+".endpoints.dcs", &a.Endpoints.DCS)
+	v.endpoint(p+".endpoints.sms", &a.Endpoints.SMS)
+	v.service(&a.DCS, p+".dcs")
+	v.service(&a.SMS, p+".sms")
+}
+
+// matches checks a required value against re.
+func (v *validator) matches(path, value string, re *regexp.Regexp, what string) {
+	switch {
+	case value == "":
+		v.add(path, "is required")
+	case !re.MatchString(value):
+		v.add(path, "%s is not %s", quote(value), what)
+	}
+}
+
+// credentials checks that the AK/SK pair is complete. A secret counts as
+// given when its value or its _file is set; an unread _file is reported.
+func (v *validator) credentials(c *Credentials, p string) {
+	if c == nil {
+		return
+	}
+	ak := v.secret(p, "access_key", c.AccessKey, c.AccessKeyFile)
+	sk := v.secret(p, "secret_key", c.SecretKey, c.SecretKeyFile)
+	v.secret(p, "security_token", c.SecurityToken, c.SecurityTokenFile)
+	switch {
+	case !ak && !sk:
+		v.add(p+".access_key", "is required (credentials need access_key and secret_key; remove credentials to use the SDK's default credential chain)")
+		v.add(p+".secret_key", "is required (credentials need access_key and secret_key)")
+	case !ak:
+		v.add(p+".access_key", "access_key and secret_key must be given together")
+	case !sk:
+		v.add(p+".secret_key", "access_key and secret_key must be given together")
+	}
+}
+
+// secret reports whether the secret name is given, complaining about a _file
+// whose content was never read into the value.
+func (v *validator) secret(p, name string, value Secret, file string) bool {
+	if file != "" && value == "" {
+		v.add(p+"."+name+"_file", "is set but was not read (only Load and Parse read secret files)")
+	}
+	return value != "" || file != ""
+}
+
+// endpoint checks an endpoint override and trims its trailing "/".
+// The URL is not quoted in messages: its user info could hold a password.
+func (v *validator) endpoint(path string, raw *string) {
+	if *raw == "" {
+		return
+	}
+	if msg := endpointProblem(*raw); msg != "" {
+		v.add(path, "%s", msg)
+		return
+	}
+	if trimmed := strings.TrimRight(*raw, "/"); trimmed != *raw {
+		*raw = trimmed
+	}
+}
+
+// endpointProblem describes what is wrong with an endpoint URL, or returns "".
+func endpointProblem(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return "invalid URL: " + err.Error()
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "must be an absolute http or https URL"
+	case u.Opaque != "" || u.Hostname() == "":
+		return "must have a host (e.g. https://example.com)"
+	case u.User != nil:
+		return "must not contain user info"
+	case strings.Contains(raw, "?"):
+		return "must not have a query"
+	case strings.Contains(raw, "#"):
+		return "must not have a fragment"
+	}
+	return ""
+}
+
+// service checks the task IDs and fills the default discovery interval.
+func (v *validator) service(s *Service, p string) {
+	firstByID := map[string]int{}
+	for i, id := range s.TaskIDs {
+		ip := fmt.Sprintf("%s.task_ids[%d]", p, i)
+		if !taskIDRE.MatchString(id) {
+			v.add(ip, "%s is not a valid task ID (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)", quote(id))
+			continue
+		}
+		if j, dup := firstByID[id]; dup {
+			v.add(ip, "%s is already listed as task_ids[%d]", quote(id), j).ref = fmt.Sprintf("%s.task_ids[%d]", p, j)
+			continue
+		}
+		firstByID[id] = i
+	}
+	switch {
+	case s.DiscoveryInterval < 0:
+		v.add(p+".discovery_interval", "must not be negative, got %s", s.DiscoveryInterval)
+	case s.DiscoveryInterval == 0:
+		s.DiscoveryInterval = DefaultDiscoveryInterval
+	}
+}

@@ -1,0 +1,252 @@
+package config
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// validAccount returns an account that passes Validate.
+func validAccount(name string) Account {
+	return Account{Name: name, Region: "cn-north-4", ProjectID: "0504a1b2c3d4e5f60718293a4b5c6d7e"}
+}
+
+func TestValidateFillsDefaults(t *testing.T) {
+	cfg := &Config{Accounts: []Account{validAccount("a")}}
+	cfg.Accounts[0].Endpoints = Endpoints{DCS: "https://dcs.example.com/", SMS: "http://127.0.0.1:8080/api//"}
+	cfg.Accounts[0].SMS.DiscoveryInterval = time.Minute
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	want := validAccount("a")
+	want.Endpoints = Endpoints{DCS: "https://dcs.example.com", SMS: "http://127.0.0.1:8080/api"}
+	want.DCS.DiscoveryInterval = DefaultDiscoveryInterval
+	want.SMS.DiscoveryInterval = time.Minute
+	if !reflect.DeepEqual(cfg.Accounts[0], want) {
+		t.Errorf("after Validate:\n got %+v\nwant %+v", cfg.Accounts[0], want)
+	}
+	if err := cfg.Validate(); err != nil || !reflect.DeepEqual(cfg.Accounts[0], want) {
+		t.Errorf("second Validate changed something: %v, %+v", err, cfg.Accounts[0])
+	}
+}
+
+func TestValidateErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(c *Config)
+		want   []string // the exact error lines
+	}{{
+		name:   "no accounts",
+		modify: func(c *Config) { c.Accounts = nil },
+		want:   []string{"accounts: at least one account is required"},
+	}, {
+		name:   "missing fields",
+		modify: func(c *Config) { c.Accounts[1] = Account{} },
+		want: []string{
+			"accounts[1].name: is required",
+			"accounts[1].region: is required",
+			"accounts[1].project_id: is required",
+		},
+	}, {
+		name:   "duplicate names have no line outside Load",
+		modify: func(c *Config) { c.Accounts[1].Name = "a" },
+		want:   []string{`accounts[1].name: "a" is used by accounts[0] too`},
+	}, {
+		name: "bad values",
+		modify: func(c *Config) {
+			c.Accounts[0].Name = strings.Repeat("n", 65)
+			c.Accounts[0].Region = "cn_north_4"
+			c.Accounts[0].ProjectID = "p p"
+		},
+		want: []string{
+			`accounts[0].name: "` + strings.Repeat("n", 64) + `"... is not a valid name (1 to 64 letters, digits, '_', '.', ':' or '-')`,
+			`accounts[0].region: "cn_north_4" is not a valid region (e.g. cn-north-4)`,
+			`accounts[0].project_id: "p p" is not a valid project ID (usually 32 hex digits)`,
+		},
+	}, {
+		name: "secret key without access key",
+		modify: func(c *Config) {
+			c.Accounts[0].Credentials = &Credentials{SecretKey: "sk", SecurityToken: "st"}
+		},
+		want: []string{"accounts[0].credentials.access_key: access_key and secret_key must be given together"},
+	}, {
+		name: "only a security token",
+		modify: func(c *Config) {
+			c.Accounts[0].Credentials = &Credentials{SecurityToken: "st"}
+		},
+		want: []string{
+			"accounts[0].credentials.access_key: is required (credentials need access_key and secret_key; remove credentials to use the SDK's default credential chain)",
+			"accounts[0].credentials.secret_key: is required (credentials need access_key and secret_key)",
+		},
+	}, {
+		name: "secret files are not read by Validate",
+		modify: func(c *Config) {
+			c.Accounts[0].Credentials = &Credentials{AccessKey: "ak", SecretKeyFile: "/run/secrets/sk"}
+		},
+		want: []string{"accounts[0].credentials.secret_key_file: is set but was not read (only Load and Parse read secret files)"},
+	}, {
+		name: "task ids",
+		modify: func(c *Config) {
+			c.Accounts[0].DCS.TaskIDs = []string{"../x", "a", "a", "a"}
+			c.Accounts[1].SMS.TaskIDs = []string{"a", "x/y"}
+		},
+		want: []string{
+			`accounts[0].dcs.task_ids[0]: "../x" is not a valid task ID (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)`,
+			`accounts[0].dcs.task_ids[2]: "a" is already listed as task_ids[1]`,
+			`accounts[0].dcs.task_ids[3]: "a" is already listed as task_ids[1]`,
+			`accounts[1].sms.task_ids[1]: "x/y" is not a valid task ID (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)`,
+		},
+	}, {
+		name: "negative discovery interval",
+		modify: func(c *Config) {
+			c.Accounts[1].SMS.DiscoveryInterval = -time.Second
+		},
+		want: []string{"accounts[1].sms.discovery_interval: must not be negative, got -1s"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &Config{Accounts: []Account{validAccount("a"), validAccount("b")}}
+			tt.modify(cfg)
+			err := cfg.Validate()
+			if err == nil {
+				t.Fatal("Validate succeeded")
+			}
+			if got := strings.Split(err.Error(), "\n"); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("error lines:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Line != 0 {
+				t.Errorf("errors.As(*FieldError) = %+v", fe)
+			}
+		})
+	}
+}
+
+// validateOne runs Validate on a valid config after set changed one account.
+func validateOne(set func(a *Account)) error {
+	cfg := &Config{Accounts: []Account{validAccount("a")}}
+	set(&cfg.Accounts[0])
+	return cfg.Validate()
+}
+
+func TestValidateValues(t *testing.T) {
+	tests := []struct {
+		field string
+		set   func(a *Account, v string)
+		good  []string
+		bad   []string
+	}{{
+		field: "name",
+		set:   func(a *Account, v string) { a.Name = v },
+		good:  []string{"prod", "a", "A-b_c.d:e", "0", strings.Repeat("x", 64)},
+		bad:   []string{"prod env", "a/b", "ä", `a"b`, "a\nb", strings.Repeat("x", 65)},
+	}, {
+		field: "region",
+		set:   func(a *Account, v string) { a.Region = v },
+		good:  []string{"cn-north-4", "eu-de", "ap-southeast-3", "my-kualalumpur-1", "cn-north-9a"},
+		bad:   []string{"cn", "eu-", "CN-north-4", "cn_north_4", "c-north", "cn-north-4/", "cn--north", "cn-north 4"},
+	}, {
+		field: "project_id",
+		set:   func(a *Account, v string) { a.ProjectID = v },
+		good:  []string{"0504a1b2c3d4e5f60718293a4b5c6d7e", "0504A1B2C3D4E5F60718293A4B5C6D7E", "my-project", strings.Repeat("f", 64)},
+		bad:   []string{"a_b", "a/b", "a b", "../x", strings.Repeat("f", 65)},
+	}, {
+		field: "dcs.task_ids[0]",
+		set:   func(a *Account, v string) { a.DCS.TaskIDs = []string{v} },
+		good:  []string{"31c6fd2b-2893-430b-90ff-d1adb8060585", "a", "A_b-9", "0" + strings.Repeat("x", 127)},
+		bad:   []string{"", "a/b", "..", "a..b", "a b", "a?b", "a%2fb", "-a", "_a", "a.b", "a#b", "0" + strings.Repeat("x", 128)},
+	}, {
+		field: "endpoints.dcs",
+		set:   func(a *Account, v string) { a.Endpoints.DCS = v },
+		good:  []string{"https://dcs.example.com", "http://127.0.0.1:8080", "https://[::1]:443/v1/", "https://h/a/b"},
+		bad: []string{"ftp://h", "h", "/path", "https://", "https:///x", "https://:443", "https:h",
+			"https://h?x", "https://h?", "https://h#f", "https://u@h", "https://u:p@h", "https://h:bad", "http://h/%zz"},
+	}}
+	for _, tt := range tests {
+		for _, v := range tt.good {
+			if err := validateOne(func(a *Account) { tt.set(a, v) }); err != nil {
+				t.Errorf("%s %q: unexpected error %v", tt.field, v, err)
+			}
+		}
+		for _, v := range tt.bad {
+			err := validateOne(func(a *Account) { tt.set(a, v) })
+			if err == nil || !strings.HasPrefix(err.Error(), "accounts[0]."+tt.field+": ") {
+				t.Errorf("%s %q: error %v, want one for accounts[0].%s", tt.field, v, err, tt.field)
+			}
+		}
+	}
+}
+
+func TestEndpointErrorsHidePasswords(t *testing.T) {
+	for _, raw := range []string{"https://u:pa55word@h", "ftp://u:pa55word@h", "https://u:pa55word@h?q", "http://u:pa55word@[::1"} {
+		err := validateOne(func(a *Account) { a.Endpoints.SMS = raw })
+		if err == nil || strings.Contains(err.Error(), "pa55word") {
+			t.Errorf("%s: error %v", raw, err)
+		}
+	}
+}
+
+func TestFieldErrorFormat(t *testing.T) {
+	tests := []struct {
+		err  FieldError
+		want string
+	}{
+		{FieldError{Path: "accounts[0].name", Line: 3, Msg: "is required"}, "line 3: accounts[0].name: is required"},
+		{FieldError{Path: "accounts[0].name", Msg: "is required"}, "accounts[0].name: is required"},
+		{FieldError{Line: 2, Msg: "bad"}, "line 2: bad"},
+		{FieldError{Msg: "bad"}, "bad"},
+		{FieldError{Path: "accounts", Line: 1, Msg: "m", file: "c.yml"}, "c.yml:1: accounts: m"},
+		{FieldError{Path: "accounts", Msg: "m", file: "c.yml"}, "c.yml: accounts: m"},
+		{FieldError{Msg: "m", file: "c.yml"}, "c.yml: m"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestLineIndex(t *testing.T) {
+	idx := lineIndex{"": 1, "accounts": 2, "accounts[0]": 3, "accounts[0].credentials": 7, "accounts[10]": 20}
+	tests := map[string]int{
+		"accounts[0].credentials.secret_key": 7,
+		"accounts[0].credentials":            7,
+		"accounts[0].dcs.task_ids[3]":        3,
+		"accounts[1].name":                   2,
+		"accounts[10].name":                  20,
+		"other":                              1,
+		"":                                   1,
+	}
+	for path, want := range tests {
+		if got := idx.lineOf(path); got != want {
+			t.Errorf("lineOf(%q) = %d, want %d", path, got, want)
+		}
+	}
+	if got := (lineIndex{}).lineOf("a.b"); got != 0 {
+		t.Errorf("empty index: lineOf = %d", got)
+	}
+}
+
+func TestIsUnder(t *testing.T) {
+	tests := []struct {
+		path, parent string
+		want         bool
+	}{
+		{"a.b", "a", true},
+		{"a", "a", true},
+		{"a[0].b", "a", true},
+		{"a[0].b", "a[0]", true},
+		{"a[1]", "a[10]", false},
+		{"a[10]", "a[1]", false},
+		{"ab", "a", false},
+		{"a.secret_key", "a.secret_key_file", false},
+		{"anything", "", true},
+	}
+	for _, tt := range tests {
+		if got := isUnder(tt.path, tt.parent); got != tt.want {
+			t.Errorf("isUnder(%q, %q) = %v", tt.path, tt.parent, got)
+		}
+	}
+}

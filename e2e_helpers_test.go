@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
+	"github.com/migration-exporter/migration_exporter/simulator"
+)
+
+const (
+	testAK      = "E2ETESTACCESSKEY0001"
+	testSK      = "e2e-secret-key-value-do-not-leak-0001"
+	testProject = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+)
+
+// syncBuffer collects the exporter's log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// exporter is a running exporter started by startExporter.
+type exporter struct {
+	URL  string
+	Logs *syncBuffer
+}
+
+func (e exporter) scrape(t *testing.T, header http.Header) scrapetest.Result {
+	t.Helper()
+	return scrapetest.Get(t, e.URL+"/metrics", header)
+}
+
+// startExporter runs the exporter in-process on a free 127.0.0.1 port with
+// the given extra flags, and stops it when the test ends.
+func startExporter(t *testing.T, args ...string) exporter {
+	t.Helper()
+	addr := freeAddr(t)
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, append([]string{"--web.listen-address=" + addr}, args...), logs, logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("exporter did not stop")
+		}
+	})
+	url := "http://" + addr
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case code := <-done:
+			t.Fatalf("exporter exited with %d:\n%s", code, logs)
+		default:
+		}
+		if resp, err := http.Get(url + "/-/healthy"); err == nil {
+			resp.Body.Close()
+			return exporter{URL: url, Logs: logs}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("exporter did not answer on %s:\n%s", url, logs)
+	return exporter{}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startSimulator starts a simulator with the test keys.
+func startSimulator(t *testing.T, numbersAsStrings bool) *simulator.Server {
+	t.Helper()
+	srv, err := simulator.Start(simulator.New(simulator.Options{
+		AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, NumbersAsStrings: numbersAsStrings,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// writeConfig writes a one-account config polling taskIDs on endpoint and
+// returns its path.
+func writeConfig(t *testing.T, dir, endpoint, secretKey string, taskIDs ...string) string {
+	t.Helper()
+	path := filepath.Join(dir, "migration_exporter.yml")
+	ids := "[" + strings.Join(taskIDs, ", ") + "]"
+	cfg := fmt.Sprintf(`accounts:
+  - name: e2e
+    region: cn-north-4
+    project_id: %s
+    credentials:
+      access_key: %s
+      secret_key: %s
+    endpoints:
+      dcs: %s
+    dcs:
+      task_ids: %s
+`, testProject, testAK, secretKey, endpoint, ids)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -1,0 +1,318 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/migration-exporter/migration_exporter/collector"
+	"github.com/migration-exporter/migration_exporter/simulator"
+)
+
+const (
+	taskA       = "31c6fd2b-2893-430b-90ff-d1adb8060585"
+	srcPassword = "pw-source-secret-1"
+	dstPassword = "pw-target-secret-2"
+)
+
+// fixedTask has stats that do not move, so every value can be asserted.
+func fixedTask(id string) simulator.DCSTask {
+	return simulator.DCSTask{
+		ID: id, Name: "cache-to-dcs", Status: "MIGRATING",
+		Source: simulator.Instance{Name: "src-redis", Addrs: "10.0.0.1:6379", Password: srcPassword},
+		Target: simulator.Instance{ID: "inst-1", Addrs: "10.0.0.2:6379", Password: dstPassword},
+		Stats: &simulator.DCSStats{FullMigrationProgress: 42.5, Offset: 1234, SourceDBSize: 1_000_000,
+			TargetDBSize: 425_000, TargetInputKbps: 12.5, TargetOps: 300, IsMigrating: true},
+	}
+}
+
+func TestEndToEndDCSMetricsHaveExactValues(t *testing.T) {
+	for _, mode := range []struct {
+		name      string
+		asStrings bool
+	}{{"numbers", false}, {"strings", true}} {
+		t.Run(mode.name, func(t *testing.T) {
+			sim := startSimulator(t, mode.asStrings)
+			sim.AddDCSTask(fixedTask(taskA))
+			exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
+			r := exp.scrape(t, nil)
+
+			task := []string{"account", "e2e", "task_id", taskA}
+			r.Expect(t, 1, "dcs_migration_up", task...)
+			r.Expect(t, 0.425, "dcs_migration_full_progress_ratio", task...)
+			r.Expect(t, 1234, "dcs_migration_incremental_offset", task...)
+			r.Expect(t, 1_000_000, "dcs_migration_source_keys", task...)
+			r.Expect(t, 425_000, "dcs_migration_target_keys", task...)
+			r.Expect(t, 12.5*1024, "dcs_migration_target_input_bytes_per_second", task...)
+			r.Expect(t, 300, "dcs_migration_target_ops_per_second", task...)
+			r.Expect(t, 1, "dcs_migration_migrating", task...)
+			r.Expect(t, 1, "dcs_migration_task_info", append(task, "task_name", "cache-to-dcs",
+				"migration_type", "online_migration", "migration_method", "incremental_migration",
+				"source_instance", "src-redis", "target_instance", "10.0.0.2:6379")...)
+			r.Expect(t, 1, "dcs_migration_task_status", append(task, "status", "MIGRATING")...)
+			r.Expect(t, 0, "dcs_migration_task_status", append(task, "status", "FAILED")...)
+			if n := len(r.Series("dcs_migration_task_status", task...)); n != len(collector.DCSStatuses) {
+				t.Errorf("status state set has %d series, want %d", n, len(collector.DCSStatuses))
+			}
+			r.Expect(t, 1, "migration_exporter_account_info", "account", "e2e", "cloud_region", "cn-north-4", "project_id", testProject)
+			r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "200")
+			r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTask", "code", "200")
+			r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "dcs", "reason", "timeout")
+			r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
+			if _, ok := r.Value("migration_exporter_build_info"); !ok {
+				t.Error("migration_exporter_build_info missing")
+			}
+			if _, ok := r.Value("migration_exporter_scrape_duration_seconds"); !ok {
+				t.Error("migration_exporter_scrape_duration_seconds missing")
+			}
+			for _, secret := range []string{srcPassword, dstPassword, testSK, testAK} {
+				if strings.Contains(r.Text, secret) {
+					t.Errorf("metrics contain secret %q", secret)
+				}
+			}
+			// A second scrape polls again.
+			r = exp.scrape(t, nil)
+			r.Expect(t, 2, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "200")
+		})
+	}
+}
+
+func TestEndToEndFaultyTasksDoNotFailTheScrape(t *testing.T) {
+	sim := startSimulator(t, false)
+	faults := map[string]simulator.Fault{
+		"f-server-error": {Kind: simulator.FaultServerError},
+		"f-throttled":    {Kind: simulator.FaultThrottled},
+		"f-not-found":    {Kind: simulator.FaultNotFound},
+		"f-malformed":    {Kind: simulator.FaultMalformed},
+		"f-oversized":    {Kind: simulator.FaultOversized},
+		"f-slow":         {Latency: 10 * time.Second},
+	}
+	ids := []string{taskA}
+	sim.AddDCSTask(fixedTask(taskA))
+	for id, f := range faults {
+		sim.AddDCSTask(fixedTask(id))
+		sim.SetFault(id, f)
+		ids = append(ids, id)
+	}
+	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, ids...), "--log.level=debug")
+
+	r := exp.scrape(t, http.Header{"X-Prometheus-Scrape-Timeout-Seconds": {"2"}})
+	if r.Duration > 2*time.Second {
+		t.Errorf("scrape took %v, past Prometheus' 2s timeout", r.Duration)
+	}
+	r.Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+	r.Expect(t, 1234, "dcs_migration_incremental_offset", "task_id", taskA)
+	for id := range faults {
+		r.Expect(t, 0, "dcs_migration_up", "task_id", id)
+		r.ExpectAbsent(t, "dcs_migration_incremental_offset", "task_id", id)
+		r.ExpectAbsent(t, "dcs_migration_task_info", "task_id", id)
+	}
+	for reason, want := range map[string]float64{
+		"http_5xx": 1, "throttled": 1, "not_found": 1, "decode": 2, "timeout": 1,
+		"auth": 0, "network": 0, "http_4xx": 0,
+	} {
+		r.Expect(t, want, "migration_exporter_task_errors_total", "api", "dcs", "reason", reason)
+	}
+	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "429")
+	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "400")
+	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "500")
+
+	// The fault goes away: the task is back on the next scrape.
+	sim.SetFault("f-server-error", simulator.Fault{})
+	r = exp.scrape(t, http.Header{"X-Prometheus-Scrape-Timeout-Seconds": {"2"}})
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "f-server-error")
+	r.Expect(t, 1234, "dcs_migration_incremental_offset", "task_id", "f-server-error")
+}
+
+func TestEndToEndUnusableFieldsAreOmittedNotZero(t *testing.T) {
+	for _, asStrings := range []bool{false, true} {
+		sim := startSimulator(t, asStrings)
+		task := fixedTask(taskA)
+		task.Stats = nil
+		task.Raw = map[string]any{
+			"full_migration_progress": "95%",
+			"offset":                  " 7 ",
+			"source_dbsize":           "",
+			"target_dbsize":           nil,
+			"target_input_kbps":       "N/A",
+			"target_ops":              "abc",
+			"is_migrating":            "true",
+		}
+		sim.AddDCSTask(task)
+		exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
+		r := exp.scrape(t, nil)
+		r.Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+		r.Expect(t, 0.95, "dcs_migration_full_progress_ratio", "task_id", taskA)
+		r.Expect(t, 7, "dcs_migration_incremental_offset", "task_id", taskA)
+		r.Expect(t, 1, "dcs_migration_migrating", "task_id", taskA)
+		for _, absent := range []string{"dcs_migration_source_keys", "dcs_migration_target_keys",
+			"dcs_migration_target_input_bytes_per_second", "dcs_migration_target_ops_per_second"} {
+			r.ExpectAbsent(t, absent, "task_id", taskA)
+		}
+		r.Expect(t, 1, "migration_exporter_field_decode_errors_total", "api", "dcs", "field", "target_ops")
+		r.ExpectAbsent(t, "migration_exporter_field_decode_errors_total", "field", "source_dbsize")
+	}
+}
+
+func TestEndToEndBadSignatureIsAnAuthError(t *testing.T) {
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	wrongSK := "wrong-secret-key-must-not-leak"
+	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, wrongSK, taskA), "--log.level=debug")
+	r := exp.scrape(t, nil)
+	r.Expect(t, 0, "dcs_migration_up", "task_id", taskA)
+	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "dcs", "reason", "auth")
+	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "401")
+	if !strings.Contains(exp.Logs.String(), "APIG.0301") {
+		t.Errorf("debug log does not say why the task failed:\n%s", exp.Logs)
+	}
+	for _, s := range []string{wrongSK, testAK} {
+		if strings.Contains(exp.Logs.String()+r.Text, s) {
+			t.Errorf("%q leaked into logs or metrics", s)
+		}
+	}
+}
+
+func TestEndToEndSecretsNeverAppear(t *testing.T) {
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	sim.AddDCSTask(fixedTask("f-broken"))
+	sim.SetFault("f-broken", simulator.Fault{Kind: simulator.FaultMalformed})
+	path := writeConfig(t, t.TempDir(), sim.URL, testSK, taskA, "f-broken")
+	exp := startExporter(t, "--config.file="+path, "--log.level=debug")
+	r := exp.scrape(t, nil)
+
+	// A reload with a bad config echoes no secret either.
+	bad := strings.Replace(mustRead(t, path), "region:", "regoin:", 1)
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(exp.URL+"/-/reload", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+
+	var help, version syncBuffer
+	run(t.Context(), []string{"--help"}, &help, &help)
+	run(t.Context(), []string{"--version"}, &version, &version)
+
+	all := exp.Logs.String() + r.Text + string(body) + help.String() + version.String()
+	for _, secret := range []string{testAK, testSK, srcPassword, dstPassword} {
+		if strings.Contains(all, secret) {
+			t.Errorf("secret %q appears in logs, metrics, reload answer or --help", secret)
+		}
+	}
+	if !strings.Contains(help.String(), "simulate") || !strings.Contains(help.String(), "--api.concurrency") {
+		t.Errorf("--help does not list the flags:\n%s", help.String())
+	}
+}
+
+func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	sim.AddDCSTask(fixedTask("task-b"))
+	dir := t.TempDir()
+	path := writeConfig(t, dir, sim.URL, testSK, taskA)
+	exp := startExporter(t, "--config.file="+path)
+
+	post := func() (int, string) {
+		resp, err := http.Post(exp.URL+"/-/reload", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	// A bad config: the answer names the field and line; the old config stays.
+	if err := os.WriteFile(path, []byte("accounts:\n  - name: e2e\n    regoin: cn-north-4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, body := post()
+	if code != http.StatusInternalServerError || !strings.Contains(body, "regoin") || !strings.Contains(body, ":3") {
+		t.Errorf("bad reload answered %d %q, want 500 naming regoin at line 3", code, body)
+	}
+	r := exp.scrape(t, nil)
+	r.Expect(t, 0, "migration_exporter_config_last_reload_successful")
+	r.Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+
+	// GET is refused.
+	if resp, err := http.Get(exp.URL + "/-/reload"); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /-/reload: %v %v", resp.StatusCode, err)
+	}
+
+	// A good config replaces the task set.
+	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	if code, body := post(); code != http.StatusOK {
+		t.Fatalf("good reload answered %d %q", code, body)
+	}
+	r = exp.scrape(t, nil)
+	r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "task-b")
+	r.ExpectAbsent(t, "dcs_migration_up", "task_id", taskA)
+}
+
+func TestEndToEndSimulateMode(t *testing.T) {
+	exp := startExporter(t, "--simulate")
+	r := exp.scrape(t, nil)
+	for _, id := range simulator.DemoDCSTaskIDs() {
+		want := 1.0
+		if id == simulator.DemoDeletedDCSTask {
+			want = 0
+		}
+		r.Expect(t, want, "dcs_migration_up", "account", "simulated", "task_id", id)
+	}
+	r.Expect(t, 1, "dcs_migration_task_status", "task_id", "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9", "status", "FAILED")
+	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "dcs", "reason", "not_found")
+
+	resp, err := http.Get(exp.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "Simulated cloud") {
+		t.Errorf("landing page does not say it is simulated:\n%s", page)
+	}
+	for _, path := range []string{"/-/healthy", "/-/ready"} {
+		if resp, err := http.Get(exp.URL + path); err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %v", path, err)
+		}
+	}
+}
+
+// promtool check metrics must have nothing to say about a live scrape.
+func TestPromtoolCheckMetricsOnALiveScrape(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("promtool is not installed; .ci/run installs Debian's prometheus package")
+		}
+		t.Skip("promtool not installed (apt-get install prometheus)")
+	}
+	exp := startExporter(t, "--simulate")
+	exp.scrape(t, nil) // so that the counters have series
+	r := exp.scrape(t, nil)
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = strings.NewReader(r.Text)
+	out, err := cmd.CombinedOutput()
+	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,158 @@
+// Package huaweicloud is a small client for the Huawei Cloud migration APIs
+// the exporter reads (DCS online migration, SMS). Requests are signed by the
+// official SDK core (SDK-HMAC-SHA256); responses are decoded by this package's
+// tolerant types, because the APIs send numbers as strings in some editions
+// and as numbers in others.
+package huaweicloud
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+)
+
+// MaxBodyBytes caps how much of a response body is read (SPEC §1).
+const MaxBodyBytes = 1 << 20
+
+// API names: the values of the `api` label.
+const (
+	APIDCS = "dcs"
+	APISMS = "sms"
+)
+
+// Observer is told about every API request, for the exporter's own metrics.
+// code is the HTTP status, or "error" when no answer came back.
+type Observer interface {
+	ObserveRequest(api, operation, code string, duration time.Duration)
+}
+
+// Options configure a Client for one account.
+type Options struct {
+	ProjectID   string
+	DCSEndpoint string // e.g. https://dcs.cn-north-4.myhuaweicloud.com
+	SMSEndpoint string
+	// Credentials, when set, are used as they are; otherwise Provider (or,
+	// when that is nil too, DefaultProviderChain) finds them.
+	Credentials *StaticCredentials
+	Provider    CredentialProvider
+	// HTTPClient sends the requests; its transport is shared. Deadlines come
+	// from the request context.
+	HTTPClient *http.Client
+	Observer   Observer
+	UserAgent  string
+}
+
+// Client calls the migration APIs of one account. It is safe for concurrent use.
+type Client struct {
+	opts   Options
+	signer *requestSigner
+}
+
+// NewClient returns a client for one account.
+func NewClient(opts Options) *Client {
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = http.DefaultClient
+	}
+	return &Client{opts: opts, signer: newRequestSigner(opts.ProjectID, opts.Credentials, opts.Provider)}
+}
+
+// ProjectID is the project the client's requests are scoped to.
+func (c *Client) ProjectID() string { return c.opts.ProjectID }
+
+// call describes one GET request.
+type call struct {
+	api, operation string
+	endpoint       string
+	path           string            // with {placeholders}; {project_id} is filled by the signer
+	pathParams     map[string]string // values must already be validated ids
+	query          url.Values
+}
+
+// get performs the call and decodes a 2xx JSON body into out.
+func (c *Client) get(ctx context.Context, cl call, out any) error {
+	body, err := c.do(ctx, cl)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &DecodeError{Err: err}
+	}
+	return nil
+}
+
+// do sends the call and returns the body of a 2xx answer. Any other answer
+// becomes an *APIError.
+func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
+	if cl.endpoint == "" {
+		return nil, fmt.Errorf("no %s endpoint configured", cl.api)
+	}
+	b := request.NewHttpRequestBuilder().
+		WithEndpoint(cl.endpoint).
+		WithMethod(http.MethodGet).
+		WithPath(cl.path).
+		WithSigningAlgorithm(algorithm.HmacSHA256).
+		AddHeaderParam("Content-Type", "application/json").
+		AddHeaderParam("User-Agent", c.opts.UserAgent)
+	for k, v := range cl.pathParams {
+		b.AddPathParam(k, v)
+	}
+	for k, vs := range cl.query {
+		// The SDK signs and sends only query values held as reflect.Values.
+		b.AddQueryParam(k, reflect.ValueOf(vs[0]))
+	}
+	signed, err := c.signer.sign(b.Build())
+	if err != nil {
+		return nil, err
+	}
+	req, err := signed.ConvertRequest()
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", err)
+	}
+	req = req.WithContext(ctx)
+
+	start := time.Now()
+	resp, err := c.opts.HTTPClient.Do(req)
+	if err != nil {
+		c.observe(cl, "error", start)
+		return nil, stripURL(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	c.observe(cl, strconv.Itoa(resp.StatusCode), start)
+	if err != nil {
+		return nil, stripURL(err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newAPIError(resp.StatusCode, resp.Header, body)
+	}
+	if len(body) > MaxBodyBytes {
+		return nil, &DecodeError{Err: fmt.Errorf("body larger than %d bytes", MaxBodyBytes)}
+	}
+	return body, nil
+}
+
+func (c *Client) observe(cl call, code string, start time.Time) {
+	if c.opts.Observer != nil {
+		c.opts.Observer.ObserveRequest(cl.api, cl.operation, code, time.Since(start))
+	}
+}
+
+// stripURL drops the request URL from a transport error: the caller already
+// knows which task failed, and the message stays short and stable.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

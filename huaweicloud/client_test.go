@@ -1,0 +1,193 @@
+package huaweicloud_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
+
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/simulator"
+)
+
+const (
+	testAK      = "TESTAKTESTAKTESTAK01"
+	testSK      = "testsecretkeytestsecretkeytestsecret0001"
+	testProject = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+	taskID      = "31c6fd2b-2893-430b-90ff-d1adb8060585"
+)
+
+func startSim(t *testing.T, opts simulator.Options) *simulator.Server {
+	t.Helper()
+	opts.AccessKey, opts.SecretKey, opts.ProjectID = testAK, testSK, testProject
+	srv, err := simulator.Start(simulator.New(opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	srv.AddDCSTask(simulator.DCSTask{
+		ID: taskID, Name: "t1",
+		Source: simulator.Instance{Name: "src", Password: "pw-src"},
+		Target: simulator.Instance{Name: "dst", Password: "pw-dst"},
+		Stats: &simulator.DCSStats{FullMigrationProgress: 42.5, Offset: 1234, SourceDBSize: 1000,
+			TargetDBSize: 425, TargetInputKbps: 12.5, TargetOps: 300, IsMigrating: true},
+	})
+	return srv
+}
+
+type recorder struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *recorder) ObserveRequest(api, op, code string, _ time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, api+" "+op+" "+code)
+}
+
+func newClient(srv *simulator.Server, creds huaweicloud.StaticCredentials, obs huaweicloud.Observer) *huaweicloud.Client {
+	return huaweicloud.NewClient(huaweicloud.Options{
+		ProjectID: testProject, DCSEndpoint: srv.URL, Credentials: &creds, Observer: obs, UserAgent: "test",
+	})
+}
+
+func TestClientReadsDCSStatsInBothNumberModes(t *testing.T) {
+	for _, asStrings := range []bool{false, true} {
+		srv := startSim(t, simulator.Options{NumbersAsStrings: asStrings})
+		rec := &recorder{}
+		c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK}, rec)
+		st, err := c.DCSMigrationStats(context.Background(), taskID)
+		if err != nil {
+			t.Fatalf("strings=%v: %v", asStrings, err)
+		}
+		checks := []struct {
+			name string
+			n    huaweicloud.Number
+			want float64
+		}{
+			{"progress", st.FullMigrationProgress, 42.5}, {"offset", st.Offset, 1234},
+			{"source", st.SourceDBSize, 1000}, {"target", st.TargetDBSize, 425},
+			{"kbps", st.TargetInputKbps, 12.5}, {"ops", st.TargetOps, 300},
+		}
+		for _, c := range checks {
+			if v, ok := c.n.Value(); !ok || v != c.want {
+				t.Errorf("strings=%v %s = %v,%v want %v", asStrings, c.name, v, ok, c.want)
+			}
+		}
+		if v, ok := st.IsMigrating.Value(); !ok || !v {
+			t.Errorf("is_migrating = %v,%v", v, ok)
+		}
+		if got := strings.Join(rec.calls, ","); got != "dcs ShowMigrationTaskStats 200" {
+			t.Errorf("observed %q", got)
+		}
+	}
+}
+
+func TestClientTaskDetailsNeverDecodePasswords(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK}, nil)
+	task, err := c.DCSMigrationTask(context.Background(), taskID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.TaskName != "t1" || task.CurrentStatus() != "MIGRATING" || task.SourceInstance.Label() != "src" || task.TargetInstance.Label() != "dst" {
+		t.Errorf("task = %+v", task)
+	}
+	if s := strings.ToLower(strings.Join([]string{string(task.TaskName), task.SourceInstance.Label(), task.TargetInstance.Label()}, " ")); strings.Contains(s, "pw-") {
+		t.Errorf("password decoded: %s", s)
+	}
+}
+
+func TestClientSignatureRejectedWithWrongSecret(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: "wrong-secret"}, nil)
+	_, err := c.DCSMigrationStats(context.Background(), taskID)
+	var apiErr *huaweicloud.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized || apiErr.Code != "APIG.0301" {
+		t.Fatalf("err = %v, want 401 APIG.0301", err)
+	}
+	if r := huaweicloud.Reason(err); r != huaweicloud.ReasonAuth {
+		t.Errorf("reason = %q", r)
+	}
+	if strings.Contains(err.Error(), "wrong-secret") {
+		t.Errorf("secret in error: %v", err)
+	}
+}
+
+func TestClientSignsSecurityToken(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: "tok"}, nil)
+	if _, err := c.DCSMigrationStats(context.Background(), taskID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClientUsesSeedEnvironmentCredentialsFromTheChain(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	// The SDK's own variables are empty, so the chain reaches CLOUD_SDK_*
+	// (and stops there: it never gets to the ECS metadata provider).
+	t.Setenv("HUAWEICLOUD_SDK_AK", "")
+	t.Setenv("HUAWEICLOUD_SDK_SK", "")
+	t.Setenv("CLOUD_SDK_AK", testAK)
+	t.Setenv("CLOUD_SDK_SK", testSK)
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL})
+	if _, err := c.DCSMigrationStats(context.Background(), taskID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClientUsesSDKEnvironmentCredentials(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	t.Setenv("HUAWEICLOUD_SDK_AK", testAK)
+	t.Setenv("HUAWEICLOUD_SDK_SK", testSK)
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL})
+	if _, err := c.DCSMigrationStats(context.Background(), taskID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type noCredentials struct{}
+
+func (noCredentials) GetCredentials() (auth.ICredential, error) {
+	return nil, errors.New("nothing here")
+}
+
+func TestClientWithoutCredentialsFailsAsAuthAndRetriesLater(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	rec := &recorder{}
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL,
+		Provider: noCredentials{}, Observer: rec})
+	_, err := c.DCSMigrationStats(context.Background(), taskID)
+	if huaweicloud.Reason(err) != huaweicloud.ReasonAuth {
+		t.Fatalf("err = %v, reason %q", err, huaweicloud.Reason(err))
+	}
+	if len(rec.calls) != 0 {
+		t.Errorf("a request was sent without credentials: %v", rec.calls)
+	}
+}
+
+func TestClientTimeoutAndOversizedBody(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK}, nil)
+
+	srv.SetFault(taskID, simulator.Fault{Latency: 5 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.DCSMigrationStats(ctx, taskID)
+	if huaweicloud.Reason(err) != huaweicloud.ReasonTimeout || time.Since(start) > 2*time.Second {
+		t.Errorf("slow answer: err=%v after %v", err, time.Since(start))
+	}
+
+	srv.SetFault(taskID, simulator.Fault{Kind: simulator.FaultOversized})
+	_, err = c.DCSMigrationStats(context.Background(), taskID)
+	if huaweicloud.Reason(err) != huaweicloud.ReasonDecode || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("oversized body: %v", err)
+	}
+}

@@ -1,0 +1,117 @@
+package huaweicloud
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+)
+
+// DCS operation names (the SDK's), the values of the `operation` label.
+const (
+	OpShowMigrationTaskStats = "ShowMigrationTaskStats"
+	OpShowMigrationTask      = "ShowMigrationTask"
+	OpListMigrationTask      = "ListMigrationTask"
+)
+
+// DCSStats is the answer of GET /v2/{project_id}/migration-task/{task_id}/stats.
+type DCSStats struct {
+	FullMigrationProgress Number `json:"full_migration_progress"` // percent
+	Offset                Number `json:"offset"`                  // 0 = target caught up
+	SourceDBSize          Number `json:"source_dbsize"`           // keys
+	TargetDBSize          Number `json:"target_dbsize"`           // keys
+	TargetInputKbps       Number `json:"target_input_kbps"`       // KiB/s
+	TargetOps             Number `json:"target_ops"`              // operations/s
+	IsMigrating           Bool   `json:"is_migrating"`
+}
+
+// DCSTask is the part of GET /v2/{project_id}/migration-task/{task_id} the
+// exporter uses. The instances' passwords, which the API may echo, have no
+// field here, so they are never decoded.
+type DCSTask struct {
+	TaskID          Text        `json:"task_id"`
+	TaskName        Text        `json:"task_name"`
+	Status          Text        `json:"status"`
+	TaskStatus      Text        `json:"task_status"`
+	MigrationType   Text        `json:"migration_type"`
+	MigrationMethod Text        `json:"migration_method"`
+	SourceInstance  DCSInstance `json:"source_instance"`
+	TargetInstance  DCSInstance `json:"target_instance"`
+}
+
+// CurrentStatus is the task's status: `status`, else `task_status`.
+func (t DCSTask) CurrentStatus() string {
+	if t.Status != "" {
+		return string(t.Status)
+	}
+	return string(t.TaskStatus)
+}
+
+// DCSInstance is a migration's source or target Redis.
+type DCSInstance struct {
+	ID    Text `json:"id"`
+	Name  Text `json:"name"`
+	Addrs Text `json:"addrs"`
+	IP    Text `json:"ip"`
+	Port  Text `json:"port"`
+}
+
+// Label is how the instance is named in a label: its name, else its
+// addresses, else ip:port, else its id.
+func (i DCSInstance) Label() string {
+	switch {
+	case i.Name != "":
+		return string(i.Name)
+	case i.Addrs != "":
+		return string(i.Addrs)
+	case i.IP != "" && i.Port != "":
+		return string(i.IP) + ":" + string(i.Port)
+	case i.IP != "":
+		return string(i.IP)
+	default:
+		return string(i.ID)
+	}
+}
+
+// DCSTaskSummary is one entry of the migration task list.
+type DCSTaskSummary struct {
+	TaskID   Text `json:"task_id"`
+	TaskName Text `json:"task_name"`
+	Status   Text `json:"status"`
+}
+
+// DCSTaskPage is one page of GET /v2/{project_id}/migration-tasks.
+type DCSTaskPage struct {
+	Count          Number           `json:"count"`
+	MigrationTasks []DCSTaskSummary `json:"migration_tasks"`
+}
+
+// DCSMigrationStats reads a DCS online-migration task's progress.
+func (c *Client) DCSMigrationStats(ctx context.Context, taskID string) (DCSStats, error) {
+	var s DCSStats
+	err := c.get(ctx, c.dcsCall(OpShowMigrationTaskStats, "/v2/{project_id}/migration-task/{task_id}/stats", taskID), &s)
+	return s, err
+}
+
+// DCSMigrationTask reads a DCS migration task's details.
+func (c *Client) DCSMigrationTask(ctx context.Context, taskID string) (DCSTask, error) {
+	var t DCSTask
+	err := c.get(ctx, c.dcsCall(OpShowMigrationTask, "/v2/{project_id}/migration-task/{task_id}", taskID), &t)
+	return t, err
+}
+
+// DCSMigrationTaskPage reads one page of the project's migration tasks.
+func (c *Client) DCSMigrationTaskPage(ctx context.Context, offset, limit int) (DCSTaskPage, error) {
+	var p DCSTaskPage
+	cl := c.dcsCall(OpListMigrationTask, "/v2/{project_id}/migration-tasks", "")
+	cl.query = url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
+	err := c.get(ctx, cl, &p)
+	return p, err
+}
+
+func (c *Client) dcsCall(operation, path, taskID string) call {
+	cl := call{api: APIDCS, operation: operation, endpoint: c.opts.DCSEndpoint, path: path}
+	if taskID != "" {
+		cl.pathParams = map[string]string{"task_id": taskID}
+	}
+	return cl
+}

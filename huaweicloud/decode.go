@@ -1,0 +1,172 @@
+package huaweicloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Number is a numeric API field. Huawei Cloud APIs send the same field as a
+// JSON number in one edition and as a JSON string in another, so a Number
+// accepts 12, 12.5, "12.5", " 7 " and "95%". The values "", "-", "N/A",
+// null and a missing field mean "no value": Value then reports ok=false and
+// the caller omits the series instead of exporting a 0 it does not know.
+//
+// Decoding a Number never fails the surrounding document: a string that is
+// not a number is kept as a per-field error (Err) so that the task's other
+// fields are still used.
+type Number struct {
+	value float64
+	set   bool
+	err   error
+}
+
+// NumberOf returns a Number holding v (for tests and simulators).
+func NumberOf(v float64) Number { return Number{value: v, set: true} }
+
+// Value returns the number and whether the API gave one.
+func (n Number) Value() (float64, bool) { return n.value, n.set }
+
+// Err is the reason the field could not be read as a number, or nil.
+func (n Number) Err() error { return n.err }
+
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	*n = Number{}
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0, string(b) == "null":
+		return nil
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			n.err = err
+			return nil
+		}
+		n.value, n.set, n.err = ParseNumber(s)
+	case b[0] == '{' || b[0] == '[' || b[0] == 't' || b[0] == 'f':
+		n.err = fmt.Errorf("expected a number, got %s", kindOf(b[0]))
+	default:
+		n.value, n.set, n.err = ParseNumber(string(b))
+	}
+	return nil
+}
+
+// maxReported bounds how much of a bad value goes into an error message.
+const maxReported = 32
+
+// ParseNumber reads a number the way the APIs write them: surrounding white
+// space is ignored, one trailing "%" is dropped (the caller knows the unit),
+// and "", "-", "N/A" (any case) and "null" mean no value (ok=false, err=nil).
+// NaN and infinities are rejected: they are never a real measurement.
+func ParseNumber(s string) (v float64, ok bool, err error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
+	switch strings.ToLower(t) {
+	case "", "-", "n/a", "null":
+		return 0, false, nil
+	}
+	v, err = strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || !plainDecimal(t) {
+		return 0, false, fmt.Errorf("not a number: %q", truncate(s, maxReported))
+	}
+	return v, true, nil
+}
+
+// plainDecimal rejects the forms strconv accepts but no API writes: hex
+// floats, "Inf", "NaN" and underscores.
+func plainDecimal(t string) bool {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if (c < '0' || c > '9') && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E' {
+			return false
+		}
+	}
+	return true
+}
+
+// Bool is a boolean API field that may arrive as true/false, "true"/"false",
+// 1/0 or "1"/"0". Like Number it never fails the document.
+type Bool struct {
+	value bool
+	set   bool
+	err   error
+}
+
+// BoolOf returns a Bool holding v.
+func BoolOf(v bool) Bool { return Bool{value: v, set: true} }
+
+// Value returns the boolean and whether the API gave one.
+func (b Bool) Value() (bool, bool) { return b.value, b.set }
+
+// Err is the reason the field could not be read as a boolean, or nil.
+func (b Bool) Err() error { return b.err }
+
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
+func (b *Bool) UnmarshalJSON(data []byte) error {
+	*b = Bool{}
+	s := strings.TrimSpace(string(data))
+	if strings.HasPrefix(s, `"`) {
+		var str string
+		if err := json.Unmarshal(data, &str); err != nil {
+			b.err = err
+			return nil
+		}
+		s = strings.TrimSpace(str)
+	}
+	switch strings.ToLower(s) {
+	case "", "null", "-", "n/a":
+	case "true", "1":
+		b.value, b.set = true, true
+	case "false", "0":
+		b.set = true
+	default:
+		b.err = fmt.Errorf("not a boolean: %q", truncate(s, maxReported))
+	}
+	return nil
+}
+
+// Text is a string API field that tolerates a number or boolean in its place
+// (rendered as written) and treats null as empty. It never fails the document.
+type Text string
+
+// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	*t = ""
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0, string(b) == "null", b[0] == '{', b[0] == '[':
+	case b[0] == '"':
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			*t = Text(strings.TrimSpace(s))
+		}
+	default:
+		*t = Text(b)
+	}
+	return nil
+}
+
+// String returns the text.
+func (t Text) String() string { return string(t) }
+
+func kindOf(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	default:
+		return "a boolean"
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

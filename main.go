@@ -1,0 +1,156 @@
+// Command migration_exporter exports the progress of Huawei Cloud migration
+// tasks (DCS online migration, SMS server migration) as Prometheus metrics.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/migration-exporter/migration_exporter/collector"
+	"github.com/migration-exporter/migration_exporter/logging"
+)
+
+const name = "migration_exporter"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// flags are the command line (SPEC §4).
+type flags struct {
+	configFile    string
+	telemetryPath string
+	scrapeTimeout time.Duration
+	concurrency   int
+	logLevel      string
+	logFormat     string
+	simulate      bool
+	web           *web.FlagConfig
+}
+
+// errExited means --help or --version printed what was asked.
+var errExited = errors.New("exited")
+
+func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
+	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration).")
+	app.UsageWriter(stdout)
+	app.ErrorWriter(stderr)
+	exited := false
+	app.Terminate(func(int) { exited = true })
+	app.Version(version.Print(name))
+	app.HelpFlag.Short('h')
+	f := &flags{}
+	app.Flag("config.file", "Path to the YAML configuration file.").Default(name + ".yml").StringVar(&f.configFile)
+	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&f.telemetryPath)
+	app.Flag("scrape.timeout", "How long a scrape may poll the APIs when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").
+		Default("10s").DurationVar(&f.scrapeTimeout)
+	app.Flag("api.concurrency", "Maximum API requests in flight during one scrape.").Default("16").IntVar(&f.concurrency)
+	app.Flag("log.level", "Only log messages with the given severity or above: "+fmt.Sprint(logging.Levels)).
+		Default("info").EnumVar(&f.logLevel, logging.Levels...)
+	app.Flag("log.format", "Output format of log messages: "+fmt.Sprint(logging.Formats)).
+		Default("logfmt").EnumVar(&f.logFormat, logging.Formats...)
+	app.Flag("simulate", "Ignore the config file and poll an embedded simulated cloud on 127.0.0.1 (no credentials needed).").
+		BoolVar(&f.simulate)
+	f.web = kingpinflag.AddFlags(app, ":9863")
+	_, err := app.Parse(args)
+	switch {
+	case exited:
+		return nil, errExited
+	case err != nil:
+		return nil, err
+	}
+	if f.concurrency < 1 {
+		return nil, errors.New("--api.concurrency must be at least 1")
+	}
+	if f.scrapeTimeout <= 0 {
+		return nil, errors.New("--scrape.timeout must be positive")
+	}
+	return f, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, err := parseFlags(args, stdout, stderr)
+	if errors.Is(err, errExited) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, name+":", err)
+		return 2
+	}
+	logger, err := logging.New(stderr, f.logLevel, f.logFormat)
+	if err != nil {
+		fmt.Fprintln(stderr, name+":", err)
+		return 2
+	}
+	if err := serve(ctx, f, logger); err != nil {
+		level.Error(logger).Log("msg", "exiting", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// serve runs the exporter until ctx is done.
+func serve(ctx context.Context, f *flags, logger log.Logger) error {
+	level.Info(logger).Log("msg", "starting "+name, "version", version.Info(), "build_context", version.BuildContext())
+
+	exp := collector.New(collector.Options{
+		Logger:      logger,
+		Concurrency: f.concurrency,
+		UserAgent:   name + "/" + version.Version,
+	})
+	holder, sim, err := loadConfig(f, logger, exp.ApplyConfig)
+	if err != nil {
+		return err
+	}
+	if sim != nil {
+		defer sim.Close()
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		versioncollector.NewCollector(name),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		reloadCollector(holder),
+	)
+	reg.MustRegister(exp.Collectors()...)
+
+	reloads := make(chan chan error)
+	go reloadLoop(ctx, holder, reloads, logger)
+
+	mux, err := routes(f, exp, reg, reloads, sim != nil, logger)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- web.ListenAndServe(srv, f.web, logging.Slog(logger)) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		level.Info(logger).Log("msg", "shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdownCtx)
+	}
+}

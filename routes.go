@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/migration-exporter/migration_exporter/collector"
+)
+
+// routes is the HTTP surface (SPEC §4): metrics, landing page, health,
+// readiness and reload.
+func routes(f *flags, exp *collector.Exporter, reg *prometheus.Registry, reloads chan<- chan error, simulated bool, logger log.Logger) (*http.ServeMux, error) {
+	mux := http.NewServeMux()
+	mux.Handle(f.telemetryPath, exp.MetricsHandler(reg, f.scrapeTimeout, logger))
+	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "Healthy")
+	})
+	// The config is loaded before the server starts, so once it answers it
+	// is ready.
+	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "Ready")
+	})
+	mux.HandleFunc("/-/reload", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "reload needs POST", http.StatusMethodNotAllowed)
+			return
+		}
+		reply := make(chan error, 1)
+		select {
+		case reloads <- reply:
+		case <-r.Context().Done():
+			return
+		}
+		if err := <-reply; err != nil {
+			http.Error(w, "reload failed, the previous config stays in use:\n"+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintln(w, "Config reloaded")
+	})
+	if f.telemetryPath == "/" {
+		return mux, nil
+	}
+	landing, err := web.NewLandingPage(landingConfig(f, simulated))
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/", landing)
+	return mux, nil
+}
+
+func landingConfig(f *flags, simulated bool) web.LandingConfig {
+	c := web.LandingConfig{
+		Name:        "Migration Exporter",
+		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration)",
+		Version:     version.Info(),
+		Links: []web.LandingLinks{
+			{Address: f.telemetryPath, Text: "Metrics"},
+			{Address: "/-/healthy", Text: "Health"},
+			{Address: "/-/ready", Text: "Readiness"},
+		},
+	}
+	if simulated {
+		c.Description += ": SIMULATED"
+		c.ExtraHTML = `<p><strong>Simulated cloud.</strong> This exporter was started with <code>--simulate</code>: ` +
+			`it polls an embedded fake of the DCS API on 127.0.0.1, not Huawei Cloud. ` +
+			`The tasks move with time; one is deleted on purpose, so its <code>dcs_migration_up</code> is 0.</p>`
+	}
+	return c
+}

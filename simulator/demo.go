@@ -1,0 +1,42 @@
+package simulator
+
+import "time"
+
+// AddDemoTasks fills the simulator with the tasks `--simulate` shows: a
+// migration in full sync, one converging in its incremental phase, a failed
+// one, and one that was deleted (the API answers DCS.4133, so its up is 0).
+func (s *Simulator) AddDemoTasks() {
+	s.AddDCSTask(DCSTask{
+		ID: "31c6fd2b-2893-430b-90ff-d1adb8060585", Name: "cache-to-dcs",
+		Source:   Instance{Name: "ecs-redis-cache", Addrs: "192.168.0.10:6379", Password: "demo-src-password"},
+		Target:   Instance{ID: "9d8a3f71-5c1e-4b0e-8f0e-2a6f1c9d0b11", Name: "dcs-cache-prod", Password: "demo-dst-password"},
+		Movement: DCSMovement{FullDuration: 10 * time.Minute, SourceKeys: 2_000_000, WritesPerSecond: 80},
+	})
+	s.AddDCSTask(DCSTask{
+		ID: "7f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b", Name: "sessions-to-dcs",
+		Source:   Instance{Addrs: "192.168.0.11:6379"},
+		Target:   Instance{ID: "0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9", Name: "dcs-sessions"},
+		Movement: DCSMovement{StartedAgo: 9 * time.Minute, FullDuration: 10 * time.Minute, SourceKeys: 400_000, WritesPerSecond: 200},
+	})
+	s.AddDCSTask(DCSTask{
+		ID: "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9", Name: "queue-to-dcs", Status: "FAILED",
+		MigrationMethod: "full_amount_migration",
+		Source:          Instance{Name: "legacy-queue", Addrs: "192.168.0.12:6379"},
+		Target:          Instance{Name: "dcs-queue"},
+		Stats:           &DCSStats{FullMigrationProgress: 37.5, SourceDBSize: 120_000, TargetDBSize: 45_000},
+	})
+}
+
+// DemoDeletedDCSTask is a task id `--simulate` configures but the simulator
+// does not have, to show what a deleted task looks like.
+const DemoDeletedDCSTask = "d0d0d0d0-dead-4bee-8f00-000000000000"
+
+// DemoDCSTaskIDs are the task ids `--simulate` polls.
+func DemoDCSTaskIDs() []string {
+	return []string{
+		"31c6fd2b-2893-430b-90ff-d1adb8060585",
+		"7f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b",
+		"a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9",
+		DemoDeletedDCSTask,
+	}
+}

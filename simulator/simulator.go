@@ -1,0 +1,203 @@
+// Package simulator is an in-process fake of the Huawei Cloud DCS and SMS
+// migration APIs. It verifies SDK-HMAC-SHA256 signatures like the API gateway,
+// serves tasks whose progress moves with time, answers numbers as JSON
+// strings or JSON numbers, and injects faults per task. `--simulate` and the
+// tests both use it.
+package simulator
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a Simulator.
+type Options struct {
+	AccessKey string
+	SecretKey string
+	ProjectID string
+	// NumbersAsStrings makes every numeric field a JSON string ("12.5"), as
+	// some API editions do; otherwise they are JSON numbers.
+	NumbersAsStrings bool
+	// Now is the clock (default time.Now); tasks move with it.
+	Now func() time.Time
+}
+
+// FaultKind is what a faulty task answers instead of its data.
+type FaultKind int
+
+// The faults a task can be given.
+const (
+	FaultNone        FaultKind = iota
+	FaultServerError           // HTTP 500
+	FaultThrottled             // HTTP 429, APIG.0308, Retry-After: 2
+	FaultNotFound              // HTTP 400, DCS.4133 "Instance job is not found."
+	FaultMalformed             // HTTP 200 with a truncated JSON body
+	FaultOversized             // HTTP 200 with a 5 MiB body
+)
+
+// Fault is injected into every answer about one task.
+type Fault struct {
+	Kind    FaultKind
+	Latency time.Duration // added before answering
+}
+
+// OversizedBodyBytes is the size of a FaultOversized body.
+const OversizedBodyBytes = 5 << 20
+
+// Simulator is an http.Handler serving the fake APIs. It is safe for
+// concurrent use; tasks and faults may change while it serves.
+type Simulator struct {
+	opts  Options
+	mux   *http.ServeMux
+	start time.Time
+
+	mu       sync.Mutex
+	dcsTasks []*DCSTask // in list order
+	faults   map[string]Fault
+	requests map[string]int // "operation task_id" -> count
+}
+
+// New returns a simulator with no tasks.
+func New(opts Options) *Simulator {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Simulator{
+		opts:     opts,
+		mux:      http.NewServeMux(),
+		start:    opts.Now(),
+		faults:   map[string]Fault{},
+		requests: map[string]int{},
+	}
+	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}/stats", s.dcsStats)
+	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}", s.dcsTask)
+	s.mux.HandleFunc("GET /v2/{project_id}/migration-tasks", s.dcsList)
+	return s
+}
+
+// SetFault injects f into every answer about taskID (FaultNone with no
+// latency removes it).
+func (s *Simulator) SetFault(taskID string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f == (Fault{}) {
+		delete(s.faults, taskID)
+		return
+	}
+	s.faults[taskID] = f
+}
+
+// Requests returns how many requests of an operation reached the simulator
+// for a task ("" for list operations), including faulty answers but not
+// requests refused for their signature.
+func (s *Simulator) Requests(operation, taskID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[operation+" "+taskID]
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e := verifySignature(r, s.opts.AccessKey, s.opts.SecretKey, s.opts.Now()); e != nil {
+		e.write(w)
+		return
+	}
+	if pid := r.Header.Get("X-Project-Id"); pid != s.opts.ProjectID {
+		(&apiError{http.StatusUnauthorized, "APIG.0301", "Incorrect IAM authentication information: project id mismatch"}).write(w)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// elapsed is how long the simulator has been running on its clock.
+func (s *Simulator) elapsed() time.Duration { return s.opts.Now().Sub(s.start) }
+
+// begin counts the request and applies the task's fault. It returns false
+// when the fault has answered already.
+func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, taskID string) bool {
+	if pid := r.PathValue("project_id"); pid != "" && pid != s.opts.ProjectID {
+		(&apiError{http.StatusBadRequest, "DCS.4001", "Invalid project id."}).write(w)
+		return false
+	}
+	s.mu.Lock()
+	s.requests[operation+" "+taskID]++
+	f := s.faults[taskID]
+	s.mu.Unlock()
+	if f.Latency > 0 && !sleep(r.Context(), f.Latency) {
+		return false
+	}
+	switch f.Kind {
+	case FaultServerError:
+		(&apiError{http.StatusInternalServerError, "DCS.5000", "Internal service error."}).write(w)
+	case FaultThrottled:
+		w.Header().Set("Retry-After", "2")
+		(&apiError{http.StatusTooManyRequests, "APIG.0308", "The request is throttled."}).write(w)
+	case FaultNotFound:
+		(&apiError{http.StatusBadRequest, "DCS.4133", "Instance job is not found."}).write(w)
+	case FaultMalformed:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"full_migration_progress": "12", "offset": `))
+	case FaultOversized:
+		writeOversized(w)
+	default:
+		return true
+	}
+	return false
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// writeOversized answers with valid JSON of OversizedBodyBytes.
+func writeOversized(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	pad := strings.Repeat("x", 64<<10)
+	_, _ = w.Write([]byte(`{"padding": "`))
+	for n := 0; n < OversizedBodyBytes; n += len(pad) {
+		if _, err := w.Write([]byte(pad)); err != nil {
+			return
+		}
+	}
+	_, _ = w.Write([]byte(`", "offset": 1}`))
+}
+
+// num renders a number in the simulator's number mode.
+func (s *Simulator) num(v float64) any {
+	if s.opts.NumbersAsStrings {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return v
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// apiError is an error answer in the documented body shape.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func errAuth(msg string) *apiError { return &apiError{http.StatusUnauthorized, "APIG.0301", msg} }
+
+func (e *apiError) write(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error_code": e.code, "error_msg": e.message})
+}
