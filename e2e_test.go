@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -257,6 +258,30 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
 	r.Expect(t, 1, "dcs_migration_up", "task_id", "task-b")
 	r.ExpectAbsent(t, "dcs_migration_up", "task_id", taskA)
+}
+
+func TestEndToEndSIGHUPReloads(t *testing.T) {
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	sim.AddDCSTask(fixedTask("task-b"))
+	dir := t.TempDir()
+	exp := startExporter(t, "--config.file="+writeConfig(t, dir, sim.URL, testSK, taskA))
+	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r := exp.scrape(t, nil)
+		if _, ok := r.Value("dcs_migration_up", "task_id", "task-b"); ok {
+			r.ExpectAbsent(t, "dcs_migration_up", "task_id", taskA)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("SIGHUP did not reload the config:\n%s", exp.Logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func TestEndToEndSimulateMode(t *testing.T) {

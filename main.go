@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -29,7 +30,14 @@ import (
 
 const name = "migration_exporter"
 
+// devVersion is reported when the build did not set
+// github.com/prometheus/common/version.Version with -ldflags -X.
+const devVersion = "0.1.0-dev"
+
 func main() {
+	if version.Version == "" {
+		version.Version = devVersion
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
@@ -96,12 +104,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, name+":", err)
 		return 2
 	}
-	logger, err := logging.New(stderr, f.logLevel, f.logFormat)
+	logger, slogger, err := logging.New(stderr, f.logLevel, f.logFormat)
 	if err != nil {
 		fmt.Fprintln(stderr, name+":", err)
 		return 2
 	}
-	if err := serve(ctx, f, logger); err != nil {
+	if err := serve(ctx, f, logger, slogger); err != nil {
 		level.Error(logger).Log("msg", "exiting", "err", err)
 		return 1
 	}
@@ -109,7 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // serve runs the exporter until ctx is done.
-func serve(ctx context.Context, f *flags, logger log.Logger) error {
+func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logger) error {
 	level.Info(logger).Log("msg", "starting "+name, "version", version.Info(), "build_context", version.BuildContext())
 
 	exp := collector.New(collector.Options{
@@ -134,8 +142,10 @@ func serve(ctx context.Context, f *flags, logger log.Logger) error {
 	)
 	reg.MustRegister(exp.Collectors()...)
 
+	hup, stopHUP := notifyHUP()
+	defer stopHUP()
 	reloads := make(chan chan error)
-	go reloadLoop(ctx, holder, reloads, logger)
+	go reloadLoop(ctx, holder, hup, reloads, logger)
 
 	mux, err := routes(f, exp, reg, reloads, sim != nil, logger)
 	if err != nil {
@@ -143,7 +153,7 @@ func serve(ctx context.Context, f *flags, logger log.Logger) error {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
-	go func() { errc <- web.ListenAndServe(srv, f.web, logging.Slog(logger)) }()
+	go func() { errc <- web.ListenAndServe(srv, f.web, slogger) }()
 	select {
 	case err := <-errc:
 		return err

@@ -13,12 +13,17 @@ import (
 	"github.com/migration-exporter/migration_exporter/config"
 )
 
-// reloadLoop reloads the config on SIGHUP and on requests from /-/reload,
-// one at a time, keeping the old config when the new one is bad.
-func reloadLoop(ctx context.Context, holder *config.Holder, requests <-chan chan error, logger log.Logger) {
+// notifyHUP starts catching SIGHUP. It is called before the server starts,
+// so that a SIGHUP never meets the default action (exit).
+func notifyHUP() (<-chan os.Signal, func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	return hup, func() { signal.Stop(hup) }
+}
+
+// reloadLoop reloads the config on SIGHUP and on requests from /-/reload,
+// one at a time, keeping the old config when the new one is bad.
+func reloadLoop(ctx context.Context, holder *config.Holder, hup <-chan os.Signal, requests <-chan chan error, logger log.Logger) {
 	reload := func() error {
 		err := holder.Reload()
 		if err != nil {

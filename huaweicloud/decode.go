@@ -18,20 +18,23 @@ import (
 // Decoding a Number never fails the surrounding document: a string that is
 // not a number is kept as a per-field error (Err) so that the task's other
 // fields are still used.
-type Number struct {
-	value float64
+type Number struct{ field[float64] }
+
+// field is a decoded API field: a value, no value, or a per-field error.
+type field[T any] struct {
+	value T
 	set   bool
 	err   error
 }
 
+// Value returns the field's value and whether the API gave one.
+func (f field[T]) Value() (T, bool) { return f.value, f.set }
+
+// Err is the reason the field's value could not be read, or nil.
+func (f field[T]) Err() error { return f.err }
+
 // NumberOf returns a Number holding v (for tests and simulators).
-func NumberOf(v float64) Number { return Number{value: v, set: true} }
-
-// Value returns the number and whether the API gave one.
-func (n Number) Value() (float64, bool) { return n.value, n.set }
-
-// Err is the reason the field could not be read as a number, or nil.
-func (n Number) Err() error { return n.err }
+func NumberOf(v float64) Number { return Number{field[float64]{value: v, set: true}} }
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (n *Number) UnmarshalJSON(b []byte) error {
@@ -90,20 +93,10 @@ func plainDecimal(t string) bool {
 
 // Bool is a boolean API field that may arrive as true/false, "true"/"false",
 // 1/0 or "1"/"0". Like Number it never fails the document.
-type Bool struct {
-	value bool
-	set   bool
-	err   error
-}
+type Bool struct{ field[bool] }
 
 // BoolOf returns a Bool holding v.
-func BoolOf(v bool) Bool { return Bool{value: v, set: true} }
-
-// Value returns the boolean and whether the API gave one.
-func (b Bool) Value() (bool, bool) { return b.value, b.set }
-
-// Err is the reason the field could not be read as a boolean, or nil.
-func (b Bool) Err() error { return b.err }
+func BoolOf(v bool) Bool { return Bool{field[bool]{value: v, set: true}} }
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (b *Bool) UnmarshalJSON(data []byte) error {

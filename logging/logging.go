@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
@@ -20,8 +21,9 @@ var (
 
 // New returns a logger writing to w at the given level ("debug", "info",
 // "warn", "error") and format ("logfmt", "json"), with a UTC timestamp and
-// the caller on every line.
-func New(w io.Writer, lvl, format string) (log.Logger, error) {
+// the caller on every line, and the same logger as a *slog.Logger for the
+// libraries that take one (exporter-toolkit).
+func New(w io.Writer, lvl, format string) (log.Logger, *slog.Logger, error) {
 	var logger log.Logger
 	switch format {
 	case "logfmt":
@@ -29,14 +31,31 @@ func New(w io.Writer, lvl, format string) (log.Logger, error) {
 	case "json":
 		logger = log.NewJSONLogger(log.NewSyncWriter(w))
 	default:
-		return nil, fmt.Errorf("unknown log format %q (want logfmt or json)", format)
+		return nil, nil, fmt.Errorf("unknown log format %q (want logfmt or json)", format)
 	}
 	opt, err := levelOption(lvl)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	logger = level.NewFilter(logger, opt)
-	return log.With(logger, "ts", log.DefaultTimestampUTC, "caller", log.DefaultCaller), nil
+	// The slog bridge adds the caller and the time itself.
+	bridged := slog.New(sloggokit.NewGoKitHandler(slogKeys{logger}, slog.LevelDebug))
+	return log.With(logger, "ts", log.DefaultTimestampUTC, "caller", log.DefaultCaller), bridged, nil
+}
+
+// slogKeys writes the bridge's "time" as "ts" in UTC, like the go-kit lines.
+type slogKeys struct{ next log.Logger }
+
+func (l slogKeys) Log(kv ...interface{}) error {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i] == "time" {
+			kv[i] = "ts"
+			if t, ok := kv[i+1].(time.Time); ok {
+				kv[i+1] = t.UTC().Format(time.RFC3339Nano)
+			}
+		}
+	}
+	return l.next.Log(kv...)
 }
 
 func levelOption(lvl string) (level.Option, error) {
@@ -51,10 +70,4 @@ func levelOption(lvl string) (level.Option, error) {
 		return level.AllowError(), nil
 	}
 	return nil, fmt.Errorf("unknown log level %q (want debug, info, warn or error)", lvl)
-}
-
-// Slog bridges logger to the *slog.Logger API; the go-kit level filter
-// still decides what is written.
-func Slog(logger log.Logger) *slog.Logger {
-	return slog.New(sloggokit.NewGoKitHandler(logger, slog.LevelDebug))
 }
