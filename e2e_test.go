@@ -62,6 +62,7 @@ func TestEndToEndDCSMetricsHaveExactValues(t *testing.T) {
 			r.Expect(t, 1, "migration_exporter_account_info", "account", "e2e", "cloud_region", "cn-north-4", "project_id", testProject)
 			r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "200")
 			r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTask", "code", "200")
+			r.Expect(t, 1, "migration_exporter_api_request_duration_seconds", "api", "dcs", "operation", "ShowMigrationTaskStats")
 			r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "dcs", "reason", "timeout")
 			r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
 			if _, ok := r.Value("migration_exporter_build_info"); !ok {

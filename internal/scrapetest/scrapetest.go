@@ -58,7 +58,8 @@ func Get(t testing.TB, url string, header http.Header) Result {
 
 // Value returns the value of the series of family name whose labels
 // include all of labels (given as name, value pairs), and whether exactly
-// one such series exists. Counters, gauges and untyped values are read.
+// one such series exists. Counters, gauges and untyped values are read; a
+// histogram gives its sample count.
 func (r Result) Value(name string, labels ...string) (float64, bool) {
 	ms := r.Series(name, labels...)
 	if len(ms) != 1 {
@@ -72,6 +73,8 @@ func (r Result) Value(name string, labels ...string) (float64, bool) {
 		return m.Counter.GetValue(), true
 	case m.Untyped != nil:
 		return m.Untyped.GetValue(), true
+	case m.Histogram != nil:
+		return float64(m.Histogram.GetSampleCount()), true
 	}
 	return 0, false
 }
