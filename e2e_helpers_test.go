@@ -59,14 +59,16 @@ func startExporter(t *testing.T, args ...string) exporter {
 	addr := freeAddr(t)
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
+	var code int
+	stopped := make(chan struct{})
 	go func() {
-		done <- run(ctx, append([]string{"--web.listen-address=" + addr}, args...), logs, logs)
+		code = run(ctx, append([]string{"--web.listen-address=" + addr}, args...), logs, logs)
+		close(stopped)
 	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-done:
+		case <-stopped:
 		case <-time.After(10 * time.Second):
 			t.Error("exporter did not stop")
 		}
@@ -75,7 +77,7 @@ func startExporter(t *testing.T, args ...string) exporter {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case code := <-done:
+		case <-stopped:
 			t.Fatalf("exporter exited with %d:\n%s", code, logs)
 		default:
 		}
@@ -112,12 +114,19 @@ func startSimulator(t *testing.T, numbersAsStrings bool) *simulator.Server {
 	return srv
 }
 
-// writeConfig writes a one-account config polling taskIDs on endpoint and
-// returns its path.
+// writeConfig writes a one-account config polling the DCS taskIDs on
+// endpoint and returns its path.
 func writeConfig(t *testing.T, dir, endpoint, secretKey string, taskIDs ...string) string {
 	t.Helper()
+	return writeAccountConfig(t, dir, endpoint, secretKey,
+		"    dcs:\n      task_ids: ["+strings.Join(taskIDs, ", ")+"]\n")
+}
+
+// writeAccountConfig writes a one-account config whose dcs/sms blocks are
+// services (YAML indented by four spaces) and returns its path.
+func writeAccountConfig(t *testing.T, dir, endpoint, secretKey, services string) string {
+	t.Helper()
 	path := filepath.Join(dir, "migration_exporter.yml")
-	ids := "[" + strings.Join(taskIDs, ", ") + "]"
 	cfg := fmt.Sprintf(`accounts:
   - name: e2e
     region: cn-north-4
@@ -127,9 +136,8 @@ func writeConfig(t *testing.T, dir, endpoint, secretKey string, taskIDs ...strin
       secret_key: %s
     endpoints:
       dcs: %s
-    dcs:
-      task_ids: %s
-`, testProject, testAK, secretKey, endpoint, ids)
+      sms: %s
+%s`, testProject, testAK, secretKey, endpoint, endpoint, services)
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ type flags struct {
 var errExited = errors.New("exited")
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
-	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration).")
+	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration).")
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	exited := false

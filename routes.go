@@ -57,7 +57,7 @@ func routes(f *flags, exp *collector.Exporter, reg *prometheus.Registry, reloads
 func landingConfig(f *flags, simulated bool) web.LandingConfig {
 	c := web.LandingConfig{
 		Name:        "Migration Exporter",
-		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration)",
+		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration)",
 		Version:     version.Info(),
 		Links: []web.LandingLinks{
 			{Address: f.telemetryPath, Text: "Metrics"},
@@ -68,8 +68,9 @@ func landingConfig(f *flags, simulated bool) web.LandingConfig {
 	if simulated {
 		c.Description += ": SIMULATED"
 		c.ExtraHTML = `<p><strong>Simulated cloud.</strong> This exporter was started with <code>--simulate</code>: ` +
-			`it polls an embedded fake of the DCS API on 127.0.0.1, not Huawei Cloud. ` +
-			`The tasks move with time; one is deleted on purpose, so its <code>dcs_migration_up</code> is 0.</p>`
+			`it polls an embedded fake of the DCS and SMS APIs on 127.0.0.1, not Huawei Cloud. ` +
+			`The tasks move with time; the SMS tasks are found by discovery; one DCS task is deleted on purpose, ` +
+			`so its <code>dcs_migration_up</code> is 0.</p>`
 	}
 	return c
 }

@@ -52,6 +52,7 @@ func simulatedConfig(endpoint, ak, sk string) *config.Config {
 		Credentials: &config.Credentials{AccessKey: config.Secret(ak), SecretKey: config.Secret(sk)},
 		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint},
 		DCS:         config.Service{TaskIDs: simulator.DemoDCSTaskIDs()},
+		SMS:         config.Service{Discover: true},
 	}}}
 }
 

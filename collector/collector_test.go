@@ -39,9 +39,13 @@ func TestScrapeTimeout(t *testing.T) {
 }
 
 // collect runs f against an emitter and returns the text exposition.
-func collect(t *testing.T, descs func(chan<- *prometheus.Desc), f func(m *emitter)) string {
+func collect(t *testing.T, descs []*prometheus.Desc, f func(m *emitter)) string {
 	t.Helper()
-	c := collectorFunc{describe: descs, collect: func(ch chan<- prometheus.Metric) {
+	c := collectorFunc{describe: func(ch chan<- *prometheus.Desc) {
+		for _, d := range descs {
+			ch <- d
+		}
+	}, collect: func(ch chan<- prometheus.Metric) {
 		f(&emitter{ch: ch, logger: log.NewNopLogger(), api: "dcs"})
 	}}
 	reg := prometheus.NewPedanticRegistry()
@@ -81,7 +85,7 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"task_name":"n","status":"INCRMIGEATING","migration_type":"online_migration","migration_method":"incremental_migration","source_instance":{"addrs":"1.2.3.4:6379","password":"hunter2"},"target_instance":{"id":"i-1","password":"hunter3"}}`), &task); err != nil {
 		t.Fatal(err)
 	}
-	got := collect(t, d.describe, func(m *emitter) {
+	got := collect(t, d.all(), func(m *emitter) {
 		d.metrics(dcsResult{account: "a", taskID: "t", stats: stats, task: task}, m)
 	})
 	for _, want := range []string{
@@ -108,7 +112,7 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 
 func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
 	d := newDCSDescs()
-	got := collect(t, d.describe, func(m *emitter) {
+	got := collect(t, d.all(), func(m *emitter) {
 		m.stateSet(d.status, DCSStatuses, "SOMETHING_NEW", "a", "t")
 	})
 	if n := strings.Count(got, "dcs_migration_task_status"); n != len(DCSStatuses)+1 {
@@ -117,14 +121,14 @@ func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
 	if !strings.Contains(got, "status=SOMETHING_NEW,task_id=t} 1") {
 		t.Errorf("unknown status missing:\n%s", got)
 	}
-	if collect(t, d.describe, func(m *emitter) { m.stateSet(d.status, DCSStatuses, "", "a", "t") }) != "" {
+	if collect(t, d.all(), func(m *emitter) { m.stateSet(d.status, DCSStatuses, "", "a", "t") }) != "" {
 		t.Error("empty status exported")
 	}
 }
 
 func TestFailedCallsOmitTheirMetrics(t *testing.T) {
 	d := newDCSDescs()
-	got := collect(t, d.describe, func(m *emitter) {
+	got := collect(t, d.all(), func(m *emitter) {
 		d.metrics(dcsResult{account: "a", taskID: "t", statsErr: errors.New("x"), taskErr: errors.New("y")}, m)
 	})
 	if got != "dcs_migration_up{account=a,task_id=t} 0\n" {
@@ -147,7 +151,41 @@ func TestLabelValue(t *testing.T) {
 
 func TestExporterCountersStartAtZeroForEveryReason(t *testing.T) {
 	e := New(Options{})
-	if n := testutil.CollectAndCount(e.taskErrors); n != len(huaweicloud.Reasons) {
-		t.Errorf("%d task error series, want %d", n, len(huaweicloud.Reasons))
+	if n := testutil.CollectAndCount(e.taskErrors); n != 2*len(huaweicloud.Reasons) {
+		t.Errorf("%d task error series, want %d (dcs and sms)", n, 2*len(huaweicloud.Reasons))
+	}
+}
+
+func TestUnitConversions(t *testing.T) {
+	cases := []struct {
+		name string
+		f    transform
+		in   float64
+		want float64
+	}{
+		{"percent to ratio", percentToRatio, 42.5, 0.425},
+		{"KiB/s to bytes/s", kibToBytes, 12.5, 12800},
+		{"MB to bytes", mbToBytes, 180, 188743680},
+		{"Mbit/s to bytes/s", mbitToBytes, 80, 10_000_000},
+		{"ms to seconds", msToSeconds, 1795001260000, 1795001260},
+		{"as is", asIs, 7, 7},
+	}
+	for _, c := range cases {
+		if got := c.f(c.in); got != c.want {
+			t.Errorf("%s(%v) = %v, want %v", c.name, c.in, got, c.want)
+		}
+	}
+}
+
+func TestRepeatedSubtasksGiveOneSeries(t *testing.T) {
+	var task huaweicloud.SMSTask
+	if err := json.Unmarshal([]byte(`{"sub_tasks":[{"name":"SYNC_LINUX_FILE","progress":100},{"name":"CONFIGURE_LINUX","progress":100},{"name":"SYNC_LINUX_FILE","progress":30},{"name":"","progress":5}]}`), &task); err != nil {
+		t.Fatal(err)
+	}
+	d := newSMSDescs()
+	got := collect(t, d.all(), func(m *emitter) { d.metrics(smsResult{account: "a", taskID: "t", task: task}, m) })
+	if !strings.Contains(got, "sms_migration_subtask_progress_ratio{account=a,subtask=SYNC_LINUX_FILE,task_id=t} 0.3\n") ||
+		strings.Count(got, "sms_migration_subtask_progress_ratio") != 2 {
+		t.Errorf("got\n%s", got)
 	}
 }

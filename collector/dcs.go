@@ -21,10 +21,13 @@ type dcsDescs struct {
 	up, fullProgress, offset, sourceKeys, targetKeys, inputBytes, ops, migrating, info, status *prometheus.Desc
 }
 
+// taskDesc describes a task metric: account and task_id, then extra labels.
+func taskDesc(name, help string, extra ...string) *prometheus.Desc {
+	return prometheus.NewDesc(name, help, append(append([]string{}, taskLabels...), extra...), nil)
+}
+
 func newDCSDescs() dcsDescs {
-	d := func(name, help string, extra ...string) *prometheus.Desc {
-		return prometheus.NewDesc(name, help, append(append([]string{}, taskLabels...), extra...), nil)
-	}
+	d := taskDesc
 	return dcsDescs{
 		up:           d("dcs_migration_up", "1 if the DCS migration task's stats were read this scrape, else 0."),
 		fullProgress: d("dcs_migration_full_progress_ratio", "Progress of the full migration phase, 0 to 1."),
@@ -40,11 +43,9 @@ func newDCSDescs() dcsDescs {
 	}
 }
 
-func (d dcsDescs) describe(ch chan<- *prometheus.Desc) {
-	for _, desc := range []*prometheus.Desc{d.up, d.fullProgress, d.offset, d.sourceKeys, d.targetKeys,
-		d.inputBytes, d.ops, d.migrating, d.info, d.status} {
-		ch <- desc
-	}
+func (d dcsDescs) all() []*prometheus.Desc {
+	return []*prometheus.Desc{d.up, d.fullProgress, d.offset, d.sourceKeys, d.targetKeys,
+		d.inputBytes, d.ops, d.migrating, d.info, d.status}
 }
 
 // dcsResult is what one scrape learnt about one DCS task.

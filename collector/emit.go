@@ -44,6 +44,9 @@ var (
 	asIs           transform = func(v float64) float64 { return v }
 	percentToRatio transform = func(v float64) float64 { return v / 100 }
 	kibToBytes     transform = func(v float64) float64 { return v * 1024 }
+	mbToBytes      transform = func(v float64) float64 { return v * 1048576 } // MB as the SMS agent counts it: MiB
+	mbitToBytes    transform = func(v float64) float64 { return v * 125000 }  // 10^6 bits / 8
+	msToSeconds    transform = func(v float64) float64 { return v / 1000 }
 )
 
 // number exports unit(n) when the API gave a value. A value that is not a

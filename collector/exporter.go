@@ -38,20 +38,29 @@ type Exporter struct {
 	accounts atomic.Pointer[[]*account]
 
 	dcs        dcsDescs
+	sms        smsDescs
 	accountInf *prometheus.Desc
 	scrapeDur  *prometheus.Desc
+	discovered *prometheus.Desc
 
 	requests    *prometheus.CounterVec
 	reqDuration *prometheus.HistogramVec
 	taskErrors  *prometheus.CounterVec
 	fieldErrors *prometheus.CounterVec
+	discErrors  *prometheus.CounterVec
 }
 
 // account is one configured account with its API client.
 type account struct {
 	name, region, projectID string
 	client                  *huaweicloud.Client
-	dcsTaskIDs              []string
+	dcs, sms                service
+}
+
+// service is what an account polls of one service.
+type service struct {
+	taskIDs   []string
+	discovery *discovery // nil without discover: true
 }
 
 // New returns an Exporter with no accounts.
@@ -72,6 +81,8 @@ func New(opts Options) *Exporter {
 		opts:       opts,
 		http:       &http.Client{Transport: opts.Transport},
 		dcs:        newDCSDescs(),
+		sms:        newSMSDescs(),
+		discovered: prometheus.NewDesc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", []string{"account", "api"}, nil),
 		accountInf: prometheus.NewDesc("migration_exporter_account_info", "Configured accounts; always 1.", []string{"account", "cloud_region", "project_id"}, nil),
 		scrapeDur:  prometheus.NewDesc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs.", nil, nil),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -91,8 +102,12 @@ func New(opts Options) *Exporter {
 			Name: "migration_exporter_field_decode_errors_total",
 			Help: "API fields whose value was present but not a number or boolean; the series was omitted.",
 		}, []string{"api", "field"}),
+		discErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "migration_exporter_discovery_errors_total",
+			Help: "Task list (discovery) calls that failed, by reason; the last good list stays in use.",
+		}, []string{"api", "reason"}),
 	}
-	for _, api := range []string{huaweicloud.APIDCS} {
+	for _, api := range []string{huaweicloud.APIDCS, huaweicloud.APISMS} {
 		for _, r := range huaweicloud.Reasons {
 			e.taskErrors.WithLabelValues(api, r)
 		}
@@ -103,7 +118,7 @@ func New(opts Options) *Exporter {
 
 // Collectors are the exporter's long-lived metrics, to register once.
 func (e *Exporter) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{e.requests, e.reqDuration, e.taskErrors, e.fieldErrors}
+	return []prometheus.Collector{e.requests, e.reqDuration, e.taskErrors, e.fieldErrors, e.discErrors}
 }
 
 // ObserveRequest implements huaweicloud.Observer.
@@ -117,11 +132,16 @@ func (e *Exporter) ObserveRequest(api, operation, code string, d time.Duration) 
 func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	accounts := make([]*account, 0, len(cfg.Accounts))
 	for _, a := range cfg.Accounts {
-		accounts = append(accounts, &account{
-			name: a.Name, region: a.Region, projectID: a.ProjectID,
-			client:     huaweicloud.NewClient(e.clientOptions(a)),
-			dcsTaskIDs: a.DCS.TaskIDs,
-		})
+		client := huaweicloud.NewClient(e.clientOptions(a))
+		acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client,
+			dcs: service{taskIDs: a.DCS.TaskIDs}, sms: service{taskIDs: a.SMS.TaskIDs}}
+		if a.DCS.Discover {
+			acc.dcs.discovery = newDiscovery(a.DCS.DiscoveryInterval, client.DCSMigrationTaskIDs)
+		}
+		if a.SMS.Discover {
+			acc.sms.discovery = newDiscovery(a.SMS.DiscoveryInterval, client.SMSTaskIDs)
+		}
+		accounts = append(accounts, acc)
 	}
 	e.accounts.Store(&accounts)
 	return nil
@@ -139,6 +159,9 @@ func (e *Exporter) clientOptions(a config.Account) huaweicloud.Options {
 	}
 	if o.DCSEndpoint == "" {
 		o.DCSEndpoint = huaweicloud.DefaultDCSEndpoint(a.Region)
+	}
+	if o.SMSEndpoint == "" {
+		o.SMSEndpoint = huaweicloud.DefaultSMSEndpoint(a.Region)
 	}
 	if c := a.Credentials; c != nil {
 		o.Credentials = &huaweicloud.StaticCredentials{

@@ -20,64 +20,148 @@ type scrape struct {
 	accounts []*account
 }
 
-// ScrapeCollector returns a collector that polls every configured task
-// when collected, within ctx's deadline. Register it in a registry made for
-// the one scrape.
+// ScrapeCollector returns a collector that polls every configured and
+// discovered task when collected, within ctx's deadline. Register it in a
+// registry made for the one scrape.
 func (e *Exporter) ScrapeCollector(ctx context.Context) prometheus.Collector {
 	return &scrape{e: e, ctx: ctx, accounts: *e.accounts.Load()}
 }
 
 // Describe implements prometheus.Collector.
 func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
-	s.e.dcs.describe(ch)
+	for _, d := range append(s.e.dcs.all(), s.e.sms.all()...) {
+		ch <- d
+	}
 	ch <- s.e.accountInf
 	ch <- s.e.scrapeDur
+	ch <- s.e.discovered
 }
 
 // Collect implements prometheus.Collector.
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 	start := time.Now()
-	results := s.e.pollDCS(s.ctx, s.accounts)
-	m := &emitter{ch: ch, logger: s.e.opts.Logger, api: huaweicloud.APIDCS, fieldError: s.e.countFieldError}
+	p := s.e.poll(s.ctx, s.accounts)
+	dcsM := s.e.emitter(ch, huaweicloud.APIDCS)
+	smsM := s.e.emitter(ch, huaweicloud.APISMS)
 	for _, a := range s.accounts {
-		m.gauge(s.e.accountInf, 1, a.name, a.region, a.projectID)
+		dcsM.gauge(s.e.accountInf, 1, a.name, a.region, a.projectID)
 	}
-	for _, r := range results {
-		s.e.dcs.metrics(r, m)
+	for _, d := range p.discovered {
+		dcsM.gauge(s.e.discovered, float64(d.count), d.account, d.api)
 	}
-	m.gauge(s.e.scrapeDur, time.Since(start).Seconds())
+	for _, r := range p.dcs {
+		s.e.dcs.metrics(r, dcsM)
+	}
+	for _, r := range p.sms {
+		s.e.sms.metrics(r, smsM)
+	}
+	dcsM.gauge(s.e.scrapeDur, time.Since(start).Seconds())
 }
 
-func (e *Exporter) countFieldError(api, field string) {
-	e.fieldErrors.WithLabelValues(api, field).Inc()
+func (e *Exporter) emitter(ch chan<- prometheus.Metric, api string) *emitter {
+	return &emitter{ch: ch, logger: e.opts.Logger, api: api, fieldError: func(api, field string) {
+		e.fieldErrors.WithLabelValues(api, field).Inc()
+	}}
 }
 
-// pollDCS reads the stats and the details of every DCS task, at most
-// Concurrency requests at a time, and counts one error per failed task.
-func (e *Exporter) pollDCS(ctx context.Context, accounts []*account) []dcsResult {
-	var results []dcsResult
-	var clients []*huaweicloud.Client
-	for _, a := range accounts {
-		for _, id := range a.dcsTaskIDs {
-			results = append(results, dcsResult{account: a.name, taskID: id})
-			clients = append(clients, a.client)
+// polled is what one scrape learnt.
+type polled struct {
+	dcs        []dcsResult
+	sms        []smsResult
+	discovered []discoveredCount
+}
+
+type discoveredCount struct {
+	account, api string
+	count        int
+}
+
+// taskSet is the tasks of one account to poll this scrape.
+type taskSet struct {
+	a        *account
+	dcs, sms []string
+}
+
+// poll works out the task set (discovering where asked), then reads every
+// task with at most Concurrency requests in flight, and counts one error
+// per failed task.
+func (e *Exporter) poll(ctx context.Context, accounts []*account) polled {
+	var p polled
+	sets := e.taskSets(ctx, accounts, &p)
+	for _, s := range sets {
+		for _, id := range s.dcs {
+			p.dcs = append(p.dcs, dcsResult{account: s.a.name, taskID: id})
+		}
+		for _, id := range s.sms {
+			p.sms = append(p.sms, smsResult{account: s.a.name, taskID: id})
 		}
 	}
-	// Two jobs a task: even jobs read the stats, odd ones the details.
-	run(ctx, 2*len(results), e.opts.Concurrency, func(ctx context.Context, j int) {
-		r, c := &results[j/2], clients[j/2]
-		if j%2 == 0 {
-			r.stats, r.statsErr = c.DCSMigrationStats(ctx, r.taskID)
-		} else {
-			r.task, r.taskErr = c.DCSMigrationTask(ctx, r.taskID)
+	// The result slices are complete: jobs may keep pointers into them.
+	var jobs []func(context.Context)
+	i, j := 0, 0
+	for _, s := range sets {
+		c := s.a.client
+		for range s.dcs {
+			r := &p.dcs[i]
+			i++
+			jobs = append(jobs,
+				func(ctx context.Context) { r.stats, r.statsErr = c.DCSMigrationStats(ctx, r.taskID) },
+				func(ctx context.Context) { r.task, r.taskErr = c.DCSMigrationTask(ctx, r.taskID) })
 		}
-	})
-	for _, r := range results {
+		for range s.sms {
+			r := &p.sms[j]
+			j++
+			jobs = append(jobs, func(ctx context.Context) { r.task, r.err = c.SMSTask(ctx, r.taskID) })
+		}
+	}
+	run(ctx, len(jobs), e.opts.Concurrency, func(ctx context.Context, k int) { jobs[k](ctx) })
+
+	for _, r := range p.dcs {
 		if err := firstError(r.statsErr, r.taskErr); err != nil {
 			e.taskFailed(huaweicloud.APIDCS, r.account, r.taskID, err)
 		}
 	}
-	return results
+	for _, r := range p.sms {
+		if r.err != nil {
+			e.taskFailed(huaweicloud.APISMS, r.account, r.taskID, r.err)
+		}
+	}
+	return p
+}
+
+// taskSets merges each account's configured task ids with the discovered
+// ones, listing the services that need it concurrently.
+func (e *Exporter) taskSets(ctx context.Context, accounts []*account, p *polled) []taskSet {
+	type listing struct {
+		set          *[]string
+		svc          service
+		account, api string
+	}
+	sets := make([]taskSet, len(accounts)) // complete: listings point into it
+	var lists []listing
+	for k, a := range accounts {
+		sets[k] = taskSet{a: a, dcs: a.dcs.taskIDs, sms: a.sms.taskIDs}
+		if a.dcs.discovery != nil {
+			lists = append(lists, listing{&sets[k].dcs, a.dcs, a.name, huaweicloud.APIDCS})
+		}
+		if a.sms.discovery != nil {
+			lists = append(lists, listing{&sets[k].sms, a.sms, a.name, huaweicloud.APISMS})
+		}
+	}
+	now := time.Now()
+	p.discovered = make([]discoveredCount, len(lists))
+	run(ctx, len(lists), e.opts.Concurrency, func(ctx context.Context, k int) {
+		l := lists[k]
+		found := l.svc.discovery.taskIDs(ctx, now, func(err error) {
+			reason := huaweicloud.Reason(err)
+			e.discErrors.WithLabelValues(l.api, reason).Inc()
+			level.Warn(e.opts.Logger).Log("msg", "task discovery failed, keeping the last good list",
+				"account", l.account, "api", l.api, "reason", reason, "err", err)
+		})
+		p.discovered[k] = discoveredCount{account: l.account, api: l.api, count: len(found)}
+		*l.set = merge(l.svc.taskIDs, found)
+	})
+	return sets
 }
 
 func (e *Exporter) taskFailed(api, account, taskID string, err error) {
@@ -106,11 +190,11 @@ func run(ctx context.Context, n, limit int, job func(context.Context, int)) {
 		go func() {
 			defer wg.Done()
 			for {
-				j := int(next.Add(1) - 1)
-				if j >= n {
+				k := int(next.Add(1) - 1)
+				if k >= n {
 					return
 				}
-				job(ctx, j)
+				job(ctx, k)
 			}
 		}()
 	}

@@ -178,3 +178,7 @@ func (v *validator) service(s *Service, p string) {
 		s.DiscoveryInterval = DefaultDiscoveryInterval
 	}
 }
+
+// ValidTaskID reports whether id is safe to put into a URL path as a task
+// id: the rule Validate applies to task_ids, for ids discovered at run time.
+func ValidTaskID(id string) bool { return taskIDRE.MatchString(id) }

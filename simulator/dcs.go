@@ -95,7 +95,7 @@ var errDCSNotFound = &apiError{http.StatusBadRequest, "DCS.4133", "Instance job 
 
 func (s *Simulator) dcsStats(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("task_id")
-	if !s.begin(w, r, "ShowMigrationTaskStats", id) {
+	if !s.begin(w, r, "ShowMigrationTaskStats", id, errDCSNotFound) {
 		return
 	}
 	t, ok := s.dcsTaskByID(id)
@@ -120,7 +120,7 @@ func (s *Simulator) dcsStats(w http.ResponseWriter, r *http.Request) {
 
 func (s *Simulator) dcsTask(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("task_id")
-	if !s.begin(w, r, "ShowMigrationTask", id) {
+	if !s.begin(w, r, "ShowMigrationTask", id, errDCSNotFound) {
 		return
 	}
 	t, ok := s.dcsTaskByID(id)
@@ -132,7 +132,7 @@ func (s *Simulator) dcsTask(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Simulator) dcsList(w http.ResponseWriter, r *http.Request) {
-	if !s.begin(w, r, "ListMigrationTask", "") {
+	if !s.begin(w, r, "ListMigrationTask", "", errDCSNotFound) {
 		return
 	}
 	offset, limit := pageParams(r)

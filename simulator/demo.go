@@ -2,10 +2,22 @@ package simulator
 
 import "time"
 
-// AddDemoTasks fills the simulator with the tasks `--simulate` shows: a
-// migration in full sync, one converging in its incremental phase, a failed
-// one, and one that was deleted (the API answers DCS.4133, so its up is 0).
+// AddDemoTasks fills the simulator with the tasks `--simulate` shows. DCS:
+// a migration in full sync, one converging in its incremental phase, a
+// failed one, and one that was deleted (the API answers DCS.4133, so its up
+// is 0). SMS: a server being copied, one syncing, and one that failed.
 func (s *Simulator) AddDemoTasks() {
+	s.AddSMSTask(SMSTask{ID: "5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01", Name: "web-01-to-ecs",
+		SourceServer: "web-01", TargetServer: "ecs-web-01",
+		Movement: SMSMovement{StartedAgo: 3 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 80 << 30}})
+	s.AddSMSTask(SMSTask{ID: "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", Name: "db-02-to-ecs", Type: "MIGRATE_BLOCK",
+		SourceServer: "db-02", TargetServer: "ecs-db-02", SizesIn: SizesAtTopLevel,
+		Movement: SMSMovement{StartedAgo: 23 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 200 << 30}})
+	s.AddSMSTask(SMSTask{ID: "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23", Name: "win-03-to-ecs", Type: "MIGRATE_BLOCK", OSType: "WINDOWS",
+		SourceServer: "win-03", TargetServer: "ecs-win-03",
+		Progress: &SMSProgress{State: "MIGRATE_FAIL", SubTasks: []SMSSubTask{
+			{Name: "CREATE_CLOUD_SERVER", Progress: 100}, {Name: "MIGRATE_WINDOWS_BLOCK", Progress: 12},
+		}}})
 	s.AddDCSTask(DCSTask{
 		ID: "31c6fd2b-2893-430b-90ff-d1adb8060585", Name: "cache-to-dcs",
 		Source:   Instance{Name: "ecs-redis-cache", Addrs: "192.168.0.10:6379", Password: "demo-src-password"},

@@ -35,7 +35,7 @@ const (
 	FaultNone        FaultKind = iota
 	FaultServerError           // HTTP 500
 	FaultThrottled             // HTTP 429, APIG.0308, Retry-After: 2
-	FaultNotFound              // HTTP 400, DCS.4133 "Instance job is not found."
+	FaultNotFound              // the API's "not found": DCS 400 DCS.4133, SMS 404
 	FaultMalformed             // HTTP 200 with a truncated JSON body
 	FaultOversized             // HTTP 200 with a 5 MiB body
 )
@@ -58,6 +58,7 @@ type Simulator struct {
 
 	mu       sync.Mutex
 	dcsTasks []*DCSTask // in list order
+	smsTasks []*SMSTask // in list order
 	faults   map[string]Fault
 	requests map[string]int // "operation task_id" -> count
 }
@@ -77,6 +78,8 @@ func New(opts Options) *Simulator {
 	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}/stats", s.dcsStats)
 	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}", s.dcsTask)
 	s.mux.HandleFunc("GET /v2/{project_id}/migration-tasks", s.dcsList)
+	s.mux.HandleFunc("GET /v3/tasks/{task_id}", s.smsTask)
+	s.mux.HandleFunc("GET /v3/tasks", s.smsList)
 	return s
 }
 
@@ -117,9 +120,10 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // elapsed is how long the simulator has been running on its clock.
 func (s *Simulator) elapsed() time.Duration { return s.opts.Now().Sub(s.start) }
 
-// begin counts the request and applies the task's fault. It returns false
-// when the fault has answered already.
-func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, taskID string) bool {
+// begin counts the request and applies the task's fault; notFound is the
+// API's answer for a missing task. It returns false when the fault has
+// answered already.
+func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, taskID string, notFound *apiError) bool {
 	if pid := r.PathValue("project_id"); pid != "" && pid != s.opts.ProjectID {
 		(&apiError{http.StatusBadRequest, "DCS.4001", "Invalid project id."}).write(w)
 		return false
@@ -138,7 +142,7 @@ func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, tas
 		w.Header().Set("Retry-After", "2")
 		(&apiError{http.StatusTooManyRequests, "APIG.0308", "The request is throttled."}).write(w)
 	case FaultNotFound:
-		(&apiError{http.StatusBadRequest, "DCS.4133", "Instance job is not found."}).write(w)
+		notFound.write(w)
 	case FaultMalformed:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"full_migration_progress": "12", "offset": `))

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/migration-exporter/migration_exporter/simulator"
+)
+
+const smsTask = "8d2f6c1e-3b4a-4c5d-9e8f-7a6b5c4d3e2f"
+
+// fixedSMSTask reports fixed values, so every metric can be asserted.
+func fixedSMSTask(id string, sizes simulator.SizesPlacement) simulator.SMSTask {
+	return simulator.SMSTask{
+		ID: id, Name: "web-01-to-ecs", Type: "MIGRATE_FILE", OSType: "LINUX",
+		SourceServer: "web-01", TargetServer: "ecs-web-01", SizesIn: sizes,
+		Progress: &simulator.SMSProgress{
+			State: "RUNNING",
+			SubTasks: []simulator.SMSSubTask{
+				{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: 1795000000000, EndMs: 1795000060000},
+				{Name: "MIGRATE_LINUX_FILE", Progress: 45, StartMs: 1795000060000, SpeedMbps: 80},
+				{Name: "SYNC_LINUX_FILE", Progress: 0},
+			},
+			AgentReported:    true,
+			MigrateSpeedMbps: 80, CompressRate: 0.65, RemainSeconds: 1200, EstimateCompleteMs: 1795001260000,
+			TotalCPUPercent: 35, AgentCPUPercent: 7.5, TotalMemMB: 3072, AgentMemMB: 180,
+			TotalDiskIOMbps: 88, AgentDiskIOMbps: 80,
+			ReplicateSize: 48318382080, TotalSize: 107374182400,
+			CurrentSubTask: "MIGRATE_LINUX_FILE", CurrentSubTaskProgress: 45,
+		},
+	}
+}
+
+func smsConfig(ids ...string) string {
+	return "    sms:\n      task_ids: [" + strings.Join(ids, ", ") + "]\n"
+}
+
+func TestEndToEndSMSMetricsHaveExactValues(t *testing.T) {
+	placements := map[string]simulator.SizesPlacement{
+		"sizes in subtask_info": simulator.SizesInSubtaskInfo,
+		"sizes at top level":    simulator.SizesAtTopLevel,
+		"sizes in sub_tasks":    simulator.SizesInSubTasks,
+	}
+	for _, asStrings := range []bool{false, true} {
+		for name, placement := range placements {
+			t.Run(fmt.Sprintf("strings=%v/%s", asStrings, name), func(t *testing.T) {
+				sim := startSimulator(t, asStrings)
+				sim.AddSMSTask(fixedSMSTask(smsTask, placement))
+				exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK, smsConfig(smsTask)))
+				r := exp.scrape(t, nil)
+
+				task := []string{"account", "e2e", "task_id", smsTask}
+				r.Expect(t, 1, "sms_migration_up", task...)
+				r.Expect(t, 1, "sms_migration_task_info", append(task, "task_name", "web-01-to-ecs", "type", "MIGRATE_FILE",
+					"os_type", "LINUX", "source_server", "web-01", "target_server", "ecs-web-01")...)
+				r.Expect(t, 1, "sms_migration_task_state", append(task, "state", "RUNNING")...)
+				r.Expect(t, 0, "sms_migration_task_state", append(task, "state", "MIGRATE_FAIL")...)
+				r.Expect(t, 1, "sms_migration_subtask_progress_ratio", append(task, "subtask", "CREATE_CLOUD_SERVER")...)
+				r.Expect(t, 0.45, "sms_migration_subtask_progress_ratio", append(task, "subtask", "MIGRATE_LINUX_FILE")...)
+				r.Expect(t, 0, "sms_migration_subtask_progress_ratio", append(task, "subtask", "SYNC_LINUX_FILE")...)
+				r.Expect(t, 80*125000, "sms_migration_speed_bytes_per_second", task...)
+				r.Expect(t, 0.65, "sms_migration_compress_ratio", task...)
+				r.Expect(t, 1200, "sms_migration_remaining_seconds", task...)
+				r.Expect(t, 1795001260, "sms_migration_estimated_completion_timestamp_seconds", task...)
+				r.Expect(t, 48318382080, "sms_migration_replicated_bytes", task...)
+				r.Expect(t, 107374182400, "sms_migration_total_bytes", task...)
+				r.Expect(t, 0.35, "sms_migration_source_cpu_usage_ratio", task...)
+				r.Expect(t, 0.075, "sms_migration_agent_cpu_usage_ratio", task...)
+				r.Expect(t, 3072*1048576, "sms_migration_source_memory_usage_bytes", task...)
+				r.Expect(t, 180*1048576, "sms_migration_agent_memory_usage_bytes", task...)
+				r.Expect(t, 88*125000, "sms_migration_source_disk_io_bytes_per_second", task...)
+				r.Expect(t, 80*125000, "sms_migration_agent_disk_io_bytes_per_second", task...)
+				r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "sms", "operation", "ShowTask", "code", "200")
+			})
+		}
+	}
+}
+
+func TestEndToEndSMSFieldsNotReportedYetAreOmitted(t *testing.T) {
+	sim := startSimulator(t, false)
+	task := fixedSMSTask(smsTask, simulator.SizesInSubtaskInfo)
+	task.Progress.AgentReported = false
+	sim.AddSMSTask(task)
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK, smsConfig(smsTask)))
+	r := exp.scrape(t, nil)
+	r.Expect(t, 1, "sms_migration_up", "task_id", smsTask)
+	r.Expect(t, 0.45, "sms_migration_subtask_progress_ratio", "task_id", smsTask, "subtask", "MIGRATE_LINUX_FILE")
+	// The running subtask's own speed stands in for the missing top-level one.
+	r.Expect(t, 80*125000, "sms_migration_speed_bytes_per_second", "task_id", smsTask)
+	for _, name := range []string{"sms_migration_compress_ratio", "sms_migration_remaining_seconds",
+		"sms_migration_estimated_completion_timestamp_seconds", "sms_migration_replicated_bytes", "sms_migration_total_bytes",
+		"sms_migration_source_cpu_usage_ratio", "sms_migration_agent_cpu_usage_ratio", "sms_migration_source_memory_usage_bytes",
+		"sms_migration_agent_memory_usage_bytes", "sms_migration_source_disk_io_bytes_per_second", "sms_migration_agent_disk_io_bytes_per_second"} {
+		r.ExpectAbsent(t, name, "task_id", smsTask)
+	}
+}
+
+func TestEndToEndSMSFaults(t *testing.T) {
+	sim := startSimulator(t, false)
+	sim.AddSMSTask(fixedSMSTask(smsTask, simulator.SizesAtTopLevel))
+	sim.AddSMSTask(fixedSMSTask("sms-broken", simulator.SizesAtTopLevel))
+	sim.AddSMSTask(fixedSMSTask("sms-throttled", simulator.SizesAtTopLevel))
+	sim.SetFault("sms-broken", simulator.Fault{Kind: simulator.FaultMalformed})
+	sim.SetFault("sms-throttled", simulator.Fault{Kind: simulator.FaultThrottled})
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		smsConfig(smsTask, "sms-broken", "sms-throttled", "sms-gone")))
+	r := exp.scrape(t, nil)
+	r.Expect(t, 1, "sms_migration_up", "task_id", smsTask)
+	r.Expect(t, 0.45, "sms_migration_subtask_progress_ratio", "task_id", smsTask, "subtask", "MIGRATE_LINUX_FILE")
+	for _, id := range []string{"sms-broken", "sms-throttled", "sms-gone"} {
+		r.Expect(t, 0, "sms_migration_up", "task_id", id)
+		r.ExpectAbsent(t, "sms_migration_task_info", "task_id", id)
+	}
+	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "sms", "reason", "decode")
+	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "sms", "reason", "throttled")
+	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "sms", "reason", "not_found")
+	r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "dcs", "reason", "not_found")
+}
+
+func TestEndToEndDiscoveryAcrossPages(t *testing.T) {
+	sim := startSimulator(t, true)
+	const nDCS, nSMS = 250, 230 // three pages of 100 each
+	for i := 0; i < nDCS; i++ {
+		sim.AddDCSTask(fixedTask("dcs-" + strconv.Itoa(i)))
+	}
+	for i := 0; i < nSMS; i++ {
+		sim.AddSMSTask(fixedSMSTask("sms-"+strconv.Itoa(i), simulator.SizesInSubtaskInfo))
+	}
+	// dcs-7 is also configured explicitly: it must be polled once.
+	exp := startExporter(t, "--api.concurrency=32", "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		"    dcs:\n      task_ids: [dcs-7]\n      discover: true\n    sms:\n      discover: true\n"))
+	r := exp.scrape(t, nil)
+	if n := len(r.Series("dcs_migration_up")); n != nDCS {
+		t.Errorf("%d DCS tasks exported, want %d", n, nDCS)
+	}
+	if n := len(r.Series("sms_migration_up")); n != nSMS {
+		t.Errorf("%d SMS tasks exported, want %d", n, nSMS)
+	}
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "dcs-249")
+	r.Expect(t, 0.45, "sms_migration_subtask_progress_ratio", "task_id", "sms-229", "subtask", "MIGRATE_LINUX_FILE")
+	r.Expect(t, nDCS, "migration_exporter_discovered_tasks", "account", "e2e", "api", "dcs")
+	r.Expect(t, nSMS, "migration_exporter_discovered_tasks", "account", "e2e", "api", "sms")
+	if got := sim.Requests("ListMigrationTask", ""); got != 3 {
+		t.Errorf("DCS list called %d times, want 3 pages", got)
+	}
+	if got := sim.Requests("ListTasks", ""); got != 3 {
+		t.Errorf("SMS list called %d times, want 3 pages", got)
+	}
+	if got := sim.Requests("ShowMigrationTaskStats", "dcs-7"); got != 1 {
+		t.Errorf("dcs-7 polled %d times in one scrape, want 1", got)
+	}
+
+	// Within discovery_interval (default 5m) the list is not fetched again.
+	exp.scrape(t, nil)
+	if got := sim.Requests("ListMigrationTask", ""); got != 3 {
+		t.Errorf("DCS list called %d times after a second scrape, want still 3", got)
+	}
+}
+
+func TestEndToEndDiscoveredTaskThatDisappearsIsDropped(t *testing.T) {
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask("dcs-a"))
+	sim.AddDCSTask(fixedTask("dcs-b"))
+	sim.AddSMSTask(fixedSMSTask("sms-a", simulator.SizesAtTopLevel))
+	sim.AddSMSTask(fixedSMSTask("sms-b", simulator.SizesAtTopLevel))
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		"    dcs:\n      discover: true\n      discovery_interval: 1ms\n    sms:\n      discover: true\n      discovery_interval: 1ms\n"))
+	r := exp.scrape(t, nil)
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "dcs-b")
+	r.Expect(t, 1, "sms_migration_up", "task_id", "sms-b")
+
+	sim.RemoveDCSTask("dcs-b")
+	sim.RemoveSMSTask("sms-b")
+	r = exp.scrape(t, nil)
+	r.ExpectAbsent(t, "dcs_migration_up", "task_id", "dcs-b")
+	r.ExpectAbsent(t, "sms_migration_up", "task_id", "sms-b")
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "dcs-a")
+	r.Expect(t, 1, "sms_migration_up", "task_id", "sms-a")
+
+	// A failing list keeps the last good one and counts the error.
+	sim.SetFault("", simulator.Fault{Kind: simulator.FaultServerError})
+	r = exp.scrape(t, nil)
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "dcs-a")
+	r.Expect(t, 1, "sms_migration_up", "task_id", "sms-a")
+	r.Expect(t, 1, "migration_exporter_discovery_errors_total", "api", "dcs", "reason", "http_5xx")
+	r.Expect(t, 1, "migration_exporter_discovery_errors_total", "api", "sms", "reason", "http_5xx")
+	r.Expect(t, 1, "migration_exporter_discovered_tasks", "account", "e2e", "api", "dcs")
+}

@@ -1,0 +1,291 @@
+package simulator
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"time"
+)
+
+// SMSTask is a simulated SMS server-migration task.
+type SMSTask struct {
+	ID, Name     string
+	Type         string // default MIGRATE_FILE
+	OSType       string // default LINUX
+	SourceServer string
+	TargetServer string
+
+	// Progress, when set, is served as it is; otherwise Movement computes
+	// it from the simulator's clock.
+	Progress *SMSProgress
+	Movement SMSMovement
+	// SizesIn is where replicatesize and totalsize appear: SizesInSubtaskInfo
+	// (the default), SizesAtTopLevel or SizesInSubTasks.
+	SizesIn SizesPlacement
+}
+
+// SizesPlacement is where an answer carries replicatesize and totalsize.
+type SizesPlacement int
+
+// The places ShowTask may carry the sizes.
+const (
+	SizesInSubtaskInfo SizesPlacement = iota
+	SizesAtTopLevel
+	SizesInSubTasks
+)
+
+// SMSProgress is what ShowTask reports about a task at one moment.
+type SMSProgress struct {
+	State    string
+	SubTasks []SMSSubTask
+	// AgentReported is false until the migration agent has reported; the
+	// fields below are left out of the answer until then.
+	AgentReported        bool
+	MigrateSpeedMbps     float64
+	CompressRate         float64
+	RemainSeconds        float64
+	EstimateCompleteMs   float64
+	TotalCPUPercent      float64
+	AgentCPUPercent      float64
+	TotalMemMB           float64
+	AgentMemMB           float64
+	TotalDiskIOMbps      float64
+	AgentDiskIOMbps      float64
+	ReplicateSize        float64 // bytes
+	TotalSize            float64 // bytes
+	CurrentSubTask       string
+	CurrentSubTaskProgress float64 // progress of the current subtask
+}
+
+// SMSSubTask is one step of a migration.
+type SMSSubTask struct {
+	Name      string
+	Progress  float64
+	StartMs   float64 // 0 = not started
+	EndMs     float64 // 0 = not ended
+	SpeedMbps float64
+}
+
+// SMSMovement describes a Linux file-level migration moving through its
+// subtasks with time.
+type SMSMovement struct {
+	// StartedAgo shifts the task's start before the simulator's start.
+	StartedAgo time.Duration
+	// CopyDuration is how long MIGRATE_LINUX_FILE takes (default 20m).
+	CopyDuration time.Duration
+	// TotalBytes is the data to copy (default 100 GiB).
+	TotalBytes float64
+}
+
+// smsPhase is one subtask of the movement and how long it takes.
+type smsPhase struct {
+	name  string
+	dur   time.Duration
+	state string
+}
+
+func (m SMSMovement) phases() []smsPhase {
+	copyDur := m.CopyDuration
+	if copyDur <= 0 {
+		copyDur = 20 * time.Minute
+	}
+	return []smsPhase{
+		{"CREATE_CLOUD_SERVER", time.Minute, "RUNNING"},
+		{"SSL_CONFIG", 30 * time.Second, "RUNNING"},
+		{"ATTACH_AGENT_IMAGE", 30 * time.Second, "RUNNING"},
+		{"FORMAT_DISK_LINUX_FILE", 30 * time.Second, "RUNNING"},
+		{"MIGRATE_LINUX_FILE", copyDur, "RUNNING"},
+		{"SYNC_LINUX_FILE", 2 * time.Minute, "SYNCING"},
+		{"CONFIGURE_LINUX_FILE", time.Minute, "RUNNING"},
+		{"DETTACH_AGENT_IMAGE", 30 * time.Second, "RUNNING"},
+	}
+}
+
+// at is the task's progress at wall time now, e time after its start.
+func (m SMSMovement) at(id string, e time.Duration, now time.Time) SMSProgress {
+	total := m.TotalBytes
+	if total <= 0 {
+		total = 100 << 30
+	}
+	start := now.Add(-e)
+	ms := func(t time.Time) float64 { return float64(t.UnixMilli()) }
+	p := SMSProgress{State: "MIGRATE_SUCCESS", TotalSize: total}
+	var offset, remain time.Duration
+	j := jitter(id, int64(e.Seconds()))
+	for _, ph := range m.phases() {
+		sub := SMSSubTask{Name: ph.name}
+		switch {
+		case e >= offset+ph.dur: // done
+			sub.Progress, sub.StartMs, sub.EndMs = 100, ms(start.Add(offset)), ms(start.Add(offset+ph.dur))
+		case e >= offset: // running
+			frac := (e - offset).Seconds() / ph.dur.Seconds()
+			sub.Progress = math.Floor(frac * 100)
+			sub.StartMs = ms(start.Add(offset))
+			p.State, p.CurrentSubTask, p.CurrentSubTaskProgress = ph.state, ph.name, sub.Progress
+			remain += offset + ph.dur - e
+			if ph.name == "MIGRATE_LINUX_FILE" {
+				speed := total * 8 / 1e6 / ph.dur.Seconds() // Mbit/s
+				sub.SpeedMbps = math.Round(speed*(0.9+0.2*j)*100) / 100
+				p.MigrateSpeedMbps = sub.SpeedMbps
+				p.ReplicateSize = math.Round(total * frac)
+			}
+		default: // to come
+			remain += ph.dur
+		}
+		if ph.name == "MIGRATE_LINUX_FILE" && e >= offset+ph.dur {
+			p.ReplicateSize = total
+		}
+		p.SubTasks = append(p.SubTasks, sub)
+		offset += ph.dur
+	}
+	// The agent reports once its image is attached.
+	p.AgentReported = e >= 2*time.Minute
+	p.CompressRate = 0.65
+	p.RemainSeconds = math.Round(remain.Seconds())
+	p.EstimateCompleteMs = ms(now.Add(remain))
+	p.TotalCPUPercent = math.Round((20+20*j)*10) / 10
+	p.AgentCPUPercent = math.Round((5+5*j)*10) / 10
+	p.TotalMemMB, p.AgentMemMB = 3072+math.Round(512*j), 180+math.Round(40*j)
+	p.TotalDiskIOMbps = math.Round(p.MigrateSpeedMbps*1.1*100) / 100
+	p.AgentDiskIOMbps = p.MigrateSpeedMbps
+	return p
+}
+
+// AddSMSTask adds (or replaces) an SMS task.
+func (s *Simulator) AddSMSTask(t SMSTask) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, old := range s.smsTasks {
+		if old.ID == t.ID {
+			s.smsTasks[i] = &t
+			return
+		}
+	}
+	s.smsTasks = append(s.smsTasks, &t)
+}
+
+// RemoveSMSTask deletes an SMS task: ShowTask then answers 404.
+func (s *Simulator) RemoveSMSTask(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, t := range s.smsTasks {
+		if t.ID == id {
+			s.smsTasks = append(s.smsTasks[:i], s.smsTasks[i+1:]...)
+			return
+		}
+	}
+}
+
+var errSMSNotFound = &apiError{http.StatusNotFound, "SMS.9999", "The task does not exist."}
+
+func (s *Simulator) smsTask(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("task_id")
+	if !s.begin(w, r, "ShowTask", id, errSMSNotFound) {
+		return
+	}
+	s.mu.Lock()
+	var task *SMSTask
+	for _, t := range s.smsTasks {
+		if t.ID == id {
+			c := *t
+			task = &c
+		}
+	}
+	s.mu.Unlock()
+	if task == nil {
+		errSMSNotFound.write(w)
+		return
+	}
+	writeJSON(w, s.smsBody(*task))
+}
+
+func (s *Simulator) smsList(w http.ResponseWriter, r *http.Request) {
+	if !s.begin(w, r, "ListTasks", "", errSMSNotFound) {
+		return
+	}
+	offset, limit := pageParams(r)
+	s.mu.Lock()
+	all := make([]map[string]any, 0, len(s.smsTasks))
+	for _, t := range s.smsTasks {
+		all = append(all, map[string]any{"id": t.ID, "name": t.Name, "state": t.progress(s.elapsed(), s.opts.Now()).State})
+	}
+	s.mu.Unlock()
+	// SMS's count is the total, unlike DCS's.
+	writeJSON(w, map[string]any{"count": len(all), "tasks": pageOf(all, offset, limit)})
+}
+
+func (t SMSTask) progress(elapsed time.Duration, now time.Time) SMSProgress {
+	if t.Progress != nil {
+		return *t.Progress
+	}
+	return t.Movement.at(t.ID, elapsed+t.Movement.StartedAgo, now)
+}
+
+// smsBody renders ShowTask's answer.
+func (s *Simulator) smsBody(t SMSTask) map[string]any {
+	p := t.progress(s.elapsed(), s.opts.Now())
+	orDefault := func(v, d string) string {
+		if v == "" {
+			return d
+		}
+		return v
+	}
+	body := map[string]any{
+		"id": t.ID, "name": t.Name, "state": p.State,
+		"type":          orDefault(t.Type, "MIGRATE_FILE"),
+		"os_type":       orDefault(t.OSType, "LINUX"),
+		"source_server": map[string]any{"id": "src-" + t.ID, "name": t.SourceServer, "ip": "192.168.1.10"},
+		"target_server": map[string]any{"id": "dst-" + t.ID, "name": t.TargetServer, "disks": []any{}},
+		"create_date":   float64(s.start.UnixMilli()),
+	}
+	subs := make([]map[string]any, 0, len(p.SubTasks))
+	for i, st := range p.SubTasks {
+		sub := map[string]any{"id": i + 1, "name": st.Name, "progress": s.num(st.Progress)}
+		if st.StartMs > 0 {
+			sub["start_date"] = s.num(st.StartMs)
+		}
+		if st.EndMs > 0 {
+			sub["end_date"] = s.num(st.EndMs)
+		}
+		if st.SpeedMbps > 0 {
+			sub["migrate_speed"] = s.num(st.SpeedMbps)
+		}
+		subs = append(subs, sub)
+	}
+	body["sub_tasks"] = subs
+	if !p.AgentReported {
+		return body
+	}
+	for k, v := range map[string]float64{
+		"migrate_speed": p.MigrateSpeedMbps, "compress_rate": p.CompressRate,
+		"remain_seconds": p.RemainSeconds, "estimate_complete_time": p.EstimateCompleteMs,
+		"total_cpu_usage": p.TotalCPUPercent, "agent_cpu_usage": p.AgentCPUPercent,
+		"total_mem_usage": p.TotalMemMB, "agent_mem_usage": p.AgentMemMB,
+		"total_disk_io": p.TotalDiskIOMbps, "agent_disk_io": p.AgentDiskIOMbps,
+	} {
+		body[k] = s.num(v)
+	}
+	sizes := map[string]any{"replicatesize": s.num(p.ReplicateSize), "totalsize": s.num(p.TotalSize)}
+	switch t.SizesIn {
+	case SizesAtTopLevel:
+		for k, v := range sizes {
+			body[k] = v
+		}
+	case SizesInSubTasks:
+		for _, sub := range subs {
+			if sub["name"] == p.CurrentSubTask || (p.CurrentSubTask == "" && sub["name"] == "MIGRATE_LINUX_FILE") {
+				for k, v := range sizes {
+					sub[k] = v
+				}
+			}
+		}
+	default:
+		info := map[string]any{"subtask_name": p.CurrentSubTask, "progress": s.num(p.CurrentSubTaskProgress)}
+		for k, v := range sizes {
+			info[k] = v
+		}
+		b, _ := json.Marshal(info)
+		body["subtask_info"] = string(b)
+	}
+	return body
+}
