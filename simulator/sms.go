@@ -40,20 +40,20 @@ type SMSProgress struct {
 	SubTasks []SMSSubTask
 	// AgentReported is false until the migration agent has reported; the
 	// fields below are left out of the answer until then.
-	AgentReported        bool
-	MigrateSpeedMbps     float64
-	CompressRate         float64
-	RemainSeconds        float64
-	EstimateCompleteMs   float64
-	TotalCPUPercent      float64
-	AgentCPUPercent      float64
-	TotalMemMB           float64
-	AgentMemMB           float64
-	TotalDiskIOMbps      float64
-	AgentDiskIOMbps      float64
-	ReplicateSize        float64 // bytes
-	TotalSize            float64 // bytes
-	CurrentSubTask       string
+	AgentReported          bool
+	MigrateSpeedMbps       float64
+	CompressRate           float64
+	RemainSeconds          float64
+	EstimateCompleteMs     float64
+	TotalCPUPercent        float64
+	AgentCPUPercent        float64
+	TotalMemMB             float64
+	AgentMemMB             float64
+	TotalDiskIOMbps        float64
+	AgentDiskIOMbps        float64
+	ReplicateSize          float64 // bytes
+	TotalSize              float64 // bytes
+	CurrentSubTask         string
 	CurrentSubTaskProgress float64 // progress of the current subtask
 }
 
