@@ -78,6 +78,13 @@ type call struct {
 	query          url.Values
 }
 
+// getAs performs the call and decodes a 2xx JSON body into a T.
+func getAs[T any](ctx context.Context, c *Client, cl call) (T, error) {
+	var v T
+	err := c.get(ctx, cl, &v)
+	return v, err
+}
+
 // get performs the call and decodes a 2xx JSON body into out.
 func (c *Client) get(ctx context.Context, cl call, out any) error {
 	body, err := c.do(ctx, cl)

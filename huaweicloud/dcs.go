@@ -87,25 +87,24 @@ type DCSTaskPage struct {
 
 // DCSMigrationStats reads a DCS online-migration task's progress.
 func (c *Client) DCSMigrationStats(ctx context.Context, taskID string) (DCSStats, error) {
-	var s DCSStats
-	err := c.get(ctx, c.dcsCall(OpShowMigrationTaskStats, "/v2/{project_id}/migration-task/{task_id}/stats", taskID), &s)
-	return s, err
+	return getAs[DCSStats](ctx, c, c.dcsCall(OpShowMigrationTaskStats, "/v2/{project_id}/migration-task/{task_id}/stats", taskID))
 }
 
 // DCSMigrationTask reads a DCS migration task's details.
 func (c *Client) DCSMigrationTask(ctx context.Context, taskID string) (DCSTask, error) {
-	var t DCSTask
-	err := c.get(ctx, c.dcsCall(OpShowMigrationTask, "/v2/{project_id}/migration-task/{task_id}", taskID), &t)
-	return t, err
+	return getAs[DCSTask](ctx, c, c.dcsCall(OpShowMigrationTask, "/v2/{project_id}/migration-task/{task_id}", taskID))
 }
 
 // DCSMigrationTaskPage reads one page of the project's migration tasks.
 func (c *Client) DCSMigrationTaskPage(ctx context.Context, offset, limit int) (DCSTaskPage, error) {
-	var p DCSTaskPage
 	cl := c.dcsCall(OpListMigrationTask, "/v2/{project_id}/migration-tasks", "")
-	cl.query = url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
-	err := c.get(ctx, cl, &p)
-	return p, err
+	cl.query = pageQuery(offset, limit)
+	return getAs[DCSTaskPage](ctx, c, cl)
+}
+
+// pageQuery is the offset/limit query of the list APIs.
+func pageQuery(offset, limit int) url.Values {
+	return url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
 }
 
 func (c *Client) dcsCall(operation, path, taskID string) call {

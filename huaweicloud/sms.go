@@ -3,8 +3,6 @@ package huaweicloud
 import (
 	"context"
 	"encoding/json"
-	"net/url"
-	"strconv"
 	"strings"
 
 	smsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sms/v3/region"
@@ -163,18 +161,14 @@ type SMSTaskPage struct {
 
 // SMSTask reads a server migration task (ShowTask).
 func (c *Client) SMSTask(ctx context.Context, taskID string) (SMSTask, error) {
-	var t SMSTask
-	err := c.get(ctx, call{api: APISMS, operation: OpShowTask, endpoint: c.opts.SMSEndpoint,
-		path: "/v3/tasks/{task_id}", pathParams: map[string]string{"task_id": taskID}}, &t)
-	return t, err
+	return getAs[SMSTask](ctx, c, call{api: APISMS, operation: OpShowTask, endpoint: c.opts.SMSEndpoint,
+		path: "/v3/tasks/{task_id}", pathParams: map[string]string{"task_id": taskID}})
 }
 
 // SMSTaskPage reads one page of the account's server migration tasks.
 func (c *Client) SMSTaskPage(ctx context.Context, offset, limit int) (SMSTaskPage, error) {
-	var p SMSTaskPage
-	err := c.get(ctx, call{api: APISMS, operation: OpListTasks, endpoint: c.opts.SMSEndpoint, path: "/v3/tasks",
-		query: url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}}, &p)
-	return p, err
+	return getAs[SMSTaskPage](ctx, c, call{api: APISMS, operation: OpListTasks, endpoint: c.opts.SMSEndpoint,
+		path: "/v3/tasks", query: pageQuery(offset, limit)})
 }
 
 // DefaultSMSEndpoint is SMS's endpoint for an account in region. SMS has

@@ -59,36 +59,20 @@ type DCSMovement struct {
 func (s *Simulator) AddDCSTask(t DCSTask) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, old := range s.dcsTasks {
-		if old.ID == t.ID {
-			s.dcsTasks[i] = &t
-			return
-		}
-	}
-	s.dcsTasks = append(s.dcsTasks, &t)
+	s.dcsTasks = upsert(s.dcsTasks, t)
 }
 
 // RemoveDCSTask deletes a task: the API then answers DCS.4133.
 func (s *Simulator) RemoveDCSTask(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, t := range s.dcsTasks {
-		if t.ID == id {
-			s.dcsTasks = append(s.dcsTasks[:i], s.dcsTasks[i+1:]...)
-			return
-		}
-	}
+	s.dcsTasks = without(s.dcsTasks, id)
 }
 
 func (s *Simulator) dcsTaskByID(id string) (DCSTask, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, t := range s.dcsTasks {
-		if t.ID == id {
-			return *t, true
-		}
-	}
-	return DCSTask{}, false
+	return lookup(s.dcsTasks, id)
 }
 
 var errDCSNotFound = &apiError{http.StatusBadRequest, "DCS.4133", "Instance job is not found."}

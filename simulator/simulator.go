@@ -117,6 +117,44 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// task is what the simulator's task lists hold.
+type task interface{ taskID() string }
+
+func (t DCSTask) taskID() string { return t.ID }
+func (t SMSTask) taskID() string { return t.ID }
+
+// upsert replaces the task with t's id, or appends t.
+func upsert[T task](tasks []*T, t T) []*T {
+	for i, old := range tasks {
+		if (*old).taskID() == t.taskID() {
+			tasks[i] = &t
+			return tasks
+		}
+	}
+	return append(tasks, &t)
+}
+
+// without returns tasks less the one with id.
+func without[T task](tasks []*T, id string) []*T {
+	for i, t := range tasks {
+		if (*t).taskID() == id {
+			return append(tasks[:i], tasks[i+1:]...)
+		}
+	}
+	return tasks
+}
+
+// lookup returns a copy of the task with id.
+func lookup[T task](tasks []*T, id string) (T, bool) {
+	for _, t := range tasks {
+		if (*t).taskID() == id {
+			return *t, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
 // elapsed is how long the simulator has been running on its clock.
 func (s *Simulator) elapsed() time.Duration { return s.opts.Now().Sub(s.start) }
 

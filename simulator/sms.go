@@ -155,25 +155,14 @@ func (m SMSMovement) at(id string, e time.Duration, now time.Time) SMSProgress {
 func (s *Simulator) AddSMSTask(t SMSTask) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, old := range s.smsTasks {
-		if old.ID == t.ID {
-			s.smsTasks[i] = &t
-			return
-		}
-	}
-	s.smsTasks = append(s.smsTasks, &t)
+	s.smsTasks = upsert(s.smsTasks, t)
 }
 
 // RemoveSMSTask deletes an SMS task: ShowTask then answers 404.
 func (s *Simulator) RemoveSMSTask(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, t := range s.smsTasks {
-		if t.ID == id {
-			s.smsTasks = append(s.smsTasks[:i], s.smsTasks[i+1:]...)
-			return
-		}
-	}
+	s.smsTasks = without(s.smsTasks, id)
 }
 
 var errSMSNotFound = &apiError{http.StatusNotFound, "SMS.9999", "The task does not exist."}
@@ -184,19 +173,13 @@ func (s *Simulator) smsTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	var task *SMSTask
-	for _, t := range s.smsTasks {
-		if t.ID == id {
-			c := *t
-			task = &c
-		}
-	}
+	t, ok := lookup(s.smsTasks, id)
 	s.mu.Unlock()
-	if task == nil {
+	if !ok {
 		errSMSNotFound.write(w)
 		return
 	}
-	writeJSON(w, s.smsBody(*task))
+	writeJSON(w, s.smsBody(t))
 }
 
 func (s *Simulator) smsList(w http.ResponseWriter, r *http.Request) {
