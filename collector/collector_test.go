@@ -154,6 +154,9 @@ func TestExporterCountersStartAtZeroForEveryReason(t *testing.T) {
 	if n := testutil.CollectAndCount(e.taskErrors); n != 2*len(huaweicloud.Reasons) {
 		t.Errorf("%d task error series, want %d (dcs and sms)", n, 2*len(huaweicloud.Reasons))
 	}
+	if n := testutil.CollectAndCount(e.discErrors); n != 2*len(huaweicloud.Reasons) {
+		t.Errorf("%d discovery error series, want %d", n, 2*len(huaweicloud.Reasons))
+	}
 }
 
 func TestUnitConversions(t *testing.T) {

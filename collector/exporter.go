@@ -110,6 +110,7 @@ func New(opts Options) *Exporter {
 	for _, api := range []string{huaweicloud.APIDCS, huaweicloud.APISMS} {
 		for _, r := range huaweicloud.Reasons {
 			e.taskErrors.WithLabelValues(api, r)
+			e.discErrors.WithLabelValues(api, r)
 		}
 	}
 	e.accounts.Store(&[]*account{})
