@@ -322,13 +322,7 @@ func TestEndToEndSimulateMode(t *testing.T) {
 
 // promtool check metrics must have nothing to say about a live scrape.
 func TestPromtoolCheckMetricsOnALiveScrape(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("promtool is not installed; .ci/run installs Debian's prometheus package")
-		}
-		t.Skip("promtool not installed (apt-get install prometheus)")
-	}
+	promtool := requireBinary(t, "promtool")
 	exp := startExporter(t, "--simulate")
 	exp.scrape(t, nil) // so that the counters have series
 	r := exp.scrape(t, nil)

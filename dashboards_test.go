@@ -1,0 +1,775 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/prometheus/promql/parser"
+)
+
+// The Grafana dashboards in dashboards/ are checked here: their structure,
+// their data source, their PromQL, their variables, and that every metric
+// they use is one the exporter exposes.
+
+const dashboardsGlob = "dashboards/*.json"
+
+// dashboardDatasource is the only data source a panel, a target or a query
+// variable may name: the dashboard's own `datasource` variable.
+const dashboardDatasource = "${datasource}"
+
+type dashboardJSON struct {
+	ID         json.RawMessage    `json:"id"`
+	UID        string             `json:"uid"`
+	Title      string             `json:"title"`
+	Panels     []dashboardPanel   `json:"panels"`
+	Templating dashboardTemplates `json:"templating"`
+}
+
+type dashboardTemplates struct {
+	List []dashboardVariable `json:"list"`
+}
+
+type dashboardPanel struct {
+	ID         int               `json:"id"`
+	Type       string            `json:"type"`
+	Title      string            `json:"title"`
+	Collapsed  bool              `json:"collapsed"`
+	Datasource json.RawMessage   `json:"datasource"`
+	GridPos    dashboardGridPos  `json:"gridPos"`
+	Targets    []dashboardTarget `json:"targets"`
+	Panels     []dashboardPanel  `json:"panels"`
+}
+
+type dashboardGridPos struct {
+	H int `json:"h"`
+	W int `json:"w"`
+	X int `json:"x"`
+	Y int `json:"y"`
+}
+
+type dashboardTarget struct {
+	RefID      string          `json:"refId"`
+	Expr       string          `json:"expr"`
+	Datasource json.RawMessage `json:"datasource"`
+}
+
+type dashboardVariable struct {
+	Name       string          `json:"name"`
+	Type       string          `json:"type"`
+	Datasource json.RawMessage `json:"datasource"`
+	Query      json.RawMessage `json:"query"`
+	Definition string          `json:"definition"`
+	Multi      bool            `json:"multi"`
+	IncludeAll bool            `json:"includeAll"`
+}
+
+// dashboardQuery is one PromQL text found in a dashboard.
+type dashboardQuery struct {
+	where string // for messages: which panel/target or variable
+	text  string // as written, with Grafana variables
+	// selector is true for the metric selector of label_values() or
+	// label_names(): it selects series for their labels, so a counter need
+	// not be in rate() there.
+	selector bool
+}
+
+// TestDashboards checks every dashboards/*.json file on its own (see
+// dashboardProblems) and that uids and titles are unique across files.
+func TestDashboards(t *testing.T) {
+	files := dashboardFiles(t)
+	uids := map[string]string{}
+	titles := map[string]string{}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, problems := dashboardProblems(data)
+		for _, p := range problems {
+			t.Errorf("%s: %s", path, p)
+		}
+		if d == nil {
+			continue
+		}
+		if other, ok := uids[d.UID]; ok && d.UID != "" {
+			t.Errorf("%s: uid %q is also the uid of %s", path, d.UID, other)
+		}
+		uids[d.UID] = path
+		if other, ok := titles[d.Title]; ok && d.Title != "" {
+			t.Errorf("%s: title %q is also the title of %s", path, d.Title, other)
+		}
+		titles[d.Title] = path
+	}
+}
+
+// TestDashboardsUseExposedMetrics checks that every metric a dashboard
+// queries is one the exporter exposes in --simulate mode.
+func TestDashboardsUseExposedMetrics(t *testing.T) {
+	files := dashboardFiles(t)
+	exp := startExporter(t, "--simulate")
+	// Scrape twice so that counters which start at the first poll have
+	// series; keep what either scrape had.
+	families := map[string]*dto.MetricFamily{}
+	for range 2 {
+		for name, f := range exp.scrape(t, nil).Families {
+			families[name] = f
+		}
+	}
+	exposed := dashboardExposedNames(families)
+
+	used := map[string]bool{}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d dashboardJSON
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Errorf("%s: %v", path, err) // TestDashboards says more
+			continue
+		}
+		for _, p := range dashboardMetricProblems(&d, exposed, used) {
+			t.Errorf("%s: %s", path, p)
+		}
+	}
+
+	// Not an error: a new metric need not be on a dashboard. But say so.
+	var unused []string
+	for name := range exposed {
+		if used[name] || strings.HasSuffix(name, "_sum") || strings.HasSuffix(name, "_count") {
+			continue
+		}
+		if strings.HasPrefix(name, "dcs_") || strings.HasPrefix(name, "sms_") ||
+			strings.HasPrefix(name, "migration_exporter_") {
+			unused = append(unused, name)
+		}
+	}
+	sort.Strings(unused)
+	if len(unused) > 0 {
+		t.Logf("exposed but on no dashboard: %s", strings.Join(unused, ", "))
+	}
+}
+
+func dashboardFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(dashboardsGlob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no dashboards match %s", dashboardsGlob)
+	}
+	return files
+}
+
+// dashboardExposedNames gives the series names of the scraped families:
+// a histogram family <name> is exposed as <name>_bucket, _sum and _count.
+func dashboardExposedNames(families map[string]*dto.MetricFamily) map[string]bool {
+	names := map[string]bool{}
+	for name, f := range families {
+		switch f.GetType() {
+		case dto.MetricType_HISTOGRAM, dto.MetricType_GAUGE_HISTOGRAM:
+			names[name+"_bucket"] = true
+			names[name+"_sum"] = true
+			names[name+"_count"] = true
+		case dto.MetricType_SUMMARY:
+			names[name] = true
+			names[name+"_sum"] = true
+			names[name+"_count"] = true
+		default:
+			names[name] = true
+		}
+	}
+	return names
+}
+
+// dashboardProblems checks one dashboard file. It returns the decoded
+// dashboard (nil if it is not valid JSON) and every problem found.
+func dashboardProblems(data []byte) (*dashboardJSON, []string) {
+	var d dashboardJSON
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, []string{"not a valid dashboard: " + err.Error()}
+	}
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	if id := string(bytes.TrimSpace(d.ID)); id != "" && id != "null" {
+		add(`"id" is %s; it must be null so that importing creates the dashboard`, id)
+	}
+	if d.UID == "" {
+		add("empty uid")
+	} else if !regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`).MatchString(d.UID) {
+		add("uid %q: want 1 to 40 of [A-Za-z0-9_-]", d.UID)
+	}
+	if strings.TrimSpace(d.Title) == "" {
+		add("empty title")
+	}
+
+	// Variables.
+	vars := map[string]dashboardVariable{}
+	for i, v := range d.Templating.List {
+		if v.Name == "" {
+			add("templating.list[%d] has no name", i)
+			continue
+		}
+		if _, dup := vars[v.Name]; dup {
+			add("variable %q is defined twice", v.Name)
+		}
+		vars[v.Name] = v
+		if v.Type == "query" {
+			if err := dashboardCheckDatasource(v.Datasource); err != nil {
+				add("variable %q: %v", v.Name, err)
+			}
+		}
+	}
+	if v, ok := vars["datasource"]; !ok {
+		add(`no "datasource" variable in templating.list`)
+	} else {
+		var q string
+		_ = json.Unmarshal(v.Query, &q)
+		if v.Type != "datasource" || q != "prometheus" {
+			add(`variable "datasource" has type %q and query %s; want type "datasource" and query "prometheus"`,
+				v.Type, v.Query)
+		}
+	}
+
+	// Panels.
+	ids := map[int]string{}
+	var queries []dashboardQuery
+	var walk func(panels []dashboardPanel, where string)
+	walk = func(panels []dashboardPanel, where string) {
+		for i, p := range panels {
+			name := fmt.Sprintf("%s[%d] %q", where, i, p.Title)
+			if p.ID == 0 {
+				add("%s has no id", name)
+			} else if other, dup := ids[p.ID]; dup {
+				add("%s has id %d, like %s", name, p.ID, other)
+			}
+			ids[p.ID] = name
+			if err := dashboardCheckDatasource(p.Datasource); err != nil {
+				add("%s: %v", name, err)
+			}
+			if p.Type == "row" {
+				if !p.Collapsed && len(p.Panels) > 0 {
+					add("%s is an expanded row with nested panels; Grafana keeps those at the top level", name)
+				}
+				if len(p.Targets) > 0 {
+					add("%s is a row with targets; a row runs no queries", name)
+				}
+			} else if len(p.Panels) > 0 {
+				add("%s is a %q with nested panels; only rows nest panels", name, p.Type)
+			} else if p.Type != "text" && len(p.Targets) == 0 {
+				add("%s has no targets", name)
+			}
+			refIDs := map[string]bool{}
+			for _, tg := range p.Targets {
+				tname := fmt.Sprintf("%s target %s", name, tg.RefID)
+				if tg.RefID == "" || refIDs[tg.RefID] {
+					add("%s: every target needs its own refId", tname)
+				}
+				refIDs[tg.RefID] = true
+				if ds := string(bytes.TrimSpace(tg.Datasource)); ds != "" && ds != "null" { // unset: the panel's
+					if err := dashboardCheckDatasource(tg.Datasource); err != nil {
+						add("%s: %v", tname, err)
+					}
+				}
+				if strings.TrimSpace(tg.Expr) == "" {
+					add("%s has no expr", tname)
+					continue
+				}
+				queries = append(queries, dashboardQuery{where: tname, text: tg.Expr})
+			}
+			walk(p.Panels, name+".panels")
+		}
+		problems = append(problems, dashboardGridProblems(panels, where)...)
+	}
+	walk(d.Panels, "panels")
+
+	for _, v := range d.Templating.List {
+		if v.Type != "query" {
+			continue
+		}
+		qs, errs := dashboardVariableQueries(v)
+		for _, err := range errs {
+			add("variable %q: %v", v.Name, err)
+		}
+		queries = append(queries, qs...)
+	}
+
+	for _, q := range queries {
+		problems = append(problems, dashboardQueryProblems(q, vars)...)
+	}
+	return &d, problems
+}
+
+// dashboardCheckDatasource accepts only {"type": "prometheus", "uid": "${datasource}"}.
+func dashboardCheckDatasource(raw json.RawMessage) error {
+	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
+		return fmt.Errorf(`no datasource; want {"type": "prometheus", "uid": %q}`, dashboardDatasource)
+	}
+	var ds struct {
+		Type string `json:"type"`
+		UID  string `json:"uid"`
+	}
+	if err := json.Unmarshal(raw, &ds); err != nil {
+		return fmt.Errorf(`datasource is %s; want {"type": "prometheus", "uid": %q}`, raw, dashboardDatasource)
+	}
+	if ds.UID != dashboardDatasource || ds.Type != "prometheus" {
+		return fmt.Errorf(`datasource is {"type": %q, "uid": %q}; want {"type": "prometheus", "uid": %q}`,
+			ds.Type, ds.UID, dashboardDatasource)
+	}
+	return nil
+}
+
+// dashboardGridProblems checks that sibling panels lie on the 24-column
+// grid without overlapping.
+func dashboardGridProblems(panels []dashboardPanel, where string) []string {
+	var problems []string
+	for i, p := range panels {
+		g := p.GridPos
+		if g.W < 1 || g.H < 1 || g.X < 0 || g.Y < 0 || g.X+g.W > 24 {
+			problems = append(problems, fmt.Sprintf("%s[%d] %q: gridPos %+v is not on the 24-column grid",
+				where, i, p.Title, g))
+		}
+		for j := range i {
+			o := panels[j].GridPos
+			if g.X < o.X+o.W && o.X < g.X+g.W && g.Y < o.Y+o.H && o.Y < g.Y+g.H {
+				problems = append(problems, fmt.Sprintf("%s[%d] %q overlaps %s[%d] %q: %+v and %+v",
+					where, i, p.Title, where, j, panels[j].Title, g, o))
+			}
+		}
+	}
+	return problems
+}
+
+// dashboardVariableQueries gives the PromQL of a query variable: from its
+// query (a string, or an object with a "query" field) and its definition.
+func dashboardVariableQueries(v dashboardVariable) ([]dashboardQuery, []error) {
+	var texts []string
+	var errs []error
+	if len(v.Query) > 0 {
+		var s string
+		if err := json.Unmarshal(v.Query, &s); err != nil {
+			var obj struct {
+				Query string `json:"query"`
+			}
+			if err := json.Unmarshal(v.Query, &obj); err != nil {
+				return nil, []error{fmt.Errorf("query is neither a string nor an object with a query: %s", v.Query)}
+			}
+			s = obj.Query
+		}
+		texts = append(texts, s)
+	}
+	if v.Definition != "" && (len(texts) == 0 || texts[0] != v.Definition) {
+		texts = append(texts, v.Definition)
+	}
+	var out []dashboardQuery
+	for _, text := range texts {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			continue
+		}
+		where := fmt.Sprintf("variable %q query %q", v.Name, text)
+		if name, args, ok := dashboardFunctionCall(text); ok {
+			switch name {
+			case "label_values":
+				// label_values(label) or label_values(selector, label).
+				selector, label := "", strings.TrimSpace(args)
+				if i := dashboardLastTopLevelComma(args); i >= 0 {
+					selector, label = strings.TrimSpace(args[:i]), strings.TrimSpace(args[i+1:])
+				}
+				if !dashboardLabelNameRE.MatchString(label) {
+					errs = append(errs, fmt.Errorf("%s: %q is not a label name; want label_values(label) or label_values(selector, label)", where, label))
+				}
+				if selector != "" {
+					out = append(out, dashboardQuery{where: where, text: selector, selector: true})
+				}
+				continue
+			case "label_names":
+				if strings.TrimSpace(args) != "" {
+					out = append(out, dashboardQuery{where: where, text: strings.TrimSpace(args), selector: true})
+				}
+				continue
+			case "metrics":
+				continue // the argument is a regular expression, not PromQL
+			case "query_result":
+				out = append(out, dashboardQuery{where: where, text: strings.TrimSpace(args)})
+				continue
+			}
+		}
+		out = append(out, dashboardQuery{where: where, text: text})
+	}
+	return out, errs
+}
+
+var dashboardLabelNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+var dashboardFunctionRE = regexp.MustCompile(`(?s)^(label_values|label_names|metrics|query_result)\s*\((.*)\)$`)
+
+func dashboardFunctionCall(s string) (name, args string, ok bool) {
+	m := dashboardFunctionRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// dashboardLastTopLevelComma finds the last comma outside brackets and
+// quotes, or -1.
+func dashboardLastTopLevelComma(s string) int {
+	depth, last := 0, -1
+	var quote rune
+	escaped := false
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			switch {
+			case escaped:
+				escaped = false
+			case r == '\\' && quote != '`':
+				escaped = true
+			case r == quote:
+				quote = 0
+			}
+		case r == '"' || r == '\'' || r == '`':
+			quote = r
+		case r == '(' || r == '{' || r == '[':
+			depth++
+		case r == ')' || r == '}' || r == ']':
+			depth--
+		case r == ',' && depth == 0:
+			last = i
+		}
+	}
+	return last
+}
+
+// dashboardVarRE matches Grafana variable references: ${name},
+// ${name:format}, [[name]], [[name:format]] and $name.
+var dashboardVarRE = regexp.MustCompile(
+	`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}|\[\[([A-Za-z_][A-Za-z0-9_]*)(?::[^\]]*)?\]\]|\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+func dashboardVarName(ref string) string {
+	m := dashboardVarRE.FindStringSubmatch(ref)
+	for _, s := range m[1:] {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// dashboardSubstitute replaces Grafana variables by values that make the
+// query valid PromQL: intervals by 5m, dashboard variables by ".*".
+func dashboardSubstitute(q string) string {
+	return dashboardVarRE.ReplaceAllStringFunc(q, func(ref string) string {
+		switch name := dashboardVarName(ref); name {
+		case "__rate_interval", "__interval", "__range":
+			return "5m"
+		case "__interval_ms", "__range_ms":
+			return "300000"
+		case "__range_s":
+			return "300"
+		default:
+			if strings.HasPrefix(name, "__") {
+				return ref // a built-in this test does not know: let it fail to parse
+			}
+			return ".*"
+		}
+	})
+}
+
+// dashboardMatcherRE matches a label matcher with a quoted value.
+var dashboardMatcherRE = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"`)
+
+var dashboardPromQL = parser.NewParser(parser.Options{})
+
+// dashboardParse substitutes the variables of q and parses it.
+func dashboardParse(q dashboardQuery) (parser.Expr, error) {
+	return dashboardPromQL.ParseExpr(dashboardSubstitute(q.text))
+}
+
+// dashboardQueryProblems checks one query: its variables are defined, and
+// multi-value ones are used with a regex matcher; it parses; every selector
+// names a metric; and counters and histogram buckets are only read through
+// rate(), irate() or increase().
+func dashboardQueryProblems(q dashboardQuery, vars map[string]dashboardVariable) []string {
+	var problems []string
+	add := func(format string, args ...any) {
+		problems = append(problems, q.where+": "+fmt.Sprintf(format, args...))
+	}
+	for _, ref := range dashboardVarRE.FindAllString(q.text, -1) {
+		name := dashboardVarName(ref)
+		if strings.HasPrefix(name, "__") {
+			continue // Grafana built-in
+		}
+		if _, ok := vars[name]; !ok {
+			add("uses %s, but no variable %q is defined in templating.list", ref, name)
+		}
+	}
+	for _, m := range dashboardMatcherRE.FindAllStringSubmatch(q.text, -1) {
+		if m[2] != "=" && m[2] != "!=" {
+			continue
+		}
+		for _, ref := range dashboardVarRE.FindAllString(m[3], -1) {
+			if v, ok := vars[dashboardVarName(ref)]; ok && (v.Multi || v.IncludeAll) {
+				add("%s%s%q: %s can hold several values, so use =~ or !~", m[1], m[2], m[3], ref)
+			}
+		}
+	}
+
+	expr, err := dashboardParse(q)
+	if err != nil {
+		add("does not parse as PromQL (after substituting variables: %s): %v", dashboardSubstitute(q.text), err)
+		return problems
+	}
+	if _, ok := expr.(*parser.VectorSelector); q.selector && !ok {
+		add("is not a metric selector")
+	}
+	parser.Inspect(expr, func(node parser.Node, path []parser.Node) error {
+		vs, ok := node.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		name := dashboardSelectorName(vs)
+		if name == "" {
+			add("selector %s does not name a metric", vs)
+			return nil
+		}
+		if q.selector || !(strings.HasSuffix(name, "_total") || strings.HasSuffix(name, "_bucket")) {
+			return nil
+		}
+		for _, anc := range path {
+			if c, ok := anc.(*parser.Call); ok {
+				switch c.Func.Name {
+				case "rate", "irate", "increase":
+					return nil
+				}
+			}
+		}
+		add("%s is a counter (or histogram bucket) used outside rate(), irate() or increase()", name)
+		return nil
+	})
+	return problems
+}
+
+// dashboardSelectorName is the metric name of a selector, from its name or
+// an equality matcher on __name__.
+func dashboardSelectorName(vs *parser.VectorSelector) string {
+	if vs.Name != "" {
+		return vs.Name
+	}
+	for _, m := range vs.LabelMatchers {
+		if m.Name == "__name__" && m.Type.String() == "=" {
+			return m.Value
+		}
+	}
+	return ""
+}
+
+// dashboardMetricProblems reports every metric the dashboard queries that
+// is not in exposed, and records the ones it uses in used.
+func dashboardMetricProblems(d *dashboardJSON, exposed, used map[string]bool) []string {
+	var queries []dashboardQuery
+	var walk func([]dashboardPanel)
+	walk = func(panels []dashboardPanel) {
+		for _, p := range panels {
+			for _, tg := range p.Targets {
+				queries = append(queries, dashboardQuery{where: fmt.Sprintf("panel %q target %s", p.Title, tg.RefID), text: tg.Expr})
+			}
+			walk(p.Panels)
+		}
+	}
+	walk(d.Panels)
+	for _, v := range d.Templating.List {
+		if v.Type == "query" {
+			qs, _ := dashboardVariableQueries(v)
+			queries = append(queries, qs...)
+		}
+	}
+	var problems []string
+	for _, q := range queries {
+		expr, err := dashboardParse(q)
+		if err != nil {
+			continue // TestDashboards reports it
+		}
+		parser.Inspect(expr, func(node parser.Node, _ []parser.Node) error {
+			if vs, ok := node.(*parser.VectorSelector); ok {
+				name := dashboardSelectorName(vs)
+				if name == "" {
+					return nil
+				}
+				used[name] = true
+				if !exposed[name] {
+					problems = append(problems, fmt.Sprintf("%s: metric %s is not exposed by the exporter (--simulate)", q.where, name))
+				}
+			}
+			return nil
+		})
+	}
+	return problems
+}
+
+// TestDashboardsCheckerCatchesMistakes feeds the checks above a small valid
+// dashboard, and then the same dashboard broken in one way at a time, so
+// that a check that can never fail does not go unnoticed.
+func TestDashboardsCheckerCatchesMistakes(t *testing.T) {
+	const good = `{
+  "id": null,
+  "uid": "fixture",
+  "title": "Fixture",
+  "panels": [
+    {"id": 1, "type": "stat", "title": "Top", "datasource": {"type": "prometheus", "uid": "${datasource}"},
+     "gridPos": {"h": 4, "w": 24, "x": 0, "y": 0},
+     "targets": [{"refId": "A", "expr": "sum(migration_exporter_build_info)"}]},
+    {"id": 2, "type": "row", "title": "Row", "collapsed": true, "datasource": {"type": "prometheus", "uid": "${datasource}"},
+     "gridPos": {"h": 1, "w": 24, "x": 0, "y": 4},
+     "panels": [
+       {"id": 3, "type": "timeseries", "title": "Nested", "datasource": {"type": "prometheus", "uid": "${datasource}"},
+        "gridPos": {"h": 8, "w": 12, "x": 0, "y": 5},
+        "targets": [{"refId": "A", "datasource": {"type": "prometheus", "uid": "${datasource}"},
+          "expr": "histogram_quantile(0.9, sum by (le) (rate(migration_exporter_api_request_duration_seconds_bucket{account=~\"$account\"}[$__rate_interval])))"}]}
+     ]}
+  ],
+  "templating": {"list": [
+    {"name": "datasource", "type": "datasource", "query": "prometheus"},
+    {"name": "account", "type": "query", "multi": true, "includeAll": true, "allValue": ".*",
+     "datasource": {"type": "prometheus", "uid": "${datasource}"},
+     "query": {"qryType": 1, "query": "label_values(migration_exporter_account_info, account)", "refId": "A"},
+     "definition": "label_values(migration_exporter_account_info, account)"},
+    {"name": "task", "type": "query", "multi": true, "includeAll": true, "allValue": ".*",
+     "datasource": {"type": "prometheus", "uid": "${datasource}"},
+     "query": "label_values(dcs_migration_up{account=~\"${account:regex}\"}, task_id)"}
+  ]}
+}`
+	exposed := dashboardExposedNames(map[string]*dto.MetricFamily{
+		"migration_exporter_build_info":                   {Type: dto.MetricType_GAUGE.Enum()},
+		"migration_exporter_account_info":                 {Type: dto.MetricType_GAUGE.Enum()},
+		"dcs_migration_up":                                {Type: dto.MetricType_GAUGE.Enum()},
+		"migration_exporter_api_request_duration_seconds": {Type: dto.MetricType_HISTOGRAM.Enum()},
+	})
+
+	check := func(data []byte) []string {
+		d, problems := dashboardProblems(data)
+		if d != nil {
+			problems = append(problems, dashboardMetricProblems(d, exposed, map[string]bool{})...)
+		}
+		return problems
+	}
+	if problems := check([]byte(good)); len(problems) > 0 {
+		t.Fatalf("the valid fixture has problems:\n%s", strings.Join(problems, "\n"))
+	}
+
+	top := func(d map[string]any) map[string]any { return d["panels"].([]any)[0].(map[string]any) }
+	nested := func(d map[string]any) map[string]any {
+		return d["panels"].([]any)[1].(map[string]any)["panels"].([]any)[0].(map[string]any)
+	}
+	nestedTarget := func(d map[string]any) map[string]any { return nested(d)["targets"].([]any)[0].(map[string]any) }
+	variable := func(d map[string]any, i int) map[string]any {
+		return d["templating"].(map[string]any)["list"].([]any)[i].(map[string]any)
+	}
+	for _, c := range []struct {
+		name   string
+		mutate func(d map[string]any)
+		want   string
+	}{
+		{"id set", func(d map[string]any) { d["id"] = 7 }, `"id" is 7`},
+		{"empty uid", func(d map[string]any) { d["uid"] = "" }, "empty uid"},
+		{"empty title", func(d map[string]any) { d["title"] = " " }, "empty title"},
+		{"panel datasource uid", func(d map[string]any) {
+			top(d)["datasource"] = map[string]any{"type": "prometheus", "uid": "P1809F7CD0C75ACF3"}
+		}, `"uid": "P1809F7CD0C75ACF3"`},
+		{"nested panel datasource as a string", func(d map[string]any) { nested(d)["datasource"] = "$datasource" }, `datasource is "$datasource"`},
+		{"panel without datasource", func(d map[string]any) { delete(top(d), "datasource") }, "no datasource"},
+		{"target datasource", func(d map[string]any) {
+			nestedTarget(d)["datasource"] = map[string]any{"type": "prometheus", "uid": "other"}
+		}, `"uid": "other"`},
+		{"variable datasource", func(d map[string]any) { delete(variable(d, 1), "datasource") }, `variable "account": no datasource`},
+		{"no datasource variable", func(d map[string]any) { variable(d, 0)["name"] = "ds" }, `no "datasource" variable`},
+		{"datasource variable of the wrong type", func(d map[string]any) { variable(d, 0)["type"] = "custom" }, `variable "datasource" has type "custom"`},
+		{"bad PromQL", func(d map[string]any) { top(d)["targets"].([]any)[0].(map[string]any)["expr"] = "sum(rate(x[5m])" }, "does not parse"},
+		{"unbalanced label_values", func(d map[string]any) {
+			variable(d, 1)["definition"] = "label_values(migration_exporter_account_info{, account)"
+		}, "is not a label name"},
+		{"bad label_values selector", func(d map[string]any) {
+			variable(d, 1)["query"] = map[string]any{"query": "label_values(migration_exporter_account_info{account=}, account)"}
+		}, "does not parse"},
+		{"label_values of a function", func(d map[string]any) {
+			variable(d, 2)["query"] = `label_values(sum(dcs_migration_up), task_id)`
+		}, "is not a metric selector"},
+		{"bare counter", func(d map[string]any) {
+			nestedTarget(d)["expr"] = `sum(migration_exporter_api_requests_total{account=~"$account"})`
+		}, "migration_exporter_api_requests_total is a counter"},
+		{"bare histogram bucket", func(d map[string]any) {
+			nestedTarget(d)["expr"] = `histogram_quantile(0.9, migration_exporter_api_request_duration_seconds_bucket)`
+		}, "migration_exporter_api_request_duration_seconds_bucket is a counter"},
+		{"counter in a rate-less function", func(d map[string]any) {
+			nestedTarget(d)["expr"] = `delta(migration_exporter_task_errors_total[5m])`
+		}, "migration_exporter_task_errors_total is a counter"},
+		{"undefined variable", func(d map[string]any) {
+			nestedTarget(d)["expr"] = `sum(rate(migration_exporter_api_request_duration_seconds_bucket{region=~"${region}"}[5m]))`
+		}, `no variable "region"`},
+		{"undefined variable in a variable query", func(d map[string]any) {
+			variable(d, 2)["query"] = `label_values(dcs_migration_up{account=~"$acount"}, task_id)`
+		}, `no variable "acount"`},
+		{"multi-value variable with =", func(d map[string]any) {
+			variable(d, 2)["query"] = `label_values(dcs_migration_up{account="$account"}, task_id)`
+		}, "use =~ or !~"},
+		{"selector without a metric name", func(d map[string]any) {
+			top(d)["targets"].([]any)[0].(map[string]any)["expr"] = `sum({__name__=~"migration_.*"})`
+		}, "does not name a metric"},
+		{"unknown metric", func(d map[string]any) {
+			top(d)["targets"].([]any)[0].(map[string]any)["expr"] = `sum(migration_exporter_build_inf)`
+		}, "metric migration_exporter_build_inf is not exposed"},
+		{"unknown metric in a variable", func(d map[string]any) {
+			variable(d, 2)["query"] = `label_values(dcs_migration_upp, task_id)`
+		}, "metric dcs_migration_upp is not exposed"},
+		{"histogram base name", func(d map[string]any) {
+			top(d)["targets"].([]any)[0].(map[string]any)["expr"] = `sum(migration_exporter_api_request_duration_seconds)`
+		}, "metric migration_exporter_api_request_duration_seconds is not exposed"},
+		{"overlapping panels", func(d map[string]any) {
+			top(d)["gridPos"] = map[string]any{"h": 5, "w": 24, "x": 0, "y": 0}
+		}, "overlaps"},
+		{"off the grid", func(d map[string]any) {
+			nested(d)["gridPos"] = map[string]any{"h": 8, "w": 12, "x": 16, "y": 5}
+		}, "not on the 24-column grid"},
+		{"duplicate panel id", func(d map[string]any) { nested(d)["id"] = 1 }, "has id 1"},
+		{"panel without targets", func(d map[string]any) { delete(top(d), "targets") }, "has no targets"},
+		{"row with targets", func(d map[string]any) {
+			d["panels"].([]any)[1].(map[string]any)["targets"] = top(d)["targets"]
+		}, "is a row with targets"},
+		{"target without refId", func(d map[string]any) { delete(nestedTarget(d), "refId") }, "needs its own refId"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var d map[string]any
+			if err := json.Unmarshal([]byte(good), &d); err != nil {
+				t.Fatal(err)
+			}
+			c.mutate(d)
+			data, err := json.Marshal(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			problems := check(data)
+			for _, p := range problems {
+				if strings.Contains(p, c.want) {
+					return
+				}
+			}
+			t.Errorf("want a problem containing %q, got:\n%s", c.want, strings.Join(problems, "\n"))
+		})
+	}
+
+	if _, problems := dashboardProblems([]byte(`{"uid": "x", "title": "y",}`)); len(problems) == 0 ||
+		!strings.Contains(problems[0], "not a valid dashboard") {
+		t.Errorf("invalid JSON: got %q", problems)
+	}
+}

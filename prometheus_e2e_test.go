@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/migration-exporter/migration_exporter/simulator"
+)
+
+// requireBinary finds a tool that .ci/run installs: in CI its absence is a
+// failure, elsewhere the test is skipped with a hint.
+func requireBinary(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is not installed; .ci/run installs Debian's prometheus package", name)
+	}
+	t.Skipf("%s not installed (apt-get install prometheus)", name)
+	return ""
+}
+
+// promAPI queries a Prometheus server's HTTP API.
+type promAPI struct{ base string }
+
+type promSample struct {
+	Metric map[string]string `json:"metric"`
+	Value  [2]any            `json:"value"`
+}
+
+func (s promSample) float(t *testing.T) float64 {
+	t.Helper()
+	str, _ := s.Value[1].(string)
+	v, err := strconv.ParseFloat(str, 64)
+	if err != nil {
+		t.Fatalf("sample value %v: %v", s.Value, err)
+	}
+	return v
+}
+
+func (p promAPI) get(ctx context.Context, path string, q url.Values, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.base+path+"?"+q.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: HTTP %d", path, resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+func (p promAPI) query(ctx context.Context, expr string) ([]promSample, error) {
+	var r struct {
+		Data struct {
+			Result []promSample `json:"result"`
+		} `json:"data"`
+	}
+	err := p.get(ctx, "/api/v1/query", url.Values{"query": {expr}}, &r)
+	return r.Data.Result, err
+}
+
+type promAlert struct {
+	Labels map[string]string `json:"labels"`
+	State  string            `json:"state"`
+}
+
+func (p promAPI) alerts(ctx context.Context) ([]promAlert, error) {
+	var r struct {
+		Data struct {
+			Alerts []promAlert `json:"alerts"`
+		} `json:"data"`
+	}
+	err := p.get(ctx, "/api/v1/alerts", nil, &r)
+	return r.Data.Alerts, err
+}
+
+// eventually retries check every 250ms until it returns nil or ctx ends.
+func eventually(ctx context.Context, t *testing.T, what string, check func() error) {
+	t.Helper()
+	var err error
+	for {
+		if err = check(); err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s: %v", what, err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// TestRealPrometheus runs Debian's Prometheus against the exporter in
+// --simulate mode with the shipped rules, and checks what it stored and
+// which alerts it evaluated.
+func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
+	bin := requireBinary(t, "prometheus")
+	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
+	defer cancel()
+
+	exp := startExporter(t, "--simulate")
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(`global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files: [%q]
+scrape_configs:
+  - job_name: migration_exporter
+    static_configs:
+      - targets: [%q]
+`, rules, exp.URL[len("http://"):])
+	cfgPath := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin, "--config.file="+cfgPath, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--log.level=warn")
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	prom := promAPI{base: "http://" + addr}
+
+	eventually(ctx, t, "Prometheus did not become ready:\n"+logs.String(), func() error {
+		resp, err := http.Get(prom.base + "/-/ready")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("HTTP %d", resp.StatusCode)
+		}
+		return nil
+	})
+
+	// Scrapes land: every simulated task is there, with plausible values.
+	eventually(ctx, t, "DCS and SMS series never arrived", func() error {
+		for expr, want := range map[string]int{
+			`dcs_migration_up`:                                                      len(simulator.DemoDCSTaskIDs()),
+			`sms_migration_up`:                                                      3,
+			`up{job="migration_exporter"} == 1`:                                     1,
+			`dcs_migration_full_progress_ratio <= 1 >= 0`:                           3,
+			`sms_migration_subtask_progress_ratio > 1`:                              0,
+			`dcs_migration_task_status == 1`:                                        3,
+			`dcs_migration_up{task_id="` + simulator.DemoDeletedDCSTask + `"} == 0`: 1,
+		} {
+			got, err := prom.query(ctx, expr)
+			if err != nil {
+				return err
+			}
+			if len(got) != want {
+				return fmt.Errorf("%s: %d series, want %d", expr, len(got), want)
+			}
+		}
+		return nil
+	})
+	keys, err := prom.query(ctx, `dcs_migration_source_keys`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range keys {
+		if v := s.float(t); v < 1000 || v > 1e9 {
+			t.Errorf("implausible source key count %v for %v", v, s.Metric["task_id"])
+		}
+	}
+	if dur, err := prom.query(ctx, `scrape_duration_seconds{job="migration_exporter"}`); err != nil || len(dur) != 1 || dur[0].float(t) >= 1 {
+		t.Errorf("scrape duration %v %v, want one sample under the 1s timeout", dur, err)
+	}
+
+	// The deleted task makes MigrationTaskUnreachable go pending, and the
+	// failed one DCSMigrationFailed.
+	eventually(ctx, t, "alerts never went pending", func() error {
+		alerts, err := prom.alerts(ctx)
+		if err != nil {
+			return err
+		}
+		want := map[string]string{
+			"MigrationTaskUnreachable": simulator.DemoDeletedDCSTask,
+			"DCSMigrationFailed":       "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9",
+		}
+		for _, a := range alerts {
+			if id, ok := want[a.Labels["alertname"]]; ok && a.Labels["task_id"] == id && a.State != "" {
+				delete(want, a.Labels["alertname"])
+			}
+		}
+		if len(want) > 0 {
+			return fmt.Errorf("missing alerts %v in %+v", want, alerts)
+		}
+		return nil
+	})
+	for _, a := range mustAlerts(ctx, t, prom) {
+		if a.Labels["alertname"] == "MigrationTaskUnreachable" && a.State != "pending" {
+			t.Errorf("MigrationTaskUnreachable is %s after seconds, want pending (for: 10m)", a.State)
+		}
+	}
+}
+
+func mustAlerts(ctx context.Context, t *testing.T, p promAPI) []promAlert {
+	t.Helper()
+	a, err := p.alerts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

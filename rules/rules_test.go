@@ -1,0 +1,177 @@
+// Package rules holds the Prometheus recording and alerting rules for
+// migration_exporter (migration_exporter.rules.yml) and their promtool unit
+// tests (migration_exporter.rules.test.yml). This test runs promtool on
+// them, so `go test ./...` covers the rules too.
+package rules
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+const (
+	rulesFile = "migration_exporter.rules.yml"
+	testsFile = "migration_exporter.rules.test.yml"
+)
+
+// promtool returns the path of promtool. Without it the test fails in CI
+// (which installs it) and is skipped elsewhere.
+func promtool(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("promtool")
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("promtool not found on PATH, and CI is set: %v", err)
+	}
+	t.Skipf("promtool not found on PATH (%v); install it with `apt-get install prometheus` to test the rules", err)
+	return ""
+}
+
+// run runs promtool with args and returns its stdout and stderr. A non-zero
+// exit fails the test with both.
+func run(t *testing.T, bin string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("promtool %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out.String(), errOut.String())
+	}
+	return out.String(), errOut.String()
+}
+
+func TestRulesPromtool(t *testing.T) {
+	bin := promtool(t)
+
+	t.Run("check", func(t *testing.T) {
+		stdout, stderr := run(t, bin, "check", "rules", rulesFile)
+		// promtool exits 0 on lint findings (duplicate rules) and prints them
+		// on stderr, so anything besides "Checking …" and "SUCCESS: …" is a
+		// warning.
+		if strings.TrimSpace(stderr) != "" {
+			t.Errorf("promtool check rules printed warnings:\n%s", stderr)
+		}
+		success := false
+		for _, line := range strings.Split(stdout, "\n") {
+			line = strings.TrimSpace(line)
+			switch {
+			case line == "", strings.HasPrefix(line, "Checking "):
+			case strings.HasPrefix(line, "SUCCESS:"):
+				success = true
+			default:
+				t.Errorf("promtool check rules printed %q:\n%s", line, stdout)
+			}
+		}
+		if !success {
+			t.Errorf("promtool check rules did not report SUCCESS:\n%s", stdout)
+		}
+	})
+
+	t.Run("test", func(t *testing.T) {
+		stdout, stderr := run(t, bin, "test", "rules", testsFile)
+		if !strings.Contains(stdout, "SUCCESS") {
+			t.Errorf("promtool test rules did not report SUCCESS:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+		}
+	})
+}
+
+// The alert names are an interface (dashboards, routes and other tests use
+// them), and every alert needs the labels and annotations the routing and
+// the on-call need. promtool does not check either.
+func TestRulesConventions(t *testing.T) {
+	var file struct {
+		Groups []struct {
+			Name  string `yaml:"name"`
+			Rules []struct {
+				Record      string            `yaml:"record"`
+				Alert       string            `yaml:"alert"`
+				Expr        string            `yaml:"expr"`
+				For         string            `yaml:"for"`
+				Labels      map[string]string `yaml:"labels"`
+				Annotations map[string]string `yaml:"annotations"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	data, err := os.ReadFile(rulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	tests, err := os.ReadFile(testsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var alerts, records []string
+	for _, g := range file.Groups {
+		for _, r := range g.Rules {
+			if r.Record != "" {
+				records = append(records, r.Record)
+				if g.Name != "migration_exporter.recording" {
+					t.Errorf("recording rule %s is in group %s", r.Record, g.Name)
+				}
+				if parts := strings.Split(r.Record, ":"); len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+					t.Errorf("recording rule %s is not level:metric:operations", r.Record)
+				}
+				if !bytes.Contains(tests, []byte("expr: "+r.Record)) {
+					t.Errorf("recording rule %s has no promql_expr_test", r.Record)
+				}
+				continue
+			}
+			alerts = append(alerts, r.Alert)
+			if s := r.Labels["severity"]; s != "critical" && s != "warning" {
+				t.Errorf("alert %s: severity %q, want critical or warning", r.Alert, s)
+			}
+			if r.For == "" {
+				t.Errorf("alert %s has no for", r.Alert)
+			}
+			for _, a := range []string{"summary", "description", "runbook"} {
+				if strings.TrimSpace(r.Annotations[a]) == "" {
+					t.Errorf("alert %s has no %s annotation", r.Alert, a)
+				}
+			}
+			if strings.Contains(r.Expr, "dcs_migration_") || strings.Contains(r.Expr, "sms_migration_") {
+				// An alert on task metrics: it must name the task.
+				for _, want := range []string{"$labels.account", "$labels.task_id", "$value"} {
+					if !strings.Contains(r.Annotations["description"], want) {
+						t.Errorf("alert %s: description does not use %s", r.Alert, want)
+					}
+				}
+			}
+			if !bytes.Contains(tests, []byte("alertname: "+r.Alert+"\n")) {
+				t.Errorf("alert %s has no alert_rule_test", r.Alert)
+			}
+		}
+	}
+	sort.Strings(alerts)
+	want := []string{
+		"DCSMigrationFailed",
+		"DCSMigrationKeyMismatchAfterSuccess",
+		"DCSMigrationOffsetNotConverging",
+		"DCSMigrationStalled",
+		"MigrationExporterDiscoveryFailing",
+		"MigrationTaskUnreachable",
+		"SMSMigrationETASlipping",
+		"SMSMigrationFailed",
+	}
+	if strings.Join(alerts, ",") != strings.Join(want, ",") {
+		t.Errorf("alerts %v, want %v", alerts, want)
+	}
+	if len(records) < 2 {
+		t.Errorf("recording rules %v, want at least 2", records)
+	}
+}
