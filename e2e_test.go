@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/migration-exporter/migration_exporter/collector"
+	"github.com/migration-exporter/migration_exporter/internal/testenv"
 	"github.com/migration-exporter/migration_exporter/simulator"
 )
 
@@ -322,7 +323,7 @@ func TestEndToEndSimulateMode(t *testing.T) {
 
 // promtool check metrics must have nothing to say about a live scrape.
 func TestPromtoolCheckMetricsOnALiveScrape(t *testing.T) {
-	promtool := requireBinary(t, "promtool")
+	promtool := testenv.RequireBinary(t, "promtool")
 	exp := startExporter(t, "--simulate")
 	exp.scrape(t, nil) // so that the counters have series
 	r := exp.scrape(t, nil)

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/internal/testenv"
 )
 
 // The example config loads with the real loader.
@@ -73,7 +74,7 @@ func TestKubernetesExample(t *testing.T) {
 
 // promtool accepts the example Prometheus config with the shipped rules.
 func TestExamplePrometheusConfig(t *testing.T) {
-	promtool := requireBinary(t, "promtool")
+	promtool := testenv.RequireBinary(t, "promtool")
 	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
 	if err != nil {
 		t.Fatal(err)

@@ -13,23 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/migration-exporter/migration_exporter/internal/testenv"
 	"github.com/migration-exporter/migration_exporter/simulator"
 )
-
-// requireBinary finds a tool that .ci/run installs: in CI its absence is a
-// failure, elsewhere the test is skipped with a hint.
-func requireBinary(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is not installed; .ci/run installs Debian's prometheus package", name)
-	}
-	t.Skipf("%s not installed (apt-get install prometheus)", name)
-	return ""
-}
 
 // promAPI queries a Prometheus server's HTTP API.
 type promAPI struct{ base string }
@@ -110,7 +96,7 @@ func eventually(ctx context.Context, t *testing.T, what string, check func() err
 // --simulate mode with the shipped rules, and checks what it stored and
 // which alerts it evaluated.
 func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
-	bin := requireBinary(t, "prometheus")
+	bin := testenv.RequireBinary(t, "prometheus")
 	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
 	if err != nil {
 		t.Fatal(err)

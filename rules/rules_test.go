@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/migration-exporter/migration_exporter/internal/testenv"
 )
 
 const (
@@ -22,20 +24,8 @@ const (
 	testsFile = "migration_exporter.rules.test.yml"
 )
 
-// promtool returns the path of promtool. Without it the test fails in CI
-// (which installs it) and is skipped elsewhere.
-func promtool(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("promtool")
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("promtool not found on PATH, and CI is set: %v", err)
-	}
-	t.Skipf("promtool not found on PATH (%v); install it with `apt-get install prometheus` to test the rules", err)
-	return ""
-}
+// promtool returns the path of promtool (see testenv.RequireBinary).
+func promtool(t *testing.T) string { return testenv.RequireBinary(t, "promtool") }
 
 // run runs promtool with args and returns its stdout and stderr. A non-zero
 // exit fails the test with both.
