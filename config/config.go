@@ -6,6 +6,10 @@ import "time"
 // DefaultDiscoveryInterval is how long a discovered task list is reused.
 const DefaultDiscoveryInterval = 5 * time.Minute
 
+// DefaultRequestsPerSecond is an account's API request rate when the config
+// does not set one.
+const DefaultRequestsPerSecond = 20
+
 // Config is the whole configuration file.
 type Config struct {
 	Accounts []Account `yaml:"accounts"`
@@ -22,8 +26,11 @@ type Account struct {
 	// Credentials are optional; nil means the SDK provider chain.
 	Credentials *Credentials `yaml:"credentials"`
 	Endpoints   Endpoints    `yaml:"endpoints"`
-	DCS         Service      `yaml:"dcs"`
-	SMS         Service      `yaml:"sms"`
+	// RequestsPerSecond caps this account's API requests (all services,
+	// all scrapes together); 0 means DefaultRequestsPerSecond.
+	RequestsPerSecond float64 `yaml:"requests_per_second"`
+	DCS               Service `yaml:"dcs"`
+	SMS               Service `yaml:"sms"`
 }
 
 // Credentials are an AK/SK pair and an optional security token. Each value
@@ -49,6 +56,9 @@ type Service struct {
 	Discover bool     `yaml:"discover"`
 	// DiscoveryInterval is how long a discovered list is reused (default 5m).
 	DiscoveryInterval time.Duration `yaml:"discovery_interval"`
+	// MinInterval, when set, serves a task's last good answer instead of
+	// calling the API again until it is this old (default 0: every scrape).
+	MinInterval time.Duration `yaml:"min_interval"`
 }
 
 // Secret is a string that never prints: fmt, logs and YAML marshalling show

@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,6 +84,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.decodeString(n, v, path)
 	case t.Kind() == reflect.Bool:
 		d.decodeBool(n, v, path)
+	case t.Kind() == reflect.Float64:
+		d.decodeFloat(n, v, path)
 	default:
 		d.invalid(path, n.Line, "internal error: fields of type %s are not supported", t)
 	}
@@ -155,6 +159,20 @@ func (d *decoder) decodeBool(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		d.invalid(path, n.Line, "expected true or false, got %s", quote(s))
 	}
+}
+
+// decodeFloat accepts a decimal number such as 20 or 2.5.
+func (d *decoder) decodeFloat(n *yaml.Node, v reflect.Value, path string) {
+	s, ok := d.scalar(n, v.Type(), path)
+	if !ok {
+		return
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		d.invalid(path, n.Line, "expected a number, got %s", quote(s))
+		return
+	}
+	v.SetFloat(f)
 }
 
 // decodeDuration accepts a Go duration string such as "90s" or "5m", or 0.

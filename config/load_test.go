@@ -77,6 +77,7 @@ func TestLoadExample(t *testing.T) {
 			DCS: "https://dcs.eu-de.otc.t-systems.com",
 			SMS: "https://sms.ap-southeast-3.myhuaweicloud.com",
 		},
+		RequestsPerSecond: DefaultRequestsPerSecond,
 		DCS: Service{
 			TaskIDs:           []string{"31c6fd2b-2893-430b-90ff-d1adb8060585"},
 			DiscoveryInterval: DefaultDiscoveryInterval,
@@ -287,7 +288,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "keys are not expanded",
 		yaml: yml("accounts:", "  - name: a", "    region: eu-de", "    project_id: p", "    ${K}: x"),
 		env:  map[string]string{"K": "sms"},
-		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, dcs, sms)`},
+		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms)`},
 	}, {
 		name: "duplicate account name",
 		yaml: yml("accounts:", "  - name: prod", "    region: eu-de", "    project_id: p",

@@ -73,6 +73,12 @@ func (v *validator) account(a *Account, p string) {
 	v.credentials(a.Credentials, p+".credentials")
 	v.endpoint(p+".endpoints.dcs", &a.Endpoints.DCS)
 	v.endpoint(p+".endpoints.sms", &a.Endpoints.SMS)
+	switch {
+	case a.RequestsPerSecond < 0:
+		v.add(p+".requests_per_second", "must not be negative, got %v", a.RequestsPerSecond)
+	case a.RequestsPerSecond == 0:
+		a.RequestsPerSecond = DefaultRequestsPerSecond
+	}
 	v.service(&a.DCS, p+".dcs")
 	v.service(&a.SMS, p+".sms")
 }
@@ -176,6 +182,9 @@ func (v *validator) service(s *Service, p string) {
 		v.add(p+".discovery_interval", "must not be negative, got %s", s.DiscoveryInterval)
 	case s.DiscoveryInterval == 0:
 		s.DiscoveryInterval = DefaultDiscoveryInterval
+	}
+	if s.MinInterval < 0 {
+		v.add(p+".min_interval", "must not be negative, got %s", s.MinInterval)
 	}
 }
 

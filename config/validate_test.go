@@ -22,6 +22,7 @@ func TestValidateFillsDefaults(t *testing.T) {
 	}
 	want := validAccount("a")
 	want.Endpoints = Endpoints{DCS: "https://dcs.example.com", SMS: "http://127.0.0.1:8080/api"}
+	want.RequestsPerSecond = DefaultRequestsPerSecond
 	want.DCS.DiscoveryInterval = DefaultDiscoveryInterval
 	want.SMS.DiscoveryInterval = time.Minute
 	if !reflect.DeepEqual(cfg.Accounts[0], want) {
@@ -247,6 +248,30 @@ func TestIsUnder(t *testing.T) {
 	for _, tt := range tests {
 		if got := isUnder(tt.path, tt.parent); got != tt.want {
 			t.Errorf("isUnder(%q, %q) = %v", tt.path, tt.parent, got)
+		}
+	}
+}
+
+func TestRateAndMinInterval(t *testing.T) {
+	base := "accounts:\n  - name: a\n    region: cn-north-4\n    project_id: p1\n"
+	cfg, err := Parse("c.yml", []byte(base+"    requests_per_second: 2.5\n    sms:\n      min_interval: 5m\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := cfg.Accounts[0]; a.RequestsPerSecond != 2.5 || a.SMS.MinInterval != 5*time.Minute || a.DCS.MinInterval != 0 {
+		t.Errorf("%+v", a)
+	}
+	cfg, err = Parse("c.yml", []byte(base))
+	if err != nil || cfg.Accounts[0].RequestsPerSecond != DefaultRequestsPerSecond {
+		t.Errorf("default rate: %v %v", err, cfg)
+	}
+	for body, want := range map[string]string{
+		"    requests_per_second: -1\n":       "c.yml:5: accounts[0].requests_per_second: must not be negative",
+		"    requests_per_second: lots\n":     "c.yml:5: accounts[0].requests_per_second: expected a number",
+		"    dcs:\n      min_interval: -5s\n": "c.yml:6: accounts[0].dcs.min_interval: must not be negative",
+	} {
+		if _, err := Parse("c.yml", []byte(base+body)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", body, err, want)
 		}
 	}
 }

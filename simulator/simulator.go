@@ -25,6 +25,8 @@ type Options struct {
 	NumbersAsStrings bool
 	// Now is the clock (default time.Now); tasks move with it.
 	Now func() time.Time
+	// Latency is added before every answer (a task's fault may add more).
+	Latency time.Duration
 }
 
 // FaultKind is what a faulty task answers instead of its data.
@@ -40,10 +42,13 @@ const (
 	FaultOversized             // HTTP 200 with a 5 MiB body
 )
 
-// Fault is injected into every answer about one task.
+// Fault is injected into the answers about one task.
 type Fault struct {
 	Kind    FaultKind
 	Latency time.Duration // added before answering
+	// Times, when positive, limits Kind to the first Times answers; later
+	// ones are normal (a transient fault).
+	Times int
 }
 
 // OversizedBodyBytes is the size of a FaultOversized body.
@@ -61,6 +66,7 @@ type Simulator struct {
 	smsTasks []*SMSTask // in list order
 	faults   map[string]Fault
 	requests map[string]int // "operation task_id" -> count
+	faulted  map[string]int // task_id -> answers spoilt by its fault
 }
 
 // New returns a simulator with no tasks.
@@ -74,6 +80,7 @@ func New(opts Options) *Simulator {
 		start:    opts.Now(),
 		faults:   map[string]Fault{},
 		requests: map[string]int{},
+		faulted:  map[string]int{},
 	}
 	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}/stats", s.dcsStats)
 	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}", s.dcsTask)
@@ -88,6 +95,7 @@ func New(opts Options) *Simulator {
 func (s *Simulator) SetFault(taskID string, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	delete(s.faulted, taskID)
 	if f == (Fault{}) {
 		delete(s.faults, taskID)
 		return
@@ -169,8 +177,15 @@ func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, tas
 	s.mu.Lock()
 	s.requests[operation+" "+taskID]++
 	f := s.faults[taskID]
+	if f.Kind != FaultNone && f.Times > 0 {
+		if s.faulted[taskID] >= f.Times {
+			f.Kind = FaultNone
+		} else {
+			s.faulted[taskID]++
+		}
+	}
 	s.mu.Unlock()
-	if f.Latency > 0 && !sleep(r.Context(), f.Latency) {
+	if d := s.opts.Latency + f.Latency; d > 0 && !sleep(r.Context(), d) {
 		return false
 	}
 	switch f.Kind {

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -173,5 +174,17 @@ func TestRemovedTaskIsNotFound(t *testing.T) {
 	w := serve(s, signedRequest(t, "sim", "/v2/"+project+"/migration-task/t1", nil, sk, now))
 	if w.Code != 400 || !json.Valid(w.Body.Bytes()) || !strings.Contains(w.Body.String(), "DCS.4133") {
 		t.Errorf("HTTP %d %s", w.Code, w.Body)
+	}
+}
+
+func TestTransientFault(t *testing.T) {
+	s := newSim()
+	s.SetFault("t1", Fault{Kind: FaultServerError, Times: 2})
+	var codes []int
+	for i := 0; i < 4; i++ {
+		codes = append(codes, serve(s, signedRequest(t, "sim", "/v2/"+project+"/migration-task/t1/stats", nil, sk, now)).Code)
+	}
+	if fmt.Sprint(codes) != "[500 500 200 200]" {
+		t.Errorf("codes %v", codes)
 	}
 }
