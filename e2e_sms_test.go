@@ -128,9 +128,10 @@ func TestEndToEndDiscoveryAcrossPages(t *testing.T) {
 	for i := 0; i < nSMS; i++ {
 		sim.AddSMSTask(fixedSMSTask("sms-"+strconv.Itoa(i), simulator.SizesInSubtaskInfo))
 	}
-	// dcs-7 is also configured explicitly: it must be polled once.
+	// dcs-7 is also configured explicitly: it must be polled once. 730
+	// calls a scrape would take 36s at the default 20 requests/s.
 	exp := startExporter(t, "--api.concurrency=32", "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
-		"    dcs:\n      task_ids: [dcs-7]\n      discover: true\n    sms:\n      discover: true\n"))
+		"    requests_per_second: 5000\n    dcs:\n      task_ids: [dcs-7]\n      discover: true\n    sms:\n      discover: true\n"))
 	r := exp.scrape(t, nil)
 	if n := len(r.Series("dcs_migration_up")); n != nDCS {
 		t.Errorf("%d DCS tasks exported, want %d", n, nDCS)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/migration-exporter/migration_exporter/collector"
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
 	"github.com/migration-exporter/migration_exporter/internal/testenv"
 	"github.com/migration-exporter/migration_exporter/simulator"
 )
@@ -122,7 +123,9 @@ func TestEndToEndFaultyTasksDoNotFailTheScrape(t *testing.T) {
 	}
 	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "429")
 	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "400")
-	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "500")
+	// A 500 is tried again (MaxRetries times); a 429 whose Retry-After (2s)
+	// ends past the deadline is not.
+	r.Expect(t, 1+huaweicloud.MaxRetries, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "500")
 
 	// The fault goes away: the task is back on the next scrape.
 	sim.SetFault("f-server-error", simulator.Fault{})

@@ -17,6 +17,8 @@ import (
 func routes(f *flags, exp *collector.Exporter, reg *prometheus.Registry, reloads chan<- chan error, simulated bool, logger log.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.Handle(f.telemetryPath, exp.MetricsHandler(reg, f.scrapeTimeout, logger))
+	mux.Handle("/probe", exp.ProbeHandler(f.scrapeTimeout, logger))
+	mux.Handle("/sd", exp.SDHandler(f.scrapeTimeout))
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "Healthy")
 	})
@@ -61,6 +63,7 @@ func landingConfig(f *flags, simulated bool) web.LandingConfig {
 		Version:     version.Info(),
 		Links: []web.LandingLinks{
 			{Address: f.telemetryPath, Text: "Metrics"},
+			{Address: "/sd", Text: "Service discovery", Description: "every task as a /probe target (Prometheus http_sd_configs)"},
 			{Address: "/-/healthy", Text: "Health"},
 			{Address: "/-/ready", Text: "Readiness"},
 		},

@@ -1,6 +1,8 @@
 package collector
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -18,7 +20,7 @@ var taskLabels = []string{"account", "task_id"}
 
 // dcsDescs describe the DCS task metrics (SPEC §2).
 type dcsDescs struct {
-	up, fullProgress, offset, sourceKeys, targetKeys, inputBytes, ops, migrating, info, status *prometheus.Desc
+	up, fullProgress, offset, sourceKeys, targetKeys, inputBytes, ops, migrating, info, status, lastSuccess *prometheus.Desc
 }
 
 // taskDesc describes a task metric: account and task_id, then extra labels.
@@ -39,13 +41,14 @@ func newDCSDescs() dcsDescs {
 		migrating:    d("dcs_migration_migrating", "1 while the task is migrating, else 0."),
 		info: d("dcs_migration_task_info", "Descriptive labels of a DCS migration task; always 1.",
 			"task_name", "migration_type", "migration_method", "source_instance", "target_instance"),
-		status: d("dcs_migration_task_status", "DCS migration task status as a state set: 1 for the current status, 0 for the other known ones.", "status"),
+		status:      d("dcs_migration_task_status", "DCS migration task status as a state set: 1 for the current status, 0 for the other known ones.", "status"),
+		lastSuccess: d("dcs_migration_last_success_timestamp_seconds", "When the stats served were read from the API (only with dcs.min_interval)."),
 	}
 }
 
 func (d dcsDescs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.fullProgress, d.offset, d.sourceKeys, d.targetKeys,
-		d.inputBytes, d.ops, d.migrating, d.info, d.status}
+		d.inputBytes, d.ops, d.migrating, d.info, d.status, d.lastSuccess}
 }
 
 // dcsResult is what one scrape learnt about one DCS task.
@@ -55,6 +58,7 @@ type dcsResult struct {
 	statsErr        error
 	task            huaweicloud.DCSTask
 	taskErr         error
+	fetched         time.Time // when the stats were read; set only with a min interval
 }
 
 // dcsMetrics turns one task's result into metrics. A field the API did not
@@ -71,6 +75,7 @@ func (d dcsDescs) metrics(r dcsResult, m *emitter) {
 		m.number(d.inputBytes, "target_input_kbps", s.TargetInputKbps, kibToBytes, lv...)
 		m.number(d.ops, "target_ops", s.TargetOps, asIs, lv...)
 		m.boolean(d.migrating, "is_migrating", s.IsMigrating, lv...)
+		m.timestamp(d.lastSuccess, r.fetched, lv...)
 	}
 	if r.taskErr == nil {
 		t := r.task

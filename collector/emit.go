@@ -2,6 +2,7 @@ package collector
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-kit/log"
@@ -75,6 +76,13 @@ func (m *emitter) checkField(field string, err error, labels []string) {
 		"account", labels[0], "task_id", labels[1], "field", field, "err", err)
 	if m.fieldError != nil {
 		m.fieldError(m.api, field)
+	}
+}
+
+// timestamp exports t in seconds since the epoch, unless it is zero.
+func (m *emitter) timestamp(desc *prometheus.Desc, t time.Time, labels ...string) {
+	if !t.IsZero() {
+		m.gauge(desc, float64(t.UnixNano())/1e9, labels...)
 	}
 }
 

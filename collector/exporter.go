@@ -3,6 +3,7 @@
 package collector
 
 import (
+	"math"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -43,6 +45,8 @@ type Exporter struct {
 	scrapeDur  *prometheus.Desc
 	discovered *prometheus.Desc
 
+	probeSuccess, probeDuration *prometheus.Desc
+
 	requests    *prometheus.CounterVec
 	reqDuration *prometheus.HistogramVec
 	taskErrors  *prometheus.CounterVec
@@ -54,13 +58,15 @@ type Exporter struct {
 type account struct {
 	name, region, projectID string
 	client                  *huaweicloud.Client
+	calls                   *calls
 	dcs, sms                service
 }
 
 // service is what an account polls of one service.
 type service struct {
-	taskIDs   []string
-	discovery *discovery // nil without discover: true
+	taskIDs     []string
+	discovery   *discovery // nil without discover: true
+	minInterval time.Duration
 }
 
 // New returns an Exporter with no accounts.
@@ -78,13 +84,15 @@ func New(opts Options) *Exporter {
 		opts.Transport = t
 	}
 	e := &Exporter{
-		opts:       opts,
-		http:       &http.Client{Transport: opts.Transport},
-		dcs:        newDCSDescs(),
-		sms:        newSMSDescs(),
-		discovered: prometheus.NewDesc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", []string{"account", "api"}, nil),
-		accountInf: prometheus.NewDesc("migration_exporter_account_info", "Configured accounts; always 1.", []string{"account", "cloud_region", "project_id"}, nil),
-		scrapeDur:  prometheus.NewDesc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs.", nil, nil),
+		opts:          opts,
+		http:          &http.Client{Transport: opts.Transport},
+		dcs:           newDCSDescs(),
+		sms:           newSMSDescs(),
+		probeSuccess:  prometheus.NewDesc("probe_success", "1 if the probed task was read, else 0.", nil, nil),
+		probeDuration: prometheus.NewDesc("probe_duration_seconds", "How long the probe took.", nil, nil),
+		discovered:    prometheus.NewDesc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", []string{"account", "api"}, nil),
+		accountInf:    prometheus.NewDesc("migration_exporter_account_info", "Configured accounts; always 1.", []string{"account", "cloud_region", "project_id"}, nil),
+		scrapeDur:     prometheus.NewDesc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs.", nil, nil),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "migration_exporter_api_requests_total",
 			Help: "Requests sent to the cloud APIs, by HTTP status code (\"error\" when no answer came back).",
@@ -134,8 +142,9 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	accounts := make([]*account, 0, len(cfg.Accounts))
 	for _, a := range cfg.Accounts {
 		client := huaweicloud.NewClient(e.clientOptions(a))
-		acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client,
-			dcs: service{taskIDs: a.DCS.TaskIDs}, sms: service{taskIDs: a.SMS.TaskIDs}}
+		acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, calls: &calls{},
+			dcs: service{taskIDs: a.DCS.TaskIDs, minInterval: a.DCS.MinInterval},
+			sms: service{taskIDs: a.SMS.TaskIDs, minInterval: a.SMS.MinInterval}}
 		if a.DCS.Discover {
 			acc.dcs.discovery = newDiscovery(a.DCS.DiscoveryInterval, client.DCSMigrationTaskIDs)
 		}
@@ -157,6 +166,7 @@ func (e *Exporter) clientOptions(a config.Account) huaweicloud.Options {
 		HTTPClient:  e.http,
 		Observer:    e,
 		UserAgent:   e.opts.UserAgent,
+		Limiter:     newLimiter(a.RequestsPerSecond),
 	}
 	if o.DCSEndpoint == "" {
 		o.DCSEndpoint = huaweicloud.DefaultDCSEndpoint(a.Region)
@@ -172,4 +182,23 @@ func (e *Exporter) clientOptions(a config.Account) huaweicloud.Options {
 		}
 	}
 	return o
+}
+
+// newLimiter paces an account's requests at rps (the config's default when
+// 0), with a burst of one second's worth.
+func newLimiter(rps float64) *rate.Limiter {
+	if rps <= 0 {
+		rps = config.DefaultRequestsPerSecond
+	}
+	return rate.NewLimiter(rate.Limit(rps), max(1, int(math.Ceil(rps))))
+}
+
+// account returns the configured account called name.
+func (e *Exporter) account(name string) (*account, bool) {
+	for _, a := range *e.accounts.Load() {
+		if a.name == name {
+			return a, true
+		}
+	}
+	return nil, false
 }

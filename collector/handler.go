@@ -2,6 +2,8 @@ package collector
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +12,9 @@ import (
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
 // TimeoutMargin is kept free before Prometheus' scrape timeout, for
@@ -50,4 +55,76 @@ type promLogger struct{ logger log.Logger }
 
 func (l promLogger) Println(v ...interface{}) {
 	level.Error(l.logger).Log("msg", "serving metrics", "err", v)
+}
+
+// ProbeHandler serves /probe?account=A&module=dcs|sms&task_id=T: the
+// metrics of that one task plus probe_success and probe_duration_seconds
+// (the multi-target pattern). An unknown account or module, or a task id
+// that is not one, is a 400 with a plain message; the task id is checked
+// before it goes anywhere near a URL.
+func (e *Exporter) ProbeHandler(fallbackTimeout time.Duration, logger log.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		a, ok := e.account(q.Get("account"))
+		if !ok {
+			http.Error(w, fmt.Sprintf("unknown account %q", truncateParam(q.Get("account"))), http.StatusBadRequest)
+			return
+		}
+		module := q.Get("module")
+		if module != huaweicloud.APIDCS && module != huaweicloud.APISMS {
+			http.Error(w, fmt.Sprintf("unknown module %q (want dcs or sms)", truncateParam(module)), http.StatusBadRequest)
+			return
+		}
+		taskID := q.Get("task_id")
+		if !config.ValidTaskID(taskID) {
+			http.Error(w, fmt.Sprintf("task_id %q is not a valid task id", truncateParam(taskID)), http.StatusBadRequest)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
+		defer cancel()
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(&scrape{e: e, ctx: ctx, accounts: []*account{a}, probe: &probeTarget{module: module, taskID: taskID}})
+		promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: promLogger{logger}, ErrorHandling: promhttp.ContinueOnError}).ServeHTTP(w, r)
+	})
+}
+
+// truncateParam bounds a query parameter echoed in an error message.
+func truncateParam(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// sdTarget is one entry of Prometheus' HTTP service discovery format.
+type sdTarget struct {
+	Targets []string          `json:"targets"`
+	Labels  map[string]string `json:"labels"`
+}
+
+// SDHandler serves /sd: Prometheus HTTP service discovery of every
+// configured and discovered task, each a target at the address the request
+// came to, with `account`, `module` and `task_id` labels and the matching
+// `__param_*` labels, so that `metrics_path: /probe` scrapes one task each.
+func (e *Exporter) SDHandler(fallbackTimeout time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
+		defer cancel()
+		targets := []sdTarget{}
+		for _, s := range e.taskSets(ctx, *e.accounts.Load(), &polled{}) {
+			for _, m := range []struct {
+				module string
+				ids    []string
+			}{{huaweicloud.APIDCS, s.dcs}, {huaweicloud.APISMS, s.sms}} {
+				for _, id := range m.ids {
+					targets = append(targets, sdTarget{Targets: []string{r.Host}, Labels: map[string]string{
+						"account": s.a.name, "module": m.module, "task_id": id,
+						"__param_account": s.a.name, "__param_module": m.module, "__param_task_id": id,
+					}})
+				}
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(targets)
+	})
 }

@@ -12,12 +12,19 @@ import (
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
-// scrape is the collector for one scrape: Collect polls every task under
-// ctx's deadline and exports what it learnt.
+// scrape is the collector of one scrape of /metrics (every task) or of
+// /probe (one task): Collect polls under ctx's deadline and exports what it
+// learnt. Both go through the same polling and the same metric builders.
 type scrape struct {
 	e        *Exporter
 	ctx      context.Context
 	accounts []*account
+	probe    *probeTarget // nil for /metrics
+}
+
+// probeTarget is the one task a probe polls.
+type probeTarget struct {
+	module, taskID string
 }
 
 // ScrapeCollector returns a collector that polls every configured and
@@ -32,6 +39,11 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range append(s.e.dcs.all(), s.e.sms.all()...) {
 		ch <- d
 	}
+	if s.probe != nil {
+		ch <- s.e.probeSuccess
+		ch <- s.e.probeDuration
+		return
+	}
 	ch <- s.e.accountInf
 	ch <- s.e.scrapeDur
 	ch <- s.e.discovered
@@ -40,22 +52,46 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector.
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 	start := time.Now()
-	p := s.e.poll(s.ctx, s.accounts)
+	var p polled
+	var sets []taskSet
+	if s.probe != nil {
+		sets = []taskSet{probeSet(s.accounts[0], *s.probe)}
+	} else {
+		sets = s.e.taskSets(s.ctx, s.accounts, &p)
+	}
+	s.e.poll(s.ctx, sets, &p)
+
 	dcsM := s.e.emitter(ch, huaweicloud.APIDCS)
 	smsM := s.e.emitter(ch, huaweicloud.APISMS)
-	for _, a := range s.accounts {
-		dcsM.gauge(s.e.accountInf, 1, a.name, a.region, a.projectID)
-	}
-	for _, d := range p.discovered {
-		dcsM.gauge(s.e.discovered, float64(d.count), d.account, d.api)
-	}
 	for _, r := range p.dcs {
 		s.e.dcs.metrics(r, dcsM)
 	}
 	for _, r := range p.sms {
 		s.e.sms.metrics(r, smsM)
 	}
+	if s.probe != nil {
+		up := len(p.dcs) == 1 && p.dcs[0].statsErr == nil || len(p.sms) == 1 && p.sms[0].err == nil
+		dcsM.gauge(s.e.probeSuccess, boolFloat(up))
+		dcsM.gauge(s.e.probeDuration, time.Since(start).Seconds())
+		return
+	}
+	for _, a := range s.accounts {
+		dcsM.gauge(s.e.accountInf, 1, a.name, a.region, a.projectID)
+	}
+	for _, d := range p.discovered {
+		dcsM.gauge(s.e.discovered, float64(d.count), d.account, d.api)
+	}
 	dcsM.gauge(s.e.scrapeDur, time.Since(start).Seconds())
+	for _, a := range s.accounts {
+		a.calls.prune(2 * max(a.dcs.minInterval, a.sms.minInterval))
+	}
+}
+
+func probeSet(a *account, t probeTarget) taskSet {
+	if t.module == huaweicloud.APIDCS {
+		return taskSet{a: a, dcs: []string{t.taskID}}
+	}
+	return taskSet{a: a, sms: []string{t.taskID}}
 }
 
 func (e *Exporter) emitter(ch chan<- prometheus.Metric, api string) *emitter {
@@ -82,12 +118,9 @@ type taskSet struct {
 	dcs, sms []string
 }
 
-// poll works out the task set (discovering where asked), then reads every
-// task with at most Concurrency requests in flight, and counts one error
-// per failed task.
-func (e *Exporter) poll(ctx context.Context, accounts []*account) polled {
-	var p polled
-	sets := e.taskSets(ctx, accounts, &p)
+// poll reads every task of sets with at most Concurrency requests in
+// flight, and counts one error per failed task.
+func (e *Exporter) poll(ctx context.Context, sets []taskSet, p *polled) {
 	for _, s := range sets {
 		for _, id := range s.dcs {
 			p.dcs = append(p.dcs, dcsResult{account: s.a.name, taskID: id})
@@ -100,18 +133,33 @@ func (e *Exporter) poll(ctx context.Context, accounts []*account) polled {
 	var jobs []func(context.Context)
 	i, j := 0, 0
 	for _, s := range sets {
-		c := s.a.client
+		a, c := s.a, s.a.client
 		for range s.dcs {
 			r := &p.dcs[i]
 			i++
 			jobs = append(jobs,
-				func(ctx context.Context) { r.stats, r.statsErr = c.DCSMigrationStats(ctx, r.taskID) },
-				func(ctx context.Context) { r.task, r.taskErr = c.DCSMigrationTask(ctx, r.taskID) })
+				func(ctx context.Context) {
+					f, err := shared(ctx, a.calls, "dcs stats "+r.taskID, a.dcs.minInterval, func(ctx context.Context) (huaweicloud.DCSStats, error) {
+						return c.DCSMigrationStats(ctx, r.taskID)
+					})
+					r.stats, r.statsErr, r.fetched = f.val, err, lastSuccess(f.at, a.dcs.minInterval)
+				},
+				func(ctx context.Context) {
+					f, err := shared(ctx, a.calls, "dcs task "+r.taskID, a.dcs.minInterval, func(ctx context.Context) (huaweicloud.DCSTask, error) {
+						return c.DCSMigrationTask(ctx, r.taskID)
+					})
+					r.task, r.taskErr = f.val, err
+				})
 		}
 		for range s.sms {
 			r := &p.sms[j]
 			j++
-			jobs = append(jobs, func(ctx context.Context) { r.task, r.err = c.SMSTask(ctx, r.taskID) })
+			jobs = append(jobs, func(ctx context.Context) {
+				f, err := shared(ctx, a.calls, "sms task "+r.taskID, a.sms.minInterval, func(ctx context.Context) (huaweicloud.SMSTask, error) {
+					return c.SMSTask(ctx, r.taskID)
+				})
+				r.task, r.err, r.fetched = f.val, err, lastSuccess(f.at, a.sms.minInterval)
+			})
 		}
 	}
 	run(ctx, len(jobs), e.opts.Concurrency, func(ctx context.Context, k int) { jobs[k](ctx) })
@@ -126,7 +174,15 @@ func (e *Exporter) poll(ctx context.Context, accounts []*account) polled {
 			e.taskFailed(huaweicloud.APISMS, r.account, r.taskID, r.err)
 		}
 	}
-	return p
+}
+
+// lastSuccess is when a served answer was fetched, exported only for
+// services with a min interval (otherwise every answer is this scrape's).
+func lastSuccess(at time.Time, minInterval time.Duration) time.Time {
+	if minInterval <= 0 {
+		return time.Time{}
+	}
+	return at
 }
 
 // taskSets merges each account's configured task ids with the discovered

@@ -1,6 +1,8 @@
 package collector
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -13,7 +15,7 @@ var SMSStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC
 // smsDescs describe the SMS task metrics (SPEC §2).
 type smsDescs struct {
 	up, info, state, subtaskProgress, speed, compress, remaining, eta, replicated, total,
-	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO *prometheus.Desc
+	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess *prometheus.Desc
 }
 
 func newSMSDescs() smsDescs {
@@ -36,12 +38,13 @@ func newSMSDescs() smsDescs {
 		agentMem:        d("sms_migration_agent_memory_usage_bytes", "Memory used by the migration agent."),
 		sourceDiskIO:    d("sms_migration_source_disk_io_bytes_per_second", "Disk I/O of the source server."),
 		agentDiskIO:     d("sms_migration_agent_disk_io_bytes_per_second", "Disk I/O of the migration agent."),
+		lastSuccess:     d("sms_migration_last_success_timestamp_seconds", "When the task served was read from the API (only with sms.min_interval)."),
 	}
 }
 
 func (d smsDescs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.state, d.subtaskProgress, d.speed, d.compress, d.remaining, d.eta,
-		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO}
+		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO, d.lastSuccess}
 }
 
 // smsResult is what one scrape learnt about one SMS task.
@@ -49,6 +52,7 @@ type smsResult struct {
 	account, taskID string
 	task            huaweicloud.SMSTask
 	err             error
+	fetched         time.Time // set only with a min interval
 }
 
 // metrics turns one SMS task's result into metrics. Fields the agent has
@@ -79,6 +83,7 @@ func (d smsDescs) metrics(r smsResult, m *emitter) {
 	m.number(d.agentMem, "agent_mem_usage", t.AgentMemUsage, mbToBytes, lv...)
 	m.number(d.sourceDiskIO, "total_disk_io", t.TotalDiskIO, mbitToBytes, lv...)
 	m.number(d.agentDiskIO, "agent_disk_io", t.AgentDiskIO, mbitToBytes, lv...)
+	m.timestamp(d.lastSuccess, r.fetched, lv...)
 }
 
 // lastByName keeps one subtask per name (the last), in first-seen order, so

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
@@ -50,6 +52,8 @@ type Options struct {
 	HTTPClient *http.Client
 	Observer   Observer
 	UserAgent  string
+	// Limiter, when set, paces every request of the account (retries too).
+	Limiter *rate.Limiter
 }
 
 // Client calls the migration APIs of one account. It is safe for concurrent use.
@@ -97,9 +101,30 @@ func (c *Client) get(ctx context.Context, cl call, out any) error {
 	return nil
 }
 
-// do sends the call and returns the body of a 2xx answer. Any other answer
-// becomes an *APIError.
+// do sends the call, retrying throttled and 5xx answers within ctx's
+// deadline, and returns the body of a 2xx answer. Any other answer becomes
+// an *APIError.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		if c.opts.Limiter != nil {
+			if err := c.opts.Limiter.Wait(ctx); err != nil {
+				// Wait fails at once when the next token comes after the deadline.
+				return nil, fmt.Errorf("rate limit (%g requests/s): %w", float64(c.opts.Limiter.Limit()), context.DeadlineExceeded)
+			}
+		}
+		body, err := c.once(ctx, cl)
+		if err == nil || attempt == MaxRetries {
+			return body, err
+		}
+		delay, retry := retryDelay(err, attempt)
+		if !retry || !waitToRetry(ctx, delay) {
+			return nil, err
+		}
+	}
+}
+
+// once sends the call one time.
+func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 	if cl.endpoint == "" {
 		return nil, fmt.Errorf("no %s endpoint configured", cl.api)
 	}

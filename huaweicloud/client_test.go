@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
+	"golang.org/x/time/rate"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 	"github.com/migration-exporter/migration_exporter/simulator"
@@ -189,5 +190,102 @@ func TestClientTimeoutAndOversizedBody(t *testing.T) {
 	_, err = c.DCSMigrationStats(context.Background(), taskID)
 	if huaweicloud.Reason(err) != huaweicloud.ReasonDecode || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("oversized body: %v", err)
+	}
+}
+
+func TestRetriesATransient5xx(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	srv.SetFault(taskID, simulator.Fault{Kind: simulator.FaultServerError, Times: 2})
+	rec := &recorder{}
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK}, rec)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.DCSMigrationStats(ctx, taskID); err != nil {
+		t.Fatalf("after two 500s and a retry budget of %d: %v", huaweicloud.MaxRetries, err)
+	}
+	want := "dcs ShowMigrationTaskStats 500,dcs ShowMigrationTaskStats 500,dcs ShowMigrationTaskStats 200"
+	if got := strings.Join(rec.calls, ","); got != want {
+		t.Errorf("attempts %s", got)
+	}
+}
+
+func TestGivesUpAfterMaxRetries(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	srv.SetFault(taskID, simulator.Fault{Kind: simulator.FaultServerError})
+	rec := &recorder{}
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK}, rec)
+	_, err := c.DCSMigrationStats(context.Background(), taskID)
+	if huaweicloud.Reason(err) != huaweicloud.ReasonHTTP5xx || len(rec.calls) != 1+huaweicloud.MaxRetries {
+		t.Errorf("err %v after %d attempts", err, len(rec.calls))
+	}
+}
+
+func TestThrottledHonoursRetryAfterButNotPastTheDeadline(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	srv.SetFault(taskID, simulator.Fault{Kind: simulator.FaultThrottled, Times: 1}) // Retry-After: 2
+	rec := &recorder{}
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK}, rec)
+
+	// 1s left: waiting 2s would pass the deadline, so no retry, at once.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.DCSMigrationStats(ctx, taskID)
+	if huaweicloud.Reason(err) != huaweicloud.ReasonThrottled || time.Since(start) > 500*time.Millisecond {
+		t.Errorf("short deadline: err %v after %v", err, time.Since(start))
+	}
+
+	// 4s left: it waits the 2s Retry-After and succeeds.
+	srv.SetFault(taskID, simulator.Fault{Kind: simulator.FaultThrottled, Times: 1})
+	rec.calls = nil
+	ctx, cancel = context.WithTimeout(context.Background(), 4*time.Second)
+	defer cancel()
+	start = time.Now()
+	if _, err := c.DCSMigrationStats(ctx, taskID); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 2*time.Second || d > 3*time.Second {
+		t.Errorf("retried after %v, want the 2s Retry-After", d)
+	}
+	if got := strings.Join(rec.calls, ","); got != "dcs ShowMigrationTaskStats 429,dcs ShowMigrationTaskStats 200" {
+		t.Errorf("attempts %s", got)
+	}
+}
+
+func TestAuthErrorsAreNeverRetried(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	rec := &recorder{}
+	c := newClient(srv, huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: "wrong"}, rec)
+	if _, err := c.DCSMigrationStats(context.Background(), taskID); huaweicloud.Reason(err) != huaweicloud.ReasonAuth {
+		t.Fatal(err)
+	}
+	if len(rec.calls) != 1 {
+		t.Errorf("auth error sent %d requests, want 1", len(rec.calls))
+	}
+}
+
+func TestRateLimiterPacesRequestsAndRespectsTheDeadline(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL,
+		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK},
+		Limiter:     rate.NewLimiter(10, 1)})
+	start := time.Now()
+	for i := 0; i < 6; i++ {
+		if _, err := c.DCSMigrationStats(context.Background(), taskID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(start); d < 450*time.Millisecond {
+		t.Errorf("6 requests at 10/s took %v, want about 500ms", d)
+	}
+	// A token that would come after the deadline fails at once as a timeout.
+	c = huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL,
+		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK},
+		Limiter:     rate.NewLimiter(0.5, 1)})
+	_, _ = c.DCSMigrationStats(context.Background(), taskID)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := c.DCSMigrationStats(ctx, taskID); huaweicloud.Reason(err) != huaweicloud.ReasonTimeout {
+		t.Errorf("over the rate with a short deadline: %v", err)
 	}
 }

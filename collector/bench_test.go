@@ -1,0 +1,352 @@
+//go:build unix
+
+package collector
+
+// Benchmarks for docs/performance.md. They run only with -bench, e.g.
+//
+//	go test -run '^$' -bench . -benchtime 3x ./collector/
+//
+// BenchmarkScrape measures a whole scrape's wall time against a simulated
+// cloud on 127.0.0.1 with 50 ms latency per request. BenchmarkTaskPoll and
+// BenchmarkScrapeMemory need no network: a canned transport answers every
+// request at once, so what they measure is the exporter's own CPU time,
+// allocations and memory.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptrace"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/simulator"
+)
+
+const (
+	benchAK      = "bench-access-key"
+	benchSK      = "bench-secret-key"
+	benchProject = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+	// benchConcurrency is --api.concurrency in the issue's scenario.
+	benchConcurrency = 64
+	benchLatency     = 50 * time.Millisecond
+)
+
+// Canned answers, taken from the simulator's answers for moving tasks (an
+// SMS task 10 minutes into a 20-minute MIGRATE_LINUX_FILE with the agent
+// reporting; a DCS task half-way through full sync).
+const (
+	cannedSMSTask  = `{"agent_cpu_usage":6.7,"agent_disk_io":553.42,"agent_mem_usage":193,"compress_rate":0.65,"create_date":1795433971458,"estimate_complete_time":1795434931458,"id":"sms-0001","migrate_speed":553.42,"name":"web-01","os_type":"LINUX","remain_seconds":960,"source_server":{"id":"src-sms-0001","ip":"192.168.1.10","name":"web-01"},"state":"RUNNING","sub_tasks":[{"end_date":1795433431458,"id":1,"name":"CREATE_CLOUD_SERVER","progress":100,"start_date":1795433371458},{"end_date":1795433461458,"id":2,"name":"SSL_CONFIG","progress":100,"start_date":1795433431458},{"end_date":1795433491458,"id":3,"name":"ATTACH_AGENT_IMAGE","progress":100,"start_date":1795433461458},{"end_date":1795433521458,"id":4,"name":"FORMAT_DISK_LINUX_FILE","progress":100,"start_date":1795433491458},{"id":5,"migrate_speed":553.42,"name":"MIGRATE_LINUX_FILE","progress":37,"start_date":1795433521458},{"id":6,"name":"SYNC_LINUX_FILE","progress":0},{"id":7,"name":"CONFIGURE_LINUX_FILE","progress":0},{"id":8,"name":"DETTACH_AGENT_IMAGE","progress":0}],"subtask_info":"{\"progress\":37,\"replicatesize\":32212337974,\"subtask_name\":\"MIGRATE_LINUX_FILE\",\"totalsize\":85899345920}","target_server":{"disks":[],"id":"dst-sms-0001","name":"web-01-ecs"},"total_cpu_usage":26.6,"total_disk_io":608.76,"total_mem_usage":3242,"type":"MIGRATE_FILE"}` + "\n"
+	cannedDCSStats = `{"full_migration_progress":50,"is_migrating":true,"offset":960002,"source_dbsize":1015000,"target_dbsize":507501,"target_input_kbps":835,"target_ops":1670}` + "\n"
+	cannedDCSTask  = `{"created_at":"2026-11-23T08:00:00.000Z","migration_method":"incremental_migration","migration_type":"online_migration","network_type":"vpc","source_instance":{"addrs":"10.0.0.5:6379","id":"src-1","name":"","password":"hunter2"},"status":"MIGRATING","target_instance":{"addrs":"10.0.1.7:6379","id":"dcs-inst-1","name":"dcs-orders"},"task_id":"dcs-0001","task_name":"redis-orders"}` + "\n"
+)
+
+// benchSMSProgress is a fixed SMS answer of the same shape as cannedSMSTask
+// (all subtasks, agent numbers present), so that the simulator does little
+// work per request and every task exports its full set of series.
+func benchSMSProgress() *simulator.SMSProgress {
+	now := float64(time.Now().UnixMilli())
+	return &simulator.SMSProgress{
+		State: "RUNNING",
+		SubTasks: []simulator.SMSSubTask{
+			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: now - 600e3, EndMs: now - 540e3},
+			{Name: "SSL_CONFIG", Progress: 100, StartMs: now - 540e3, EndMs: now - 510e3},
+			{Name: "ATTACH_AGENT_IMAGE", Progress: 100, StartMs: now - 510e3, EndMs: now - 480e3},
+			{Name: "FORMAT_DISK_LINUX_FILE", Progress: 100, StartMs: now - 480e3, EndMs: now - 450e3},
+			{Name: "MIGRATE_LINUX_FILE", Progress: 37, StartMs: now - 450e3, SpeedMbps: 553.42},
+			{Name: "SYNC_LINUX_FILE"}, {Name: "CONFIGURE_LINUX_FILE"}, {Name: "DETTACH_AGENT_IMAGE"},
+		},
+		AgentReported:    true,
+		MigrateSpeedMbps: 553.42, CompressRate: 0.65, RemainSeconds: 960, EstimateCompleteMs: now + 960e3,
+		TotalCPUPercent: 26.6, AgentCPUPercent: 6.7, TotalMemMB: 3242, AgentMemMB: 193,
+		TotalDiskIOMbps: 608.76, AgentDiskIOMbps: 553.42,
+		ReplicateSize: 32212337974, TotalSize: 85899345920,
+		CurrentSubTask: "MIGRATE_LINUX_FILE", CurrentSubTaskProgress: 37,
+	}
+}
+
+func benchTaskIDs(prefix string, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%s-%05d", prefix, i)
+	}
+	return ids
+}
+
+// benchConfig is one validated account polling dcs and sms at endpoint.
+func benchConfig(tb testing.TB, endpoint string, dcs, sms []string) *config.Config {
+	tb.Helper()
+	cfg := &config.Config{Accounts: []config.Account{{
+		Name: "bench", Region: "cn-north-4", ProjectID: benchProject,
+		Credentials: &config.Credentials{AccessKey: benchAK, SecretKey: benchSK},
+		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint},
+		// Far above anything a benchmark sends: a rate limit never waits.
+		RequestsPerSecond: 1e6,
+		DCS:               config.Service{TaskIDs: dcs},
+		SMS:               config.Service{TaskIDs: sms},
+	}}}
+	if err := cfg.Validate(); err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
+}
+
+// scrapeOnce is what one /metrics request does with the scrape collector:
+// a fresh registry, the scrape collector, Gather.
+func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) []*dto.MetricFamily {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(e.ScrapeCollector(ctx))
+	mfs, err := reg.Gather()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mfs
+}
+
+// upCount counts the tasks of family up (sms_migration_up or
+// dcs_migration_up) with value 1, and all series.
+func upCount(mfs []*dto.MetricFamily, up string) (ok, series int) {
+	for _, mf := range mfs {
+		series += len(mf.Metric)
+		if mf.GetName() != up {
+			continue
+		}
+		for _, m := range mf.Metric {
+			if m.GetGauge().GetValue() == 1 {
+				ok++
+			}
+		}
+	}
+	return ok, series
+}
+
+// cpuTime is the process's user+system CPU time so far.
+func cpuTime(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkScrape is the wall time of one scrape of N SMS tasks (one API
+// call each) at 50 ms latency with 64 requests in flight, against the floor
+// ceil(N/64)·50 ms. The simulator runs in this process and on this
+// machine's cores.
+func BenchmarkScrape(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			sim := simulator.New(simulator.Options{AccessKey: benchAK, SecretKey: benchSK, ProjectID: benchProject, Latency: benchLatency})
+			ids := benchTaskIDs("sms", n)
+			progress := benchSMSProgress()
+			for _, id := range ids {
+				sim.AddSMSTask(simulator.SMSTask{ID: id, Name: "server-" + id, SourceServer: "src-" + id, TargetServer: "dst-" + id, Progress: progress})
+			}
+			srv, err := simulator.Start(sim)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer srv.Close()
+			e := New(Options{Concurrency: benchConcurrency})
+			if err := e.ApplyConfig(benchConfig(b, srv.URL, nil, ids)); err != nil {
+				b.Fatal(err)
+			}
+
+			// Count connections the transport had to open (not reused).
+			var dials atomic.Int64
+			trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+				if !info.Reused {
+					dials.Add(1)
+				}
+			}}
+			ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Minute)
+			defer cancel()
+
+			check := func(mfs []*dto.MetricFamily) {
+				if ok, _ := upCount(mfs, "sms_migration_up"); ok != n {
+					b.Fatalf("%d of %d tasks up", ok, n)
+				}
+			}
+			check(scrapeOnce(b, ctx, e)) // warm-up: opens the connections
+			warmDials := dials.Load()
+
+			iters := 0
+			cpu0 := cpuTime(b)
+			start := time.Now()
+			for b.Loop() {
+				check(scrapeOnce(b, ctx, e))
+				iters++
+			}
+			elapsed := time.Since(start) / time.Duration(iters)
+			cpu := (cpuTime(b) - cpu0) / time.Duration(iters)
+			floor := time.Duration(math.Ceil(float64(n)/benchConcurrency)) * benchLatency
+			b.ReportMetric(float64(elapsed)/float64(floor), "x_floor")
+			b.ReportMetric(float64(elapsed)/float64(time.Millisecond), "ms/scrape")
+			b.ReportMetric(float64(floor)/float64(time.Millisecond), "floor_ms")
+			b.ReportMetric(float64(cpu)/float64(time.Microsecond)/float64(n), "cpu_µs/task(incl.sim)")
+			b.ReportMetric(float64(warmDials), "conns_warmup")
+			b.ReportMetric(float64(dials.Load()-warmDials)/float64(iters), "new_conns/op")
+		})
+	}
+}
+
+// cannedTransport answers every request with a canned 200 answer, without
+// any I/O.
+type cannedTransport struct{}
+
+func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body string
+	switch p := req.URL.Path; {
+	case strings.HasPrefix(p, "/v3/tasks/"):
+		body = cannedSMSTask
+	case strings.HasSuffix(p, "/stats"):
+		body = cannedDCSStats
+	case strings.Contains(p, "/migration-task/"):
+		body = cannedDCSTask
+	default:
+		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       req,
+	}, nil
+}
+
+// cannedExporter polls n tasks of api ("sms" or "dcs") through the canned
+// transport.
+func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, string) {
+	e := New(Options{Concurrency: concurrency, Transport: cannedTransport{}})
+	ids := benchTaskIDs(api, n)
+	var cfg *config.Config
+	if api == "dcs" {
+		cfg = benchConfig(tb, "http://canned.invalid", ids, nil)
+	} else {
+		cfg = benchConfig(tb, "http://canned.invalid", nil, ids)
+	}
+	if err := e.ApplyConfig(cfg); err != nil {
+		tb.Fatal(err)
+	}
+	return e, api + "_migration_up"
+}
+
+// BenchmarkTaskPoll is the exporter's CPU time and allocations per task
+// poll: signing, request building, the (canned) round trip, decoding,
+// building the const metrics and Gather. An SMS poll is one API call
+// (ShowTask); a DCS poll is two (stats and details). With tasks=1 a scrape's
+// fixed costs (registry, Describe, the exporter's own series) fall on the
+// one task; tasks=100 spreads them.
+func BenchmarkTaskPoll(b *testing.B) {
+	for _, api := range []string{"sms", "dcs"} {
+		for _, n := range []int{1, 100} {
+			b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
+				e, up := cannedExporter(b, api, n, 1)
+				ctx := context.Background()
+				var series int
+				check := func(mfs []*dto.MetricFamily) {
+					ok, s := upCount(mfs, up)
+					if ok != n {
+						b.Fatalf("%d of %d tasks up", ok, n)
+					}
+					series = s
+				}
+				check(scrapeOnce(b, ctx, e))
+				b.ReportAllocs()
+				var ms0, ms1 runtime.MemStats
+				runtime.ReadMemStats(&ms0)
+				iters := 0
+				cpu0 := cpuTime(b)
+				for b.Loop() {
+					check(scrapeOnce(b, ctx, e))
+					iters++
+				}
+				polls := float64(iters * n)
+				cpu := cpuTime(b) - cpu0
+				runtime.ReadMemStats(&ms1)
+				b.ReportMetric(float64(cpu)/float64(time.Microsecond)/polls, "cpu_µs/poll")
+				b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/polls, "allocs/poll")
+				b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/polls, "B/poll")
+				b.ReportMetric(float64(series), "series/scrape")
+			})
+		}
+	}
+}
+
+// BenchmarkScrapeMemory is the heap one scrape of 10,000 tasks needs: what
+// is live once Gather has returned its families (what promhttp then
+// encodes), per series and per task, and the bytes allocated per series.
+func BenchmarkScrapeMemory(b *testing.B) {
+	const n = 10000
+	for _, api := range []string{"sms", "dcs"} {
+		b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
+			e, up := cannedExporter(b, api, n, benchConcurrency)
+			ctx := context.Background()
+			var live, alloc, peak uint64
+			var series, iters int
+			for b.Loop() {
+				runtime.GC()
+				var before, after, held runtime.MemStats
+				runtime.ReadMemStats(&before)
+				stop := sampleHeap(&peak)
+				mfs := scrapeOnce(b, ctx, e)
+				stop()
+				runtime.ReadMemStats(&after)
+				runtime.GC()
+				runtime.ReadMemStats(&held)
+				ok, s := upCount(mfs, up)
+				if ok != n {
+					b.Fatalf("%d of %d tasks up", ok, n)
+				}
+				runtime.KeepAlive(mfs)
+				series = s
+				live += held.HeapAlloc - before.HeapAlloc
+				alloc += after.TotalAlloc - before.TotalAlloc
+				iters++
+			}
+			b.ReportMetric(float64(series)/n, "series/task")
+			b.ReportMetric(float64(live)/float64(iters)/float64(series), "live_B/series")
+			b.ReportMetric(float64(live)/float64(iters)/(1<<20), "live_MiB")
+			b.ReportMetric(float64(alloc)/float64(iters)/float64(series), "alloc_B/series")
+			b.ReportMetric(float64(alloc)/float64(iters)/(1<<20), "alloc_MiB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak_heap_inuse_MiB")
+		})
+	}
+}
+
+// sampleHeap records the largest heap in use (objects, live or not yet
+// swept, and the unused part of spans in use) every millisecond into peak
+// until stop is called. runtime/metrics does not stop the world.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+		for {
+			metrics.Read(samples)
+			*peak = max(*peak, samples[0].Value.Uint64()+samples[1].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
