@@ -158,10 +158,19 @@ func BenchmarkScrape(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer srv.Close()
-			e := New(Options{Concurrency: benchConcurrency})
-			if err := e.ApplyConfig(benchConfig(b, srv.URL, nil, ids)); err != nil {
-				b.Fatal(err)
-			}
+			benchScrape(b, srv.URL, n)
+		})
+	}
+}
+
+// benchScrape runs b's scrapes of n SMS tasks served at endpoint and
+// reports the wall time against the floor.
+func benchScrape(b *testing.B, endpoint string, n int) {
+	ids := benchTaskIDs("sms", n)
+	e := New(Options{Concurrency: benchConcurrency})
+	if err := e.ApplyConfig(benchConfig(b, endpoint, nil, ids)); err != nil {
+		b.Fatal(err)
+	}
 
 			// Count connections the transport had to open (not reused).
 			var dials atomic.Int64
@@ -201,152 +210,3 @@ func BenchmarkScrape(b *testing.B) {
 	}
 }
 
-// cannedTransport answers every request with a canned 200 answer, without
-// any I/O.
-type cannedTransport struct{}
-
-func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body string
-	switch p := req.URL.Path; {
-	case strings.HasPrefix(p, "/v3/tasks/"):
-		body = cannedSMSTask
-	case strings.HasSuffix(p, "/stats"):
-		body = cannedDCSStats
-	case strings.Contains(p, "/migration-task/"):
-		body = cannedDCSTask
-	default:
-		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: http.Header{}, Body: http.NoBody, Request: req}, nil
-	}
-	return &http.Response{
-		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)),
-		Request:       req,
-	}, nil
-}
-
-// cannedExporter polls n tasks of api ("sms" or "dcs") through the canned
-// transport.
-func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, string) {
-	e := New(Options{Concurrency: concurrency, Transport: cannedTransport{}})
-	ids := benchTaskIDs(api, n)
-	var cfg *config.Config
-	if api == "dcs" {
-		cfg = benchConfig(tb, "http://canned.invalid", ids, nil)
-	} else {
-		cfg = benchConfig(tb, "http://canned.invalid", nil, ids)
-	}
-	if err := e.ApplyConfig(cfg); err != nil {
-		tb.Fatal(err)
-	}
-	return e, api + "_migration_up"
-}
-
-// BenchmarkTaskPoll is the exporter's CPU time and allocations per task
-// poll: signing, request building, the (canned) round trip, decoding,
-// building the const metrics and Gather. An SMS poll is one API call
-// (ShowTask); a DCS poll is two (stats and details). With tasks=1 a scrape's
-// fixed costs (registry, Describe, the exporter's own series) fall on the
-// one task; tasks=100 spreads them.
-func BenchmarkTaskPoll(b *testing.B) {
-	for _, api := range []string{"sms", "dcs"} {
-		for _, n := range []int{1, 100} {
-			b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
-				e, up := cannedExporter(b, api, n, 1)
-				ctx := context.Background()
-				var series int
-				check := func(mfs []*dto.MetricFamily) {
-					ok, s := upCount(mfs, up)
-					if ok != n {
-						b.Fatalf("%d of %d tasks up", ok, n)
-					}
-					series = s
-				}
-				check(scrapeOnce(b, ctx, e))
-				b.ReportAllocs()
-				var ms0, ms1 runtime.MemStats
-				runtime.ReadMemStats(&ms0)
-				iters := 0
-				cpu0 := cpuTime(b)
-				for b.Loop() {
-					check(scrapeOnce(b, ctx, e))
-					iters++
-				}
-				polls := float64(iters * n)
-				cpu := cpuTime(b) - cpu0
-				runtime.ReadMemStats(&ms1)
-				b.ReportMetric(float64(cpu)/float64(time.Microsecond)/polls, "cpu_µs/poll")
-				b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/polls, "allocs/poll")
-				b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/polls, "B/poll")
-				b.ReportMetric(float64(series), "series/scrape")
-			})
-		}
-	}
-}
-
-// BenchmarkScrapeMemory is the heap one scrape of 10,000 tasks needs: what
-// is live once Gather has returned its families (what promhttp then
-// encodes), per series and per task, and the bytes allocated per series.
-func BenchmarkScrapeMemory(b *testing.B) {
-	const n = 10000
-	for _, api := range []string{"sms", "dcs"} {
-		b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
-			e, up := cannedExporter(b, api, n, benchConcurrency)
-			ctx := context.Background()
-			var live, alloc, peak uint64
-			var series, iters int
-			for b.Loop() {
-				runtime.GC()
-				var before, after, held runtime.MemStats
-				runtime.ReadMemStats(&before)
-				stop := sampleHeap(&peak)
-				mfs := scrapeOnce(b, ctx, e)
-				stop()
-				runtime.ReadMemStats(&after)
-				runtime.GC()
-				runtime.ReadMemStats(&held)
-				ok, s := upCount(mfs, up)
-				if ok != n {
-					b.Fatalf("%d of %d tasks up", ok, n)
-				}
-				runtime.KeepAlive(mfs)
-				series = s
-				live += held.HeapAlloc - before.HeapAlloc
-				alloc += after.TotalAlloc - before.TotalAlloc
-				iters++
-			}
-			b.ReportMetric(float64(series)/n, "series/task")
-			b.ReportMetric(float64(live)/float64(iters)/float64(series), "live_B/series")
-			b.ReportMetric(float64(live)/float64(iters)/(1<<20), "live_MiB")
-			b.ReportMetric(float64(alloc)/float64(iters)/float64(series), "alloc_B/series")
-			b.ReportMetric(float64(alloc)/float64(iters)/(1<<20), "alloc_MiB")
-			b.ReportMetric(float64(peak)/(1<<20), "peak_heap_inuse_MiB")
-		})
-	}
-}
-
-// sampleHeap records the largest heap in use (objects, live or not yet
-// swept, and the unused part of spans in use) every millisecond into peak
-// until stop is called. runtime/metrics does not stop the world.
-func sampleHeap(peak *uint64) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
-		for {
-			metrics.Read(samples)
-			*peak = max(*peak, samples[0].Value.Uint64()+samples[1].Value.Uint64())
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
-}

@@ -1,0 +1,153 @@
+// Command fakecloud serves the simulated DCS and SMS APIs on a loopback
+// address for bench/run.sh, and writes an exporter config that polls every
+// task it serves. It prints its URL on stdout and runs until killed.
+//
+//	fakecloud -sms 1000 -latency 50ms -config /tmp/bench.yml
+//
+// The tasks answer fixed values (no movement), so that the fake cloud spends
+// little CPU per request; every task still exports its full set of series.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/migration-exporter/migration_exporter/simulator"
+)
+
+const (
+	accessKey = "bench-access-key"
+	secretKey = "bench-secret-key"
+	projectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on")
+	nDCS := flag.Int("dcs", 0, "DCS tasks to serve")
+	nSMS := flag.Int("sms", 0, "SMS tasks to serve")
+	latency := flag.Duration("latency", 50*time.Millisecond, "latency added to every answer")
+	configFile := flag.String("config", "", "write an exporter config for the served tasks here")
+	freePort := flag.Bool("free-port", false, "print a free loopback port and exit")
+	flag.Parse()
+	if err := run(*listen, *nDCS, *nSMS, *latency, *configFile, *freePort); err != nil {
+		fmt.Fprintln(os.Stderr, "fakecloud:", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen string, nDCS, nSMS int, latency time.Duration, configFile string, freePort bool) error {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-listen %s: only loopback addresses are allowed", listen)
+	}
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	if freePort {
+		fmt.Println(l.Addr().(*net.TCPAddr).Port)
+		return l.Close()
+	}
+	sim := simulator.New(simulator.Options{AccessKey: accessKey, SecretKey: secretKey, ProjectID: projectID, Latency: latency})
+	dcsIDs, smsIDs := ids("dcs", nDCS), ids("sms", nSMS)
+	stats := &simulator.DCSStats{FullMigrationProgress: 50, Offset: 960002, SourceDBSize: 1015000, TargetDBSize: 507501,
+		TargetInputKbps: 835, TargetOps: 1670, IsMigrating: true}
+	for _, id := range dcsIDs {
+		sim.AddDCSTask(simulator.DCSTask{ID: id, Name: "redis-" + id, Stats: stats,
+			Source: simulator.Instance{ID: "src-" + id, Addrs: "10.0.0.5:6379"},
+			Target: simulator.Instance{ID: "dst-" + id, Name: "dcs-" + id, Addrs: "10.0.1.7:6379"}})
+	}
+	progress := smsProgress()
+	for _, id := range smsIDs {
+		sim.AddSMSTask(simulator.SMSTask{ID: id, Name: "server-" + id, SourceServer: "src-" + id, TargetServer: "dst-" + id, Progress: progress})
+	}
+	url := "http://" + l.Addr().String()
+	if configFile != "" {
+		if err := os.WriteFile(configFile, []byte(exporterConfig(url, dcsIDs, smsIDs)), 0o600); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	fmt.Println(url)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	select {
+	case err := <-errc:
+		return err
+	case <-sig:
+		err := srv.Close()
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+func ids(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s-%05d", prefix, i)
+	}
+	return out
+}
+
+// smsProgress is a task 7.5 minutes into copying, with the agent reporting
+// (the shape of the simulator's moving tasks; collector/bench_test.go uses
+// the same).
+func smsProgress() *simulator.SMSProgress {
+	now := float64(time.Now().UnixMilli())
+	return &simulator.SMSProgress{
+		State: "RUNNING",
+		SubTasks: []simulator.SMSSubTask{
+			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: now - 600e3, EndMs: now - 540e3},
+			{Name: "SSL_CONFIG", Progress: 100, StartMs: now - 540e3, EndMs: now - 510e3},
+			{Name: "ATTACH_AGENT_IMAGE", Progress: 100, StartMs: now - 510e3, EndMs: now - 480e3},
+			{Name: "FORMAT_DISK_LINUX_FILE", Progress: 100, StartMs: now - 480e3, EndMs: now - 450e3},
+			{Name: "MIGRATE_LINUX_FILE", Progress: 37, StartMs: now - 450e3, SpeedMbps: 553.42},
+			{Name: "SYNC_LINUX_FILE"}, {Name: "CONFIGURE_LINUX_FILE"}, {Name: "DETTACH_AGENT_IMAGE"},
+		},
+		AgentReported:    true,
+		MigrateSpeedMbps: 553.42, CompressRate: 0.65, RemainSeconds: 960, EstimateCompleteMs: now + 960e3,
+		TotalCPUPercent: 26.6, AgentCPUPercent: 6.7, TotalMemMB: 3242, AgentMemMB: 193,
+		TotalDiskIOMbps: 608.76, AgentDiskIOMbps: 553.42,
+		ReplicateSize: 32212337974, TotalSize: 85899345920,
+		CurrentSubTask: "MIGRATE_LINUX_FILE", CurrentSubTaskProgress: 37,
+	}
+}
+
+// exporterConfig is one account polling the given tasks at url, with a
+// request rate far above what the benchmark sends.
+func exporterConfig(url string, dcs, sms []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "accounts:\n  - name: bench\n    region: cn-north-4\n    project_id: %s\n", projectID)
+	fmt.Fprintf(&b, "    requests_per_second: 1000000\n")
+	fmt.Fprintf(&b, "    credentials:\n      access_key: %s\n      secret_key: %s\n", accessKey, secretKey)
+	fmt.Fprintf(&b, "    endpoints:\n      dcs: %s\n      sms: %s\n", url, url)
+	for _, s := range []struct {
+		name string
+		ids  []string
+	}{{"dcs", dcs}, {"sms", sms}} {
+		if len(s.ids) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "    %s:\n      task_ids:\n", s.name)
+		for _, id := range s.ids {
+			fmt.Fprintf(&b, "        - %s\n", id)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# bench/run.sh: real-process benchmarks of migration_exporter against
+# bench/fakecloud (the simulator on 127.0.0.1), for docs/performance.md.
+#
+#   bench/run.sh            # all scenarios, about 1-2 minutes
+#   SCRAPES=3 bench/run.sh  # timed scrapes per latency scenario (default 5)
+#
+# For each scenario it starts fakecloud and the exporter (--api.concurrency=64,
+# --scrape.timeout=60s), waits for /-/ready, scrapes /metrics once to warm up
+# (that scrape opens the connections) and then SCRAPES times, timing each with
+# curl. From the exporter's own metrics it reads process_cpu_seconds_total
+# (the CPU delta over the timed scrapes divided by the task polls is the CPU
+# per task poll, encoding the answer included), process_resident_memory_bytes
+# (read while the scrape's series are live) and
+# migration_exporter_scrape_duration_seconds; VmHWM (peak RSS) comes from
+# /proc/<pid>/status. It prints a markdown table. Everything it starts is
+# stopped on exit.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SCRAPES=${SCRAPES:-5}
+CONCURRENCY=64
+TMP=$(mktemp -d)
+PIDS=()
+
+cleanup() {
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "$*" >&2; }
+
+# stop kills one process this script started and waits for it.
+stop() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# value FILE NAME: the value of the unlabelled sample NAME in a text exposition.
+value() { awk -v n="$2" '$1 == n { print $2; exit }' "$1"; }
+
+# proc PID FIELD: a /proc/PID/status field in kB.
+proc() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status"; }
+
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+log "building into $TMP"
+go build -o "$TMP/migration_exporter" .
+go build -o "$TMP/fakecloud" ./bench/fakecloud
+
+ROWS=()
+
+# scenario NAME SMS DCS LATENCY SCRAPES
+scenario() {
+	local name=$1 sms=$2 dcs=$3 latency=$4 scrapes=$5
+	local dir="$TMP/$name"
+	mkdir -p "$dir"
+	log "== $name: $sms SMS, $dcs DCS tasks, latency $latency, 1+$scrapes scrapes"
+
+	"$TMP/fakecloud" -sms "$sms" -dcs "$dcs" -latency "$latency" -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
+	local fc=$!
+	PIDS+=("$fc")
+	for _ in $(seq 600); do
+		[[ -s "$dir/fakecloud.out" ]] && break
+		kill -0 "$fc" 2>/dev/null || { cat "$dir/fakecloud.err" >&2; exit 1; }
+		sleep 0.1
+	done
+	[[ -s "$dir/fakecloud.out" ]] || { log "fakecloud did not start"; exit 1; }
+
+	local port
+	port=$("$TMP/fakecloud" -free-port)
+	"$TMP/migration_exporter" --config.file="$dir/cfg.yml" --api.concurrency=$CONCURRENCY \
+		--web.listen-address="127.0.0.1:$port" --scrape.timeout=60s --log.level=warn 2>"$dir/exporter.err" &
+	local ex=$!
+	PIDS+=("$ex")
+	local url="http://127.0.0.1:$port"
+	for _ in $(seq 300); do
+		curl -sf -o /dev/null "$url/-/ready" && break
+		kill -0 "$ex" 2>/dev/null || { cat "$dir/exporter.err" >&2; exit 1; }
+		sleep 0.1
+	done
+	local rss_idle
+	rss_idle=$(proc "$ex" VmRSS)
+
+	local times=() k
+	for k in $(seq 0 "$scrapes"); do
+		local t
+		t=$(curl -sS --compressed --max-time 90 -o "$dir/scrape$k.txt" -w '%{time_total}' "$url/metrics")
+		times+=("$t")
+		log "   scrape $k: ${t}s, scrape_duration_seconds $(value "$dir/scrape$k.txt" migration_exporter_scrape_duration_seconds)"
+	done
+	local hwm
+	hwm=$(proc "$ex" VmHWM)
+
+	local last="$dir/scrape$scrapes.txt"
+	local tasks=$((sms + dcs)) calls=$((sms + 2 * dcs))
+	local up series
+	up=$(grep -Ec '^(sms|dcs)_migration_up\{.*\} 1$' "$last" || true)
+	series=$(grep -Ec '^(sms|dcs)_migration_' "$last" || true)
+	if [[ "$up" -ne "$tasks" ]]; then
+		log "only $up of $tasks tasks up; exporter log:"
+		tail -5 "$dir/exporter.err" >&2
+	fi
+	local wall dur cpu0 cpu1 rss
+	wall=$(printf '%s\n' "${times[@]:1}" | median)
+	dur=$(for k in $(seq 1 "$scrapes"); do value "$dir/scrape$k.txt" migration_exporter_scrape_duration_seconds; done | median)
+	cpu0=$(value "$dir/scrape0.txt" process_cpu_seconds_total)
+	cpu1=$(value "$last" process_cpu_seconds_total)
+	rss=$(value "$last" process_resident_memory_bytes)
+	stop "$ex"
+	stop "$fc"
+
+	ROWS+=("$(awk -v name="$name" -v tasks="$tasks" -v calls="$calls" -v lat="$latency" -v c=$CONCURRENCY \
+		-v wall="$wall" -v dur="$dur" -v cpu0="$cpu0" -v cpu1="$cpu1" -v n="$scrapes" -v rss="$rss" \
+		-v idle="$rss_idle" -v hwm="$hwm" -v up="$up" -v series="$series" -v warm="${times[0]}" 'BEGIN {
+		ms = lat; sub(/ms$/, "", ms)
+		floor = (ms + 0 > 0) ? (int((calls + c - 1) / c) * ms) : 0
+		ratio = (floor > 0) ? sprintf("%.3f", wall * 1000 / floor) : "n/a"
+		printf "| %s | %d | %d | %s | %s | %.0f | %.1f | %s | %.1f | %.1f | %d | %d | %.1f | %.1f | %.1f |",
+			name, tasks, up, lat, (floor > 0 ? floor : "-"), warm * 1000, wall * 1000, ratio, dur * 1000,
+			(cpu1 - cpu0) * 1e6 / (n * tasks), series, series / tasks, idle / 1024, rss / 1048576, hwm / 1024
+	}')")
+}
+
+scenario sms-10 10 0 50ms "$SCRAPES"
+scenario sms-100 100 0 50ms "$SCRAPES"
+scenario sms-1000 1000 0 50ms "$SCRAPES"
+scenario sms-10000 10000 0 0ms 3
+scenario dcs-10000 0 10000 0ms 3
+
+echo
+echo "Go $(go env GOVERSION), $(nproc) cores, --api.concurrency=$CONCURRENCY; wall = median curl time_total of the timed scrapes (after one warm-up scrape)."
+echo
+echo "| scenario | tasks | up | latency | floor ms | warm-up ms | wall ms | × floor | scrape_duration ms | CPU µs/task poll | task series | series/task | RSS idle MiB | RSS in scrape MiB | VmHWM MiB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"
