@@ -72,19 +72,21 @@ func TestKubernetesExample(t *testing.T) {
 	}
 }
 
-// promtool accepts the example Prometheus config with the shipped rules.
-func TestExamplePrometheusConfig(t *testing.T) {
+// promtool accepts the example Prometheus configs with the shipped rules.
+func TestExamplePrometheusConfigs(t *testing.T) {
 	promtool := testenv.RequireBinary(t, "promtool")
 	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := strings.Replace(mustRead(t, "examples/prometheus.yml"), "/etc/prometheus/rules/migration_exporter.rules.yml", rules, 1)
-	path := filepath.Join(t.TempDir(), "prometheus.yml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(promtool, "check", "config", path).CombinedOutput(); err != nil {
-		t.Errorf("promtool check config: %v\n%s", err, out)
+	for _, example := range []string{"examples/prometheus.yml", "examples/prometheus-sharded.yml"} {
+		cfg := strings.Replace(mustRead(t, example), "/etc/prometheus/rules/migration_exporter.rules.yml", rules, 1)
+		path := filepath.Join(t.TempDir(), "prometheus.yml")
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(promtool, "check", "config", path).CombinedOutput(); err != nil {
+			t.Errorf("promtool check config %s: %v\n%s", example, err, out)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,7 +97,6 @@ func eventually(ctx context.Context, t *testing.T, what string, check func() err
 // --simulate mode with the shipped rules, and checks what it stored and
 // which alerts it evaluated.
 func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
-	bin := testenv.RequireBinary(t, "prometheus")
 	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -105,8 +105,7 @@ func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
 	defer cancel()
 
 	exp := startExporter(t, "--simulate")
-	dir := t.TempDir()
-	cfg := fmt.Sprintf(`global:
+	prom := startPrometheus(ctx, t, fmt.Sprintf(`global:
   scrape_interval: 1s
   scrape_timeout: 1s
   evaluation_interval: 1s
@@ -115,36 +114,7 @@ scrape_configs:
   - job_name: migration_exporter
     static_configs:
       - targets: [%q]
-`, rules, exp.URL[len("http://"):])
-	cfgPath := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	addr := freeAddr(t)
-	logs := &syncBuffer{}
-	cmd := exec.Command(bin, "--config.file="+cfgPath, "--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr, "--log.level=warn")
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	prom := promAPI{base: "http://" + addr}
-
-	eventually(ctx, t, "Prometheus did not become ready:\n"+logs.String(), func() error {
-		resp, err := http.Get(prom.base + "/-/ready")
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("HTTP %d", resp.StatusCode)
-		}
-		return nil
-	})
+`, rules, strings.TrimPrefix(exp.URL, "http://")))
 
 	// Scrapes land: every simulated task is there, with plausible values.
 	eventually(ctx, t, "DCS and SMS series never arrived", func() error {
@@ -205,6 +175,97 @@ scrape_configs:
 		if a.Labels["alertname"] == "MigrationTaskUnreachable" && a.State != "pending" {
 			t.Errorf("MigrationTaskUnreachable is %s after seconds, want pending (for: 10m)", a.State)
 		}
+	}
+}
+
+// startPrometheus runs Debian's prometheus on a free 127.0.0.1 port with
+// cfg until the test ends, and waits until it is ready.
+func startPrometheus(ctx context.Context, t *testing.T, cfg string) promAPI {
+	t.Helper()
+	bin := testenv.RequireBinary(t, "prometheus")
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin, "--config.file="+cfgPath, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--log.level=warn")
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	prom := promAPI{base: "http://" + addr}
+	eventually(ctx, t, "Prometheus did not become ready", func() error {
+		resp, err := http.Get(prom.base + "/-/ready")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("HTTP %d; log:\n%s", resp.StatusCode, logs)
+		}
+		return nil
+	})
+	return prom
+}
+
+// The sharding recipe of examples/prometheus-sharded.yml: Prometheus lists
+// the tasks from one replica's /sd and spreads the /probe scrapes over two
+// replicas by hashing task_id; every task is scraped exactly once.
+func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
+	defer cancel()
+	replicas := []exporter{startExporter(t, "--simulate"), startExporter(t, "--simulate")}
+	addr := func(i int) string { return strings.TrimPrefix(replicas[i].URL, "http://") }
+	prom := startPrometheus(ctx, t, fmt.Sprintf(`global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: migration_tasks
+    metrics_path: /probe
+    http_sd_configs:
+      - url: http://%s/sd
+    relabel_configs:
+      - {source_labels: [task_id], modulus: 2, target_label: __tmp_shard, action: hashmod}
+      - {source_labels: [__tmp_shard], regex: "0", target_label: __address__, replacement: %q}
+      - {source_labels: [__tmp_shard], regex: "1", target_label: __address__, replacement: %q}
+`, addr(0), addr(0), addr(1)))
+
+	tasks := len(simulator.DemoDCSTaskIDs()) + 3 // 3 SMS tasks found by discovery
+	eventually(ctx, t, "probes were not sharded", func() error {
+		perTask, err := prom.query(ctx, `count by (task_id) (probe_success{job="migration_tasks"})`)
+		if err != nil {
+			return err
+		}
+		if len(perTask) != tasks {
+			return fmt.Errorf("%d tasks probed, want %d", len(perTask), tasks)
+		}
+		for _, s := range perTask {
+			if n := s.float(t); n != 1 {
+				return fmt.Errorf("task %s probed by %v replicas, want 1", s.Metric["task_id"], n)
+			}
+		}
+		perReplica, err := prom.query(ctx, `count by (instance) (probe_success{job="migration_tasks"})`)
+		if err != nil {
+			return err
+		}
+		if len(perReplica) != 2 {
+			return fmt.Errorf("probes went to %d replicas, want 2: %v", len(perReplica), perReplica)
+		}
+		return nil
+	})
+	ok, err := prom.query(ctx, `probe_success{job="migration_tasks", task_id="`+simulator.DemoDeletedDCSTask+`"}`)
+	if err != nil || len(ok) != 1 || ok[0].float(t) != 0 {
+		t.Errorf("the deleted task's probe_success: %v %v, want 0", ok, err)
+	}
+	if up, err := prom.query(ctx, `sum(probe_success{job="migration_tasks"})`); err != nil || len(up) != 1 || up[0].float(t) != float64(tasks-1) {
+		t.Errorf("sum(probe_success) = %v %v, want %d", up, err, tasks-1)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httptrace"
 	"runtime"
 	"runtime/metrics"
@@ -148,9 +149,8 @@ func BenchmarkScrape(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
 			sim := simulator.New(simulator.Options{AccessKey: benchAK, SecretKey: benchSK, ProjectID: benchProject, Latency: benchLatency})
-			ids := benchTaskIDs("sms", n)
 			progress := benchSMSProgress()
-			for _, id := range ids {
+			for _, id := range benchTaskIDs("sms", n) {
 				sim.AddSMSTask(simulator.SMSTask{ID: id, Name: "server-" + id, SourceServer: "src-" + id, TargetServer: "dst-" + id, Progress: progress})
 			}
 			srv, err := simulator.Start(sim)
@@ -163,50 +163,222 @@ func BenchmarkScrape(b *testing.B) {
 	}
 }
 
-// benchScrape runs b's scrapes of n SMS tasks served at endpoint and
-// reports the wall time against the floor.
-func benchScrape(b *testing.B, endpoint string, n int) {
-	ids := benchTaskIDs("sms", n)
-	e := New(Options{Concurrency: benchConcurrency})
-	if err := e.ApplyConfig(benchConfig(b, endpoint, nil, ids)); err != nil {
-		b.Fatal(err)
-	}
-
-			// Count connections the transport had to open (not reused).
-			var dials atomic.Int64
-			trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
-				if !info.Reused {
-					dials.Add(1)
+// BenchmarkScrapeLightServer is BenchmarkScrape against a server that
+// spends next to no CPU: it checks no signature and answers a canned body
+// after 50 ms. The difference to BenchmarkScrape is the simulator's share
+// of this machine's two cores; what is left above the floor is the
+// exporter's.
+func BenchmarkScrapeLightServer(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				t := time.NewTimer(benchLatency)
+				defer t.Stop()
+				select {
+				case <-t.C:
+				case <-r.Context().Done():
+					return
 				}
-			}}
-			ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Minute)
-			defer cancel()
-
-			check := func(mfs []*dto.MetricFamily) {
-				if ok, _ := upCount(mfs, "sms_migration_up"); ok != n {
-					b.Fatalf("%d of %d tasks up", ok, n)
-				}
-			}
-			check(scrapeOnce(b, ctx, e)) // warm-up: opens the connections
-			warmDials := dials.Load()
-
-			iters := 0
-			cpu0 := cpuTime(b)
-			start := time.Now()
-			for b.Loop() {
-				check(scrapeOnce(b, ctx, e))
-				iters++
-			}
-			elapsed := time.Since(start) / time.Duration(iters)
-			cpu := (cpuTime(b) - cpu0) / time.Duration(iters)
-			floor := time.Duration(math.Ceil(float64(n)/benchConcurrency)) * benchLatency
-			b.ReportMetric(float64(elapsed)/float64(floor), "x_floor")
-			b.ReportMetric(float64(elapsed)/float64(time.Millisecond), "ms/scrape")
-			b.ReportMetric(float64(floor)/float64(time.Millisecond), "floor_ms")
-			b.ReportMetric(float64(cpu)/float64(time.Microsecond)/float64(n), "cpu_µs/task(incl.sim)")
-			b.ReportMetric(float64(warmDials), "conns_warmup")
-			b.ReportMetric(float64(dials.Load()-warmDials)/float64(iters), "new_conns/op")
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, cannedSMSTask)
+			}))
+			defer srv.Close()
+			benchScrape(b, srv.URL, n)
 		})
 	}
 }
 
+// benchScrape times b's scrapes of n SMS tasks served at endpoint and
+// reports the wall time against the floor ceil(n/64)·50 ms.
+func benchScrape(b *testing.B, endpoint string, n int) {
+	e := New(Options{Concurrency: benchConcurrency})
+	if err := e.ApplyConfig(benchConfig(b, endpoint, nil, benchTaskIDs("sms", n))); err != nil {
+		b.Fatal(err)
+	}
+	// Count the connections the transport had to open (not reused).
+	var dials atomic.Int64
+	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		if !info.Reused {
+			dials.Add(1)
+		}
+	}}
+	ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Minute)
+	defer cancel()
+
+	check := func(mfs []*dto.MetricFamily) {
+		if ok, _ := upCount(mfs, "sms_migration_up"); ok != n {
+			b.Fatalf("%d of %d tasks up", ok, n)
+		}
+	}
+	check(scrapeOnce(b, ctx, e)) // warm-up: opens the connections
+	warmDials := dials.Load()
+
+	iters := 0
+	cpu0 := cpuTime(b)
+	start := time.Now()
+	for b.Loop() {
+		check(scrapeOnce(b, ctx, e))
+		iters++
+	}
+	elapsed := time.Since(start) / time.Duration(iters)
+	cpu := (cpuTime(b) - cpu0) / time.Duration(iters)
+	floor := time.Duration(math.Ceil(float64(n)/benchConcurrency)) * benchLatency
+	b.ReportMetric(float64(elapsed)/float64(floor), "x_floor")
+	b.ReportMetric(float64(elapsed)/float64(time.Millisecond), "ms/scrape")
+	b.ReportMetric(float64(floor)/float64(time.Millisecond), "floor_ms")
+	b.ReportMetric(float64(cpu)/float64(time.Microsecond)/float64(n), "cpu_µs/task(incl.server)")
+	b.ReportMetric(float64(warmDials), "conns_warmup")
+	b.ReportMetric(float64(dials.Load()-warmDials)/float64(iters), "new_conns/op")
+}
+
+// cannedTransport answers every request with a canned 200 answer, without
+// any I/O.
+type cannedTransport struct{}
+
+func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body string
+	switch p := req.URL.Path; {
+	case strings.HasPrefix(p, "/v3/tasks/"):
+		body = cannedSMSTask
+	case strings.HasSuffix(p, "/stats"):
+		body = cannedDCSStats
+	case strings.Contains(p, "/migration-task/"):
+		body = cannedDCSTask
+	default:
+		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       req,
+	}, nil
+}
+
+// cannedExporter polls n tasks of api ("sms" or "dcs") through the canned
+// transport.
+func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, string) {
+	e := New(Options{Concurrency: concurrency, Transport: cannedTransport{}})
+	ids := benchTaskIDs(api, n)
+	var cfg *config.Config
+	if api == "dcs" {
+		cfg = benchConfig(tb, "http://canned.invalid", ids, nil)
+	} else {
+		cfg = benchConfig(tb, "http://canned.invalid", nil, ids)
+	}
+	if err := e.ApplyConfig(cfg); err != nil {
+		tb.Fatal(err)
+	}
+	return e, api + "_migration_up"
+}
+
+// BenchmarkTaskPoll is the exporter's CPU time and allocations per task
+// poll: signing, request building, the (canned) round trip, decoding,
+// building the const metrics and Gather. An SMS poll is one API call
+// (ShowTask); a DCS poll is two (stats and details). With tasks=1 a scrape's
+// fixed costs (registry, Describe, the exporter's own series) fall on the
+// one task; tasks=100 spreads them. cpu_µs/poll is the process's CPU time
+// (rusage, garbage collection included) per poll; ns/op is wall time.
+func BenchmarkTaskPoll(b *testing.B) {
+	for _, api := range []string{"sms", "dcs"} {
+		for _, n := range []int{1, 100} {
+			b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
+				e, up := cannedExporter(b, api, n, 1)
+				ctx := context.Background()
+				var series int
+				check := func(mfs []*dto.MetricFamily) {
+					ok, s := upCount(mfs, up)
+					if ok != n {
+						b.Fatalf("%d of %d tasks up", ok, n)
+					}
+					series = s
+				}
+				check(scrapeOnce(b, ctx, e))
+				b.ReportAllocs()
+				var ms0, ms1 runtime.MemStats
+				runtime.ReadMemStats(&ms0)
+				iters := 0
+				cpu0 := cpuTime(b)
+				for b.Loop() {
+					check(scrapeOnce(b, ctx, e))
+					iters++
+				}
+				polls := float64(iters * n)
+				cpu := cpuTime(b) - cpu0
+				runtime.ReadMemStats(&ms1)
+				b.ReportMetric(float64(cpu)/float64(time.Microsecond)/polls, "cpu_µs/poll")
+				b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/polls, "allocs/poll")
+				b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/polls, "B/poll")
+				b.ReportMetric(float64(series), "series/scrape")
+			})
+		}
+	}
+}
+
+// BenchmarkScrapeMemory is the heap one scrape of 10,000 tasks needs: what
+// is live once Gather has returned its families (what promhttp then
+// encodes), per series and in all; the bytes allocated; and the largest
+// heap in use seen during the scrape.
+func BenchmarkScrapeMemory(b *testing.B) {
+	const n = 10000
+	for _, api := range []string{"sms", "dcs"} {
+		b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
+			e, up := cannedExporter(b, api, n, benchConcurrency)
+			ctx := context.Background()
+			var live, alloc, peak uint64
+			var series, iters int
+			for b.Loop() {
+				runtime.GC()
+				var before, after, held runtime.MemStats
+				runtime.ReadMemStats(&before)
+				stop := sampleHeap(&peak)
+				mfs := scrapeOnce(b, ctx, e)
+				stop()
+				runtime.ReadMemStats(&after)
+				runtime.GC()
+				runtime.ReadMemStats(&held)
+				ok, s := upCount(mfs, up)
+				if ok != n {
+					b.Fatalf("%d of %d tasks up", ok, n)
+				}
+				runtime.KeepAlive(mfs)
+				series = s
+				live += held.HeapAlloc - before.HeapAlloc
+				alloc += after.TotalAlloc - before.TotalAlloc
+				iters++
+			}
+			b.ReportMetric(float64(series)/n, "series/task")
+			b.ReportMetric(float64(live)/float64(iters)/float64(series), "live_B/series")
+			b.ReportMetric(float64(live)/float64(iters)/(1<<20), "live_MiB")
+			b.ReportMetric(float64(alloc)/float64(iters)/float64(series), "alloc_B/series")
+			b.ReportMetric(float64(alloc)/float64(iters)/(1<<20), "alloc_MiB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak_heap_inuse_MiB")
+		})
+	}
+}
+
+// sampleHeap records the largest heap in use (objects, live or not yet
+// swept, and the unused part of spans in use) every millisecond into peak
+// until stop is called. runtime/metrics does not stop the world.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+		for {
+			metrics.Read(samples)
+			*peak = max(*peak, samples[0].Value.Uint64()+samples[1].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
