@@ -2,8 +2,10 @@
 # bench/run.sh: real-process benchmarks of migration_exporter against
 # bench/fakecloud (the simulator on 127.0.0.1), for docs/performance.md.
 #
-#   bench/run.sh            # all scenarios, about 1-2 minutes
+#   bench/run.sh            # all scenarios, about a minute
 #   SCRAPES=3 bench/run.sh  # timed scrapes per latency scenario (default 5)
+#   SCENARIOS="sms-1000" bench/run.sh   # a subset of the scenarios
+#   COMPRESSED=0 bench/run.sh           # scrape without gzip
 #
 # For each scenario it starts fakecloud and the exporter (--api.concurrency=64,
 # --scrape.timeout=60s), waits for /-/ready, scrapes /metrics once to warm up
@@ -13,17 +15,24 @@
 # per task poll, encoding the answer included), process_resident_memory_bytes
 # (read while the scrape's series are live) and
 # migration_exporter_scrape_duration_seconds; VmHWM (peak RSS) comes from
-# /proc/<pid>/status. It prints a markdown table. Everything it starts is
-# stopped on exit.
+# /proc/<pid>/status, and fakecloud's CPU time (it shares this machine's
+# cores) from /proc/<pid>/stat. It prints a markdown table. Everything it
+# starts is stopped on exit.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SCRAPES=${SCRAPES:-5}
+SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000}
+# Prometheus asks for gzip; so does curl --compressed.
+COMPRESSED=${COMPRESSED:-1}
+CURL_OPTS=()
+[[ "$COMPRESSED" == 1 ]] && CURL_OPTS+=(--compressed)
 CONCURRENCY=64
 TMP=$(mktemp -d)
 PIDS=()
 
 cleanup() {
+	local p
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
 	done
@@ -37,10 +46,16 @@ trap 'exit 130' INT TERM
 
 log() { echo "$*" >&2; }
 
-# stop kills one process this script started and waits for it.
+# stop kills one process this script started, waits for it and forgets
+# its pid (so that cleanup never signals a pid the system has reused).
 stop() {
 	kill "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
+	local keep=() p
+	for p in "${PIDS[@]}"; do
+		[[ "$p" == "$1" ]] || keep+=("$p")
+	done
+	PIDS=("${keep[@]}")
 }
 
 # value FILE NAME: the value of the unlabelled sample NAME in a text exposition.
@@ -48,6 +63,10 @@ value() { awk -v n="$2" '$1 == n { print $2; exit }' "$1"; }
 
 # proc PID FIELD: a /proc/PID/status field in kB.
 proc() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status"; }
+
+# ticks PID: user+system CPU time of PID in clock ticks.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
@@ -89,15 +108,17 @@ scenario() {
 	local rss_idle
 	rss_idle=$(proc "$ex" VmRSS)
 
-	local times=() k
+	local times=() k fc0=0
 	for k in $(seq 0 "$scrapes"); do
+		[[ $k == 1 ]] && fc0=$(ticks "$fc")
 		local t
-		t=$(curl -sS --compressed --max-time 90 -o "$dir/scrape$k.txt" -w '%{time_total}' "$url/metrics")
+		t=$(curl -sS "${CURL_OPTS[@]}" --max-time 90 -o "$dir/scrape$k.txt" -w '%{time_total}' "$url/metrics")
 		times+=("$t")
 		log "   scrape $k: ${t}s, scrape_duration_seconds $(value "$dir/scrape$k.txt" migration_exporter_scrape_duration_seconds)"
 	done
-	local hwm
+	local hwm fc1
 	hwm=$(proc "$ex" VmHWM)
+	fc1=$(ticks "$fc")
 
 	local last="$dir/scrape$scrapes.txt"
 	local tasks=$((sms + dcs)) calls=$((sms + 2 * dcs))
@@ -119,25 +140,35 @@ scenario() {
 
 	ROWS+=("$(awk -v name="$name" -v tasks="$tasks" -v calls="$calls" -v lat="$latency" -v c=$CONCURRENCY \
 		-v wall="$wall" -v dur="$dur" -v cpu0="$cpu0" -v cpu1="$cpu1" -v n="$scrapes" -v rss="$rss" \
-		-v idle="$rss_idle" -v hwm="$hwm" -v up="$up" -v series="$series" -v warm="${times[0]}" 'BEGIN {
+		-v idle="$rss_idle" -v hwm="$hwm" -v up="$up" -v series="$series" -v warm="${times[0]}" \
+		-v fc="$((fc1 - fc0))" -v hz="$HZ" 'BEGIN {
 		ms = lat; sub(/ms$/, "", ms)
 		floor = (ms + 0 > 0) ? (int((calls + c - 1) / c) * ms) : 0
 		ratio = (floor > 0) ? sprintf("%.3f", wall * 1000 / floor) : "n/a"
-		printf "| %s | %d | %d | %s | %s | %.0f | %.1f | %s | %.1f | %.1f | %d | %d | %.1f | %.1f | %.1f |",
+		# process_cpu_seconds_total and /proc/PID/stat count in clock ticks
+		# (10 ms): a delta under 0.2 s says little.
+		cpu = (cpu1 - cpu0 >= 0.2) ? sprintf("%.0f", (cpu1 - cpu0) * 1e6 / (n * tasks)) : "(<0.2 s)"
+		fcpu = (fc / hz >= 0.2) ? sprintf("%.0f", fc / hz * 1e6 / (n * calls)) : "(<0.2 s)"
+		printf "| %s | %d | %d | %s | %s | %.0f | %.1f | %s | %.1f | %s | %s | %d | %d | %.1f | %.1f | %.1f |",
 			name, tasks, up, lat, (floor > 0 ? floor : "-"), warm * 1000, wall * 1000, ratio, dur * 1000,
-			(cpu1 - cpu0) * 1e6 / (n * tasks), series, series / tasks, idle / 1024, rss / 1048576, hwm / 1024
+			cpu, fcpu, series, series / tasks, idle / 1024, rss / 1048576, hwm / 1024
 	}')")
 }
 
-scenario sms-10 10 0 50ms "$SCRAPES"
-scenario sms-100 100 0 50ms "$SCRAPES"
-scenario sms-1000 1000 0 50ms "$SCRAPES"
-scenario sms-10000 10000 0 0ms 3
-scenario dcs-10000 0 10000 0ms 3
+for s in $SCENARIOS; do
+	case $s in
+	sms-10) scenario sms-10 10 0 50ms "$SCRAPES" ;;
+	sms-100) scenario sms-100 100 0 50ms "$SCRAPES" ;;
+	sms-1000) scenario sms-1000 1000 0 50ms "$SCRAPES" ;;
+	sms-10000) scenario sms-10000 10000 0 0ms 3 ;;
+	dcs-10000) scenario dcs-10000 0 10000 0ms 3 ;;
+	*) log "unknown scenario $s" && exit 2 ;;
+	esac
+done
 
 echo
-echo "Go $(go env GOVERSION), $(nproc) cores, --api.concurrency=$CONCURRENCY; wall = median curl time_total of the timed scrapes (after one warm-up scrape)."
+echo "Go $(go env GOVERSION), $(nproc) cores, --api.concurrency=$CONCURRENCY, gzip=$COMPRESSED; wall = median curl time_total of the timed scrapes (after one warm-up scrape)."
 echo
-echo "| scenario | tasks | up | latency | floor ms | warm-up ms | wall ms | × floor | scrape_duration ms | CPU µs/task poll | task series | series/task | RSS idle MiB | RSS in scrape MiB | VmHWM MiB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| scenario | tasks | up | latency | floor ms | warm-up ms | wall ms | × floor | scrape_duration ms | exporter CPU µs/task poll | fakecloud CPU µs/call | task series | series/task | RSS idle MiB | RSS in scrape MiB | VmHWM MiB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"

@@ -2,15 +2,17 @@
 
 package collector
 
-// Benchmarks for docs/performance.md. They run only with -bench, e.g.
+// Benchmarks for docs/performance.md (which has the figures and the
+// commands that made them). They run only with -bench:
 //
-//	go test -run '^$' -bench . -benchtime 3x ./collector/
+//	go test -run '^$' -bench 'Scrape' -benchtime 3x -count 3 ./collector/
+//	go test -run '^$' -bench 'TaskPoll|MetricsHandler' -count 5 ./collector/
 //
-// BenchmarkScrape measures a whole scrape's wall time against a simulated
-// cloud on 127.0.0.1 with 50 ms latency per request. BenchmarkTaskPoll and
-// BenchmarkScrapeMemory need no network: a canned transport answers every
-// request at once, so what they measure is the exporter's own CPU time,
-// allocations and memory.
+// BenchmarkScrape and BenchmarkScrapeLightServer measure a whole scrape's
+// wall time against a server on 127.0.0.1 with 50 ms latency per request.
+// BenchmarkTaskPoll, BenchmarkMetricsHandler and BenchmarkScrapeMemory need
+// no network: a canned transport answers every request at once, so they
+// measure the exporter's own CPU time, allocations and memory.
 
 import (
 	"context"
@@ -20,14 +22,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
+	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
@@ -317,10 +322,56 @@ func BenchmarkTaskPoll(b *testing.B) {
 	}
 }
 
+// discardWriter is an http.ResponseWriter that counts and drops the body.
+type discardWriter struct {
+	h http.Header
+	n int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) WriteHeader(int)             {}
+func (w *discardWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// BenchmarkMetricsHandler is BenchmarkTaskPoll through /metrics' handler:
+// it adds what serving the answer costs, encoding the text exposition
+// and compressing it (gzip, as Prometheus asks for it) or not.
+func BenchmarkMetricsHandler(b *testing.B) {
+	const n = 100
+	for _, api := range []string{"sms", "dcs"} {
+		for _, enc := range []string{"identity", "gzip"} {
+			b.Run(fmt.Sprintf("%s/tasks=%d/encoding=%s", api, n, enc), func(b *testing.B) {
+				e, _ := cannedExporter(b, api, n, 1)
+				h := e.MetricsHandler(prometheus.NewRegistry(), time.Minute, log.NewNopLogger())
+				req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+				req.Header.Set("Accept-Encoding", enc)
+				b.ReportAllocs()
+				var ms0, ms1 runtime.MemStats
+				runtime.ReadMemStats(&ms0)
+				iters, bytes := 0, 0
+				cpu0 := cpuTime(b)
+				for b.Loop() {
+					w := &discardWriter{h: http.Header{}}
+					h.ServeHTTP(w, req)
+					bytes += w.n
+					iters++
+				}
+				polls := float64(iters * n)
+				cpu := cpuTime(b) - cpu0
+				runtime.ReadMemStats(&ms1)
+				b.ReportMetric(float64(cpu)/float64(time.Microsecond)/polls, "cpu_µs/poll")
+				b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/polls, "allocs/poll")
+				b.ReportMetric(float64(bytes)/polls, "body_B/poll")
+			})
+		}
+	}
+}
+
 // BenchmarkScrapeMemory is the heap one scrape of 10,000 tasks needs: what
 // is live once Gather has returned its families (what promhttp then
 // encodes), per series and in all; the bytes allocated; and the largest
-// heap in use seen during the scrape.
+// heap in use seen during the scrape. With BENCH_LIVE_HEAPPROFILE=path
+// ("{api}" in it becomes sms or dcs) it writes a heap profile while the
+// families are live: go tool pprof -sample_index=inuse_space -top path.
 func BenchmarkScrapeMemory(b *testing.B) {
 	const n = 10000
 	for _, api := range []string{"sms", "dcs"} {
@@ -339,6 +390,9 @@ func BenchmarkScrapeMemory(b *testing.B) {
 				runtime.ReadMemStats(&after)
 				runtime.GC()
 				runtime.ReadMemStats(&held)
+				if path := os.Getenv("BENCH_LIVE_HEAPPROFILE"); path != "" {
+					writeHeapProfile(b, strings.ReplaceAll(path, "{api}", api))
+				}
 				ok, s := upCount(mfs, up)
 				if ok != n {
 					b.Fatalf("%d of %d tasks up", ok, n)
@@ -356,6 +410,18 @@ func BenchmarkScrapeMemory(b *testing.B) {
 			b.ReportMetric(float64(alloc)/float64(iters)/(1<<20), "alloc_MiB")
 			b.ReportMetric(float64(peak)/(1<<20), "peak_heap_inuse_MiB")
 		})
+	}
+}
+
+// writeHeapProfile writes the heap profile (what is live now) to path.
+func writeHeapProfile(tb testing.TB, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		tb.Fatal(err)
 	}
 }
 
