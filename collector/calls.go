@@ -4,18 +4,29 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // calls makes one account's API calls polite: concurrent scrapes that need
 // the same answer share one call, and with a min interval a recent good
 // answer is served again instead of calling at all.
+//
+// The sharing is singleflight's idea in a few lines of our own:
+// golang.org/x/sync/singleflight's Do does not let a waiting caller give up
+// at its own deadline, and its DoChan runs every call on a new goroutine,
+// whose stack then grows through the HTTP and JSON code (a third of a
+// poll's CPU in BenchmarkTaskPoll). Here the first caller runs the call on
+// its own goroutine and the others wait for it, or for their own deadline.
 type calls struct {
-	flight singleflight.Group
+	mu       sync.Mutex
+	inflight map[string]*inflight
+	cache    map[string]cached // only for services with a min interval
+}
 
-	mu    sync.Mutex
-	cache map[string]cached // only for services with a min interval
+// inflight is a call under way that other callers wait for.
+type inflight struct {
+	done chan struct{}
+	val  any
+	err  error
 }
 
 type cached struct {
@@ -38,7 +49,7 @@ func shared[T any](ctx context.Context, c *calls, key string, minInterval time.D
 			return fetched[T]{val: v.val.(T), at: v.at}, nil
 		}
 	}
-	ch := c.flight.DoChan(key, func() (any, error) {
+	v, err := c.do(ctx, key, func() (any, error) {
 		v, err := fn(ctx)
 		f := fetched[T]{val: v, at: time.Now()}
 		if err == nil && minInterval > 0 {
@@ -46,13 +57,36 @@ func shared[T any](ctx context.Context, c *calls, key string, minInterval time.D
 		}
 		return f, err
 	})
-	select {
-	case r := <-ch:
-		f, _ := r.Val.(fetched[T])
-		return f, r.Err
-	case <-ctx.Done():
-		return fetched[T]{}, ctx.Err()
+	f, _ := v.(fetched[T])
+	return f, err
+}
+
+// do runs fn once for all the callers that ask for key while it runs.
+func (c *calls) do(ctx context.Context, key string, fn func() (any, error)) (any, error) {
+	c.mu.Lock()
+	if f, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.val, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	if c.inflight == nil {
+		c.inflight = map[string]*inflight{}
+	}
+	f := &inflight{done: make(chan struct{})}
+	c.inflight[key] = f
+	c.mu.Unlock()
+	defer func() { // also when fn panics: the waiters must not hang
+		c.mu.Lock()
+		delete(c.inflight, key)
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.val, f.err = fn()
+	return f.val, f.err
 }
 
 func (c *calls) recent(key string, minInterval time.Duration) (cached, bool) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Number is a numeric API field. Huawei Cloud APIs send the same field as a
@@ -44,8 +45,8 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	case len(b) == 0, string(b) == "null":
 		return nil
 	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			n.err = err
 			return nil
 		}
@@ -103,8 +104,8 @@ func (b *Bool) UnmarshalJSON(data []byte) error {
 	*b = Bool{}
 	s := strings.TrimSpace(string(data))
 	if strings.HasPrefix(s, `"`) {
-		var str string
-		if err := json.Unmarshal(data, &str); err != nil {
+		str, err := unquote([]byte(s))
+		if err != nil {
 			b.err = err
 			return nil
 		}
@@ -133,8 +134,7 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) == 0, string(b) == "null", b[0] == '{', b[0] == '[':
 	case b[0] == '"':
-		var s string
-		if json.Unmarshal(b, &s) == nil {
+		if s, err := unquote(b); err == nil {
 			*t = Text(strings.TrimSpace(s))
 		}
 	default:
@@ -145,6 +145,25 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 
 // String returns the text.
 func (t Text) String() string { return string(t) }
+
+// unquote decodes the JSON string literal b. A literal without escapes or
+// control characters, in valid UTF-8, is used as it is, without the cost
+// of json.Unmarshal; that is most of what the APIs send.
+func unquote(b []byte) (string, error) {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' {
+		inner := b[1 : n-1]
+		plain := utf8.Valid(inner)
+		for i := 0; plain && i < len(inner); i++ {
+			plain = inner[i] >= 0x20 && inner[i] != '\\' && inner[i] != '"'
+		}
+		if plain {
+			return string(inner), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
 
 func kindOf(c byte) string {
 	switch c {

@@ -127,7 +127,7 @@ func TestErrorMessagesAreBounded(t *testing.T) {
 // FuzzNumber checks that no input makes decoding panic, fail the document,
 // or produce a value that is not a finite number.
 func FuzzNumber(f *testing.F) {
-	for _, s := range []string{`12`, `"12.5"`, `" 7 "`, `"95%"`, `""`, `null`, `"N/A"`, `"-"`, `"abc"`, `1e999`, `{}`, `"\u0000"`, `"0x1p4"`} {
+	for _, s := range []string{`12`, `"12.5"`, `" 7 "`, `"95%"`, `""`, `null`, `"N/A"`, `"-"`, `"abc"`, `1e999`, `{}`, `"\u0000"`, `"0x1p4"`, `"a\"b"`, `"\u00e9t\u00e9"`, "\"\xff\"", `"tab\there"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -150,5 +150,12 @@ func FuzzNumber(f *testing.F) {
 		_ = b.UnmarshalJSON(data)
 		var tx Text
 		_ = tx.UnmarshalJSON(data)
+		// The fast path agrees with encoding/json on every string literal.
+		var want string
+		if json.Unmarshal(data, &want) == nil {
+			if got, err := unquote(data); err != nil || got != want {
+				t.Fatalf("unquote(%q) = %q, %v; json.Unmarshal gives %q", data, got, err, want)
+			}
+		}
 	})
 }
