@@ -133,21 +133,19 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 		defer sim.Close()
 	}
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(
+	longLived := append([]prometheus.Collector{
 		versioncollector.NewCollector(name),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		reloadCollector(holder),
-	)
-	reg.MustRegister(exp.Collectors()...)
+	}, exp.Collectors()...)
 
 	hup, stopHUP := notifyHUP()
 	defer stopHUP()
 	reloads := make(chan chan error)
 	go reloadLoop(ctx, holder, hup, reloads, logger)
 
-	mux, err := routes(f, exp, reg, reloads, sim != nil, logger)
+	mux, err := routes(f, exp, longLived, reloads, sim != nil, logger)
 	if err != nil {
 		return err
 	}

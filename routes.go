@@ -14,9 +14,9 @@ import (
 
 // routes is the HTTP surface (SPEC §4): metrics, landing page, health,
 // readiness and reload.
-func routes(f *flags, exp *collector.Exporter, reg *prometheus.Registry, reloads chan<- chan error, simulated bool, logger log.Logger) (*http.ServeMux, error) {
+func routes(f *flags, exp *collector.Exporter, longLived []prometheus.Collector, reloads chan<- chan error, simulated bool, logger log.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
-	mux.Handle(f.telemetryPath, exp.MetricsHandler(reg, f.scrapeTimeout, logger))
+	mux.Handle(f.telemetryPath, exp.MetricsHandler(longLived, f.scrapeTimeout, logger))
 	mux.Handle("/probe", exp.ProbeHandler(f.scrapeTimeout, logger))
 	mux.Handle("/sd", exp.SDHandler(f.scrapeTimeout))
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {

@@ -341,7 +341,7 @@ func BenchmarkMetricsHandler(b *testing.B) {
 		for _, enc := range []string{"identity", "gzip"} {
 			b.Run(fmt.Sprintf("%s/tasks=%d/encoding=%s", api, n, enc), func(b *testing.B) {
 				e, _ := cannedExporter(b, api, n, 1)
-				h := e.MetricsHandler(prometheus.NewRegistry(), time.Minute, log.NewNopLogger())
+				h := e.MetricsHandler(e.Collectors(), time.Minute, log.NewNopLogger())
 				req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 				req.Header.Set("Accept-Encoding", enc)
 				b.ReportAllocs()

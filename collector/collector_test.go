@@ -46,7 +46,7 @@ func collect(t *testing.T, descs []*prometheus.Desc, f func(m *emitter)) string 
 			ch <- d
 		}
 	}, collect: func(ch chan<- prometheus.Metric) {
-		f(&emitter{ch: ch, logger: log.NewNopLogger(), api: "dcs"})
+		f(&emitter{send: func(m prometheus.Metric) { ch <- m }, logger: log.NewNopLogger(), api: "dcs"})
 	}}
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(c)
@@ -86,7 +86,7 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := collect(t, d.all(), func(m *emitter) {
-		d.metrics(dcsResult{account: "a", taskID: "t", stats: stats, task: task}, m)
+		d.metrics(&dcsResult{account: "a", taskID: "t", stats: stats, task: task}, m)
 	})
 	for _, want := range []string{
 		"dcs_migration_up{account=a,task_id=t} 1",
@@ -129,7 +129,7 @@ func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
 func TestFailedCallsOmitTheirMetrics(t *testing.T) {
 	d := newDCSDescs()
 	got := collect(t, d.all(), func(m *emitter) {
-		d.metrics(dcsResult{account: "a", taskID: "t", statsErr: errors.New("x"), taskErr: errors.New("y")}, m)
+		d.metrics(&dcsResult{account: "a", taskID: "t", statsErr: errors.New("x"), taskErr: errors.New("y")}, m)
 	})
 	if got != "dcs_migration_up{account=a,task_id=t} 0\n" {
 		t.Errorf("got\n%s", got)
@@ -186,7 +186,7 @@ func TestRepeatedSubtasksGiveOneSeries(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newSMSDescs()
-	got := collect(t, d.all(), func(m *emitter) { d.metrics(smsResult{account: "a", taskID: "t", task: task}, m) })
+	got := collect(t, d.all(), func(m *emitter) { d.metrics(&smsResult{account: "a", taskID: "t", task: task}, m) })
 	if !strings.Contains(got, "sms_migration_subtask_progress_ratio{account=a,subtask=SYNC_LINUX_FILE,task_id=t} 0.3\n") ||
 		strings.Count(got, "sms_migration_subtask_progress_ratio") != 2 {
 		t.Errorf("got\n%s", got)

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,11 +60,14 @@ type dcsResult struct {
 	task            huaweicloud.DCSTask
 	taskErr         error
 	fetched         time.Time // when the stats were read; set only with a min interval
+
+	pending atomic.Int32        // calls still under way
+	metrics []prometheus.Metric // built once both calls are done
 }
 
 // dcsMetrics turns one task's result into metrics. A field the API did not
 // give is omitted; a failed call omits what it would have given.
-func (d dcsDescs) metrics(r dcsResult, m *emitter) {
+func (d dcsDescs) metrics(r *dcsResult, m *emitter) {
 	lv := []string{r.account, r.taskID}
 	m.gauge(d.up, boolFloat(r.statsErr == nil), lv...)
 	if r.statsErr == nil {

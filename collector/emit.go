@@ -18,7 +18,7 @@ const maxLabelValue = 128
 // emitter builds const metrics for one scrape and sends them. A value that
 // cannot become a metric is logged and dropped; it never fails the scrape.
 type emitter struct {
-	ch     chan<- prometheus.Metric
+	send   func(prometheus.Metric)
 	logger log.Logger
 	api    string
 	// fieldError is called for a field whose value could not be decoded.
@@ -34,7 +34,7 @@ func (m *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
 		level.Error(m.logger).Log("msg", "dropping metric", "desc", desc.String(), "err", err)
 		return
 	}
-	m.ch <- metric
+	m.send(metric)
 }
 
 // transform turns an API value into the metric's base unit.

@@ -33,21 +33,29 @@ func ScrapeTimeout(h http.Header, fallback time.Duration) time.Duration {
 	return max(d-TimeoutMargin, d/2)
 }
 
-// MetricsHandler serves /metrics: the long-lived metrics of gatherer plus
-// one fresh poll of every task, bounded by the scrape's deadline.
-func (e *Exporter) MetricsHandler(gatherer prometheus.Gatherer, fallbackTimeout time.Duration, logger log.Logger) http.Handler {
+// MetricsHandler serves /metrics: one fresh poll of every task, bounded by
+// the scrape's deadline, plus the long-lived collectors (the exporter's
+// own counters, Go and process metrics).
+func (e *Exporter) MetricsHandler(longLived []prometheus.Collector, fallbackTimeout time.Duration, logger log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
 		defer cancel()
+		s := &scrape{e: e, ctx: ctx, accounts: *e.accounts.Load()}
+		// Poll before gathering: the request and error counters then show
+		// this scrape's requests, and one registry (one sort) serves all.
+		s.poll()
 		reg := prometheus.NewRegistry()
-		reg.MustRegister(e.ScrapeCollector(ctx))
-		// The scrape's registry goes first: polling updates the request and
-		// error counters, which must show this scrape's requests.
-		promhttp.HandlerFor(prometheus.Gatherers{reg, gatherer}, promhttp.HandlerOpts{
-			ErrorLog:      promLogger{logger},
-			ErrorHandling: promhttp.ContinueOnError,
-		}).ServeHTTP(w, r)
+		reg.MustRegister(s)
+		reg.MustRegister(longLived...)
+		serve(reg, logger, w, r)
 	})
+}
+
+func serve(reg *prometheus.Registry, logger log.Logger, w http.ResponseWriter, r *http.Request) {
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:      promLogger{logger},
+		ErrorHandling: promhttp.ContinueOnError,
+	}).ServeHTTP(w, r)
 }
 
 // promLogger adapts go-kit's logger to promhttp's.
@@ -82,9 +90,11 @@ func (e *Exporter) ProbeHandler(fallbackTimeout time.Duration, logger log.Logger
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
 		defer cancel()
+		s := &scrape{e: e, ctx: ctx, accounts: []*account{a}, probe: &probeTarget{module: module, taskID: taskID}}
+		s.poll()
 		reg := prometheus.NewRegistry()
-		reg.MustRegister(&scrape{e: e, ctx: ctx, accounts: []*account{a}, probe: &probeTarget{module: module, taskID: taskID}})
-		promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: promLogger{logger}, ErrorHandling: promhttp.ContinueOnError}).ServeHTTP(w, r)
+		reg.MustRegister(s)
+		serve(reg, logger, w, r)
 	})
 }
 

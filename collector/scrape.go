@@ -12,14 +12,20 @@ import (
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
-// scrape is the collector of one scrape of /metrics (every task) or of
-// /probe (one task): Collect polls under ctx's deadline and exports what it
-// learnt. Both go through the same polling and the same metric builders.
+// scrape is one scrape of /metrics (every task) or of /probe (one task).
+// poll reads the tasks under ctx's deadline and builds their metrics; its
+// Collect then only sends them. Both endpoints go through the same polling
+// and the same metric builders.
 type scrape struct {
 	e        *Exporter
 	ctx      context.Context
 	accounts []*account
 	probe    *probeTarget // nil for /metrics
+
+	once    sync.Once
+	start   time.Time
+	elapsed time.Duration
+	polled  polled
 }
 
 // probeTarget is the one task a probe polls.
@@ -28,10 +34,25 @@ type probeTarget struct {
 }
 
 // ScrapeCollector returns a collector that polls every configured and
-// discovered task when collected, within ctx's deadline. Register it in a
-// registry made for the one scrape.
+// discovered task when it is first collected, within ctx's deadline.
+// Register it in a registry made for the one scrape.
 func (e *Exporter) ScrapeCollector(ctx context.Context) prometheus.Collector {
 	return &scrape{e: e, ctx: ctx, accounts: *e.accounts.Load()}
+}
+
+// poll reads the scrape's tasks and builds their metrics, once.
+func (s *scrape) poll() {
+	s.once.Do(func() {
+		s.start = time.Now()
+		var sets []taskSet
+		if s.probe != nil {
+			sets = []taskSet{probeSet(s.accounts[0], *s.probe)}
+		} else {
+			sets = s.e.taskSets(s.ctx, s.accounts, &s.polled)
+		}
+		s.e.poll(s.ctx, sets, &s.polled)
+		s.elapsed = time.Since(s.start)
+	})
 }
 
 // Describe implements prometheus.Collector.
@@ -51,37 +72,32 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
-	start := time.Now()
-	var p polled
-	var sets []taskSet
-	if s.probe != nil {
-		sets = []taskSet{probeSet(s.accounts[0], *s.probe)}
-	} else {
-		sets = s.e.taskSets(s.ctx, s.accounts, &p)
+	s.poll()
+	p := &s.polled
+	for i := range p.dcs {
+		for _, m := range p.dcs[i].metrics {
+			ch <- m
+		}
 	}
-	s.e.poll(s.ctx, sets, &p)
-
-	dcsM := s.e.emitter(ch, huaweicloud.APIDCS)
-	smsM := s.e.emitter(ch, huaweicloud.APISMS)
-	for _, r := range p.dcs {
-		s.e.dcs.metrics(r, dcsM)
+	for i := range p.sms {
+		for _, m := range p.sms[i].metrics {
+			ch <- m
+		}
 	}
-	for _, r := range p.sms {
-		s.e.sms.metrics(r, smsM)
-	}
+	m := s.e.emitter(func(m prometheus.Metric) { ch <- m }, huaweicloud.APIDCS)
 	if s.probe != nil {
 		up := len(p.dcs) == 1 && p.dcs[0].statsErr == nil || len(p.sms) == 1 && p.sms[0].err == nil
-		dcsM.gauge(s.e.probeSuccess, boolFloat(up))
-		dcsM.gauge(s.e.probeDuration, time.Since(start).Seconds())
+		m.gauge(s.e.probeSuccess, boolFloat(up))
+		m.gauge(s.e.probeDuration, time.Since(s.start).Seconds())
 		return
 	}
 	for _, a := range s.accounts {
-		dcsM.gauge(s.e.accountInf, 1, a.name, a.region, a.projectID)
+		m.gauge(s.e.accountInf, 1, a.name, a.region, a.projectID)
 	}
 	for _, d := range p.discovered {
-		dcsM.gauge(s.e.discovered, float64(d.count), d.account, d.api)
+		m.gauge(s.e.discovered, float64(d.count), d.account, d.api)
 	}
-	dcsM.gauge(s.e.scrapeDur, time.Since(start).Seconds())
+	m.gauge(s.e.scrapeDur, s.elapsed.Seconds())
 	for _, a := range s.accounts {
 		a.calls.prune(2 * max(a.dcs.minInterval, a.sms.minInterval))
 	}
@@ -94,8 +110,8 @@ func probeSet(a *account, t probeTarget) taskSet {
 	return taskSet{a: a, sms: []string{t.taskID}}
 }
 
-func (e *Exporter) emitter(ch chan<- prometheus.Metric, api string) *emitter {
-	return &emitter{ch: ch, logger: e.opts.Logger, api: api, fieldError: func(api, field string) {
+func (e *Exporter) emitter(send func(prometheus.Metric), api string) *emitter {
+	return &emitter{send: send, logger: e.opts.Logger, api: api, fieldError: func(api, field string) {
 		e.fieldErrors.WithLabelValues(api, field).Inc()
 	}}
 }
@@ -119,61 +135,70 @@ type taskSet struct {
 }
 
 // poll reads every task of sets with at most Concurrency requests in
-// flight, and counts one error per failed task.
+// flight. The job that completes a task counts its error, if any, and
+// builds its metrics at once, while other tasks' answers are still on the
+// way.
 func (e *Exporter) poll(ctx context.Context, sets []taskSet, p *polled) {
+	nDCS, nSMS := 0, 0
 	for _, s := range sets {
-		for _, id := range s.dcs {
-			p.dcs = append(p.dcs, dcsResult{account: s.a.name, taskID: id})
-		}
-		for _, id := range s.sms {
-			p.sms = append(p.sms, smsResult{account: s.a.name, taskID: id})
-		}
+		nDCS, nSMS = nDCS+len(s.dcs), nSMS+len(s.sms)
 	}
-	// The result slices are complete: jobs may keep pointers into them.
-	var jobs []func(context.Context)
+	p.dcs, p.sms = make([]dcsResult, nDCS), make([]smsResult, nSMS)
+	// The result slices are complete: jobs keep pointers into them.
+	jobs := make([]func(context.Context), 0, 2*nDCS+nSMS)
 	i, j := 0, 0
 	for _, s := range sets {
 		a, c := s.a, s.a.client
-		for range s.dcs {
+		for _, id := range s.dcs {
 			r := &p.dcs[i]
 			i++
+			r.account, r.taskID = a.name, id
+			r.pending.Store(2)
 			jobs = append(jobs,
 				func(ctx context.Context) {
 					f, err := shared(ctx, a.calls, "dcs stats "+r.taskID, a.dcs.minInterval, func(ctx context.Context) (huaweicloud.DCSStats, error) {
 						return c.DCSMigrationStats(ctx, r.taskID)
 					})
 					r.stats, r.statsErr, r.fetched = f.val, err, lastSuccess(f.at, a.dcs.minInterval)
+					e.dcsDone(r)
 				},
 				func(ctx context.Context) {
 					f, err := shared(ctx, a.calls, "dcs task "+r.taskID, a.dcs.minInterval, func(ctx context.Context) (huaweicloud.DCSTask, error) {
 						return c.DCSMigrationTask(ctx, r.taskID)
 					})
 					r.task, r.taskErr = f.val, err
+					e.dcsDone(r)
 				})
 		}
-		for range s.sms {
+		for _, id := range s.sms {
 			r := &p.sms[j]
 			j++
+			r.account, r.taskID = a.name, id
 			jobs = append(jobs, func(ctx context.Context) {
 				f, err := shared(ctx, a.calls, "sms task "+r.taskID, a.sms.minInterval, func(ctx context.Context) (huaweicloud.SMSTask, error) {
 					return c.SMSTask(ctx, r.taskID)
 				})
 				r.task, r.err, r.fetched = f.val, err, lastSuccess(f.at, a.sms.minInterval)
+				if r.err != nil {
+					e.taskFailed(huaweicloud.APISMS, r.account, r.taskID, r.err)
+				}
+				e.sms.metrics(r, e.emitter(func(m prometheus.Metric) { r.metrics = append(r.metrics, m) }, huaweicloud.APISMS))
 			})
 		}
 	}
 	run(ctx, len(jobs), e.opts.Concurrency, func(ctx context.Context, k int) { jobs[k](ctx) })
+}
 
-	for _, r := range p.dcs {
-		if err := firstError(r.statsErr, r.taskErr); err != nil {
-			e.taskFailed(huaweicloud.APIDCS, r.account, r.taskID, err)
-		}
+// dcsDone is called when one of a DCS task's two calls is done; the second
+// builds the task's metrics.
+func (e *Exporter) dcsDone(r *dcsResult) {
+	if r.pending.Add(-1) != 0 {
+		return
 	}
-	for _, r := range p.sms {
-		if r.err != nil {
-			e.taskFailed(huaweicloud.APISMS, r.account, r.taskID, r.err)
-		}
+	if err := firstError(r.statsErr, r.taskErr); err != nil {
+		e.taskFailed(huaweicloud.APIDCS, r.account, r.taskID, err)
 	}
+	e.dcs.metrics(r, e.emitter(func(m prometheus.Metric) { r.metrics = append(r.metrics, m) }, huaweicloud.APIDCS))
 }
 
 // lastSuccess is when a served answer was fetched, exported only for

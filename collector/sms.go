@@ -53,11 +53,12 @@ type smsResult struct {
 	task            huaweicloud.SMSTask
 	err             error
 	fetched         time.Time // set only with a min interval
+	metrics         []prometheus.Metric
 }
 
 // metrics turns one SMS task's result into metrics. Fields the agent has
 // not reported yet are omitted.
-func (d smsDescs) metrics(r smsResult, m *emitter) {
+func (d smsDescs) metrics(r *smsResult, m *emitter) {
 	lv := []string{r.account, r.taskID}
 	m.gauge(d.up, boolFloat(r.err == nil), lv...)
 	if r.err != nil {
