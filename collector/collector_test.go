@@ -39,14 +39,14 @@ func TestScrapeTimeout(t *testing.T) {
 }
 
 // collect runs f against an emitter and returns the text exposition.
-func collect(t *testing.T, descs []*prometheus.Desc, f func(m *emitter)) string {
+func collect(t *testing.T, ix labelIndex, descs []*prometheus.Desc, f func(m *emitter)) string {
 	t.Helper()
 	c := collectorFunc{describe: func(ch chan<- *prometheus.Desc) {
 		for _, d := range descs {
 			ch <- d
 		}
 	}, collect: func(ch chan<- prometheus.Metric) {
-		f(&emitter{send: func(m prometheus.Metric) { ch <- m }, logger: log.NewNopLogger(), api: "dcs"})
+		f(&emitter{send: func(m prometheus.Metric) { ch <- m }, logger: log.NewNopLogger(), api: "dcs", labels: ix})
 	}}
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(c)
@@ -76,7 +76,8 @@ func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { c.describe(ch) }
 func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
 
 func TestDCSMetricsFromAResult(t *testing.T) {
-	d := newDCSDescs()
+	ix := labelIndex{}
+	d := newDCSDescs(ix)
 	var stats huaweicloud.DCSStats
 	if err := json.Unmarshal([]byte(`{"full_migration_progress":"100","offset":0,"source_dbsize":"10","target_dbsize":"","target_input_kbps":"2","target_ops":"abc","is_migrating":false}`), &stats); err != nil {
 		t.Fatal(err)
@@ -85,7 +86,7 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"task_name":"n","status":"INCRMIGEATING","migration_type":"online_migration","migration_method":"incremental_migration","source_instance":{"addrs":"1.2.3.4:6379","password":"hunter2"},"target_instance":{"id":"i-1","password":"hunter3"}}`), &task); err != nil {
 		t.Fatal(err)
 	}
-	got := collect(t, d.all(), func(m *emitter) {
+	got := collect(t, ix, d.all(), func(m *emitter) {
 		d.metrics(&dcsResult{account: "a", taskID: "t", stats: stats, task: task}, m)
 	})
 	for _, want := range []string{
@@ -111,8 +112,9 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 }
 
 func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
-	d := newDCSDescs()
-	got := collect(t, d.all(), func(m *emitter) {
+	ix := labelIndex{}
+	d := newDCSDescs(ix)
+	got := collect(t, ix, d.all(), func(m *emitter) {
 		m.stateSet(d.status, DCSStatuses, "SOMETHING_NEW", "a", "t")
 	})
 	if n := strings.Count(got, "dcs_migration_task_status"); n != len(DCSStatuses)+1 {
@@ -121,14 +123,15 @@ func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
 	if !strings.Contains(got, "status=SOMETHING_NEW,task_id=t} 1") {
 		t.Errorf("unknown status missing:\n%s", got)
 	}
-	if collect(t, d.all(), func(m *emitter) { m.stateSet(d.status, DCSStatuses, "", "a", "t") }) != "" {
+	if collect(t, ix, d.all(), func(m *emitter) { m.stateSet(d.status, DCSStatuses, "", "a", "t") }) != "" {
 		t.Error("empty status exported")
 	}
 }
 
 func TestFailedCallsOmitTheirMetrics(t *testing.T) {
-	d := newDCSDescs()
-	got := collect(t, d.all(), func(m *emitter) {
+	ix := labelIndex{}
+	d := newDCSDescs(ix)
+	got := collect(t, ix, d.all(), func(m *emitter) {
 		d.metrics(&dcsResult{account: "a", taskID: "t", statsErr: errors.New("x"), taskErr: errors.New("y")}, m)
 	})
 	if got != "dcs_migration_up{account=a,task_id=t} 0\n" {
@@ -185,10 +188,33 @@ func TestRepeatedSubtasksGiveOneSeries(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"sub_tasks":[{"name":"SYNC_LINUX_FILE","progress":100},{"name":"CONFIGURE_LINUX","progress":100},{"name":"SYNC_LINUX_FILE","progress":30},{"name":"","progress":5}]}`), &task); err != nil {
 		t.Fatal(err)
 	}
-	d := newSMSDescs()
-	got := collect(t, d.all(), func(m *emitter) { d.metrics(&smsResult{account: "a", taskID: "t", task: task}, m) })
+	ix := labelIndex{}
+	d := newSMSDescs(ix)
+	got := collect(t, ix, d.all(), func(m *emitter) { d.metrics(&smsResult{account: "a", taskID: "t", task: task}, m) })
 	if !strings.Contains(got, "sms_migration_subtask_progress_ratio{account=a,subtask=SYNC_LINUX_FILE,task_id=t} 0.3\n") ||
 		strings.Count(got, "sms_migration_subtask_progress_ratio") != 2 {
 		t.Errorf("got\n%s", got)
+	}
+}
+
+// The emitter's own label pairs give exactly what NewConstMetric gives.
+func TestFastGaugeMatchesConstMetric(t *testing.T) {
+	ix := labelIndex{}
+	d := newDCSDescs(ix)
+	emit := func(fast bool) string {
+		return collect(t, ix, d.all(), func(m *emitter) {
+			gauge := m.gauge
+			if !fast {
+				gauge = func(desc *prometheus.Desc, v float64, labels ...string) { m.constGauge(desc, v, labels) }
+			}
+			gauge(d.info, 1, "acc", "t1", "name\xff", "online_migration", "incremental_migration", "src", strings.Repeat("x", 200))
+			gauge(d.status, 0, "acc", "t1", "FAILED")
+			gauge(d.status, 1, "acc", "t1", "MIGRATING")
+			gauge(d.offset, 7, "acc", "t1")
+		})
+	}
+	fast, slow := emit(true), emit(false)
+	if fast != slow || !strings.Contains(fast, "status=MIGRATING") {
+		t.Errorf("fast path:\n%s\nNewConstMetric:\n%s", fast, slow)
 	}
 }

@@ -24,13 +24,8 @@ type dcsDescs struct {
 	up, fullProgress, offset, sourceKeys, targetKeys, inputBytes, ops, migrating, info, status, lastSuccess *prometheus.Desc
 }
 
-// taskDesc describes a task metric: account and task_id, then extra labels.
-func taskDesc(name, help string, extra ...string) *prometheus.Desc {
-	return prometheus.NewDesc(name, help, append(append([]string{}, taskLabels...), extra...), nil)
-}
-
-func newDCSDescs() dcsDescs {
-	d := taskDesc
+func newDCSDescs(ix labelIndex) dcsDescs {
+	d := ix.taskDesc
 	return dcsDescs{
 		up:           d("dcs_migration_up", "1 if the DCS migration task's stats were read this scrape, else 0."),
 		fullProgress: d("dcs_migration_full_progress_ratio", "Progress of the full migration phase, 0 to 1."),

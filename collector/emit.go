@@ -8,6 +8,7 @@ import (
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
@@ -23,9 +24,41 @@ type emitter struct {
 	api    string
 	// fieldError is called for a field whose value could not be decoded.
 	fieldError func(api, field string)
+	// labels knows the label order of the Descs; pairs are the label pairs
+	// this emitter built, shared by its series (an emitter serves one task).
+	labels labelIndex
+	pairs  map[[2]string]*dto.LabelPair
 }
 
 func (m *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
+	lo, ok := m.labels[desc]
+	if !ok || len(lo.names) != len(labels) {
+		m.constGauge(desc, v, labels)
+		return
+	}
+	pairs := make([]*dto.LabelPair, len(labels))
+	for k, i := range lo.order {
+		pairs[k] = m.pair(lo.names[k], labelValue(labels[i]))
+	}
+	m.send(&gaugeMetric{desc: desc, labels: pairs, value: v})
+}
+
+// pair returns the emitter's label pair for name=value, making it once.
+func (m *emitter) pair(name, value string) *dto.LabelPair {
+	key := [2]string{name, value}
+	p, ok := m.pairs[key]
+	if !ok {
+		if m.pairs == nil {
+			m.pairs = make(map[[2]string]*dto.LabelPair, 8)
+		}
+		p = &dto.LabelPair{Name: &name, Value: &value}
+		m.pairs[key] = p
+	}
+	return p
+}
+
+// constGauge is the general path, for a Desc the label index does not know.
+func (m *emitter) constGauge(desc *prometheus.Desc, v float64, labels []string) {
 	for i, l := range labels {
 		labels[i] = labelValue(l)
 	}

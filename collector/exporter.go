@@ -39,6 +39,7 @@ type Exporter struct {
 	http     *http.Client
 	accounts atomic.Pointer[[]*account]
 
+	labels     labelIndex
 	dcs        dcsDescs
 	sms        smsDescs
 	accountInf *prometheus.Desc
@@ -83,11 +84,13 @@ func New(opts Options) *Exporter {
 		t.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 		opts.Transport = t
 	}
+	ix := labelIndex{}
 	e := &Exporter{
+		labels:        ix,
 		opts:          opts,
 		http:          &http.Client{Transport: opts.Transport},
-		dcs:           newDCSDescs(),
-		sms:           newSMSDescs(),
+		dcs:           newDCSDescs(ix),
+		sms:           newSMSDescs(ix),
 		probeSuccess:  prometheus.NewDesc("probe_success", "1 if the probed task was read, else 0.", nil, nil),
 		probeDuration: prometheus.NewDesc("probe_duration_seconds", "How long the probe took.", nil, nil),
 		discovered:    prometheus.NewDesc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", []string{"account", "api"}, nil),

@@ -111,7 +111,7 @@ func probeSet(a *account, t probeTarget) taskSet {
 }
 
 func (e *Exporter) emitter(send func(prometheus.Metric), api string) *emitter {
-	return &emitter{send: send, logger: e.opts.Logger, api: api, fieldError: func(api, field string) {
+	return &emitter{send: send, logger: e.opts.Logger, api: api, labels: e.labels, fieldError: func(api, field string) {
 		e.fieldErrors.WithLabelValues(api, field).Inc()
 	}}
 }

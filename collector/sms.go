@@ -18,8 +18,8 @@ type smsDescs struct {
 	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess *prometheus.Desc
 }
 
-func newSMSDescs() smsDescs {
-	d := taskDesc
+func newSMSDescs(ix labelIndex) smsDescs {
+	d := ix.taskDesc
 	return smsDescs{
 		up: d("sms_migration_up", "1 if the SMS task was read this scrape, else 0."),
 		info: d("sms_migration_task_info", "Descriptive labels of an SMS migration task; always 1.",

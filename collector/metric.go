@@ -1,0 +1,57 @@
+package collector
+
+import (
+	"sort"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// gaugeMetric is a const gauge, like prometheus.NewConstMetric's, whose
+// label pairs are built by the emitter and shared by a task's series:
+// client_golang's MakeLabelPairs allocates fresh pairs for every series,
+// which was the largest share of a scrape's allocations and memory
+// (docs/performance.md).
+type gaugeMetric struct {
+	desc   *prometheus.Desc
+	labels []*dto.LabelPair // sorted by name; read-only once built
+	value  float64
+}
+
+func (g *gaugeMetric) Desc() *prometheus.Desc { return g.desc }
+
+func (g *gaugeMetric) Write(out *dto.Metric) error {
+	out.Label = g.labels
+	out.Gauge = &dto.Gauge{Value: &g.value}
+	return nil
+}
+
+// labelIndex records, for each Desc made through it, its variable label
+// names in sorted order, which the text format and the registry expect.
+type labelIndex map[*prometheus.Desc]labelOrder
+
+type labelOrder struct {
+	names []string // sorted
+	order []int    // names[k] is the order[k]-th label value of a call
+}
+
+// desc makes a Desc with the given variable labels and records their order.
+func (ix labelIndex) desc(name, help string, labels ...string) *prometheus.Desc {
+	d := prometheus.NewDesc(name, help, labels, nil)
+	order := make([]int, len(labels))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return labels[order[a]] < labels[order[b]] })
+	names := make([]string, len(labels))
+	for k, i := range order {
+		names[k] = labels[i]
+	}
+	ix[d] = labelOrder{names: names, order: order}
+	return d
+}
+
+// taskDesc describes a task metric: account and task_id, then extra labels.
+func (ix labelIndex) taskDesc(name, help string, extra ...string) *prometheus.Desc {
+	return ix.desc(name, help, append(append([]string{}, taskLabels...), extra...)...)
+}
