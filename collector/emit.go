@@ -27,7 +27,13 @@ type emitter struct {
 	// labels knows the label order of the Descs; pairs are the label pairs
 	// this emitter built, shared by its series (an emitter serves one task).
 	labels labelIndex
-	pairs  map[[2]string]*dto.LabelPair
+	pairs  []emittedPair // a task has a few dozen at most: a slice beats a map
+}
+
+// emittedPair is a label pair and the raw value it was made from.
+type emittedPair struct {
+	raw  string
+	pair *dto.LabelPair
 }
 
 func (m *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
@@ -38,22 +44,22 @@ func (m *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
 	}
 	pairs := make([]*dto.LabelPair, len(labels))
 	for k, i := range lo.order {
-		pairs[k] = m.pair(lo.names[k], labelValue(labels[i]))
+		pairs[k] = m.pair(lo.names[k], labels[i])
 	}
 	m.send(&gaugeMetric{desc: desc, labels: pairs, value: v})
 }
 
-// pair returns the emitter's label pair for name=value, making it once.
-func (m *emitter) pair(name, value string) *dto.LabelPair {
-	key := [2]string{name, value}
-	p, ok := m.pairs[key]
-	if !ok {
-		if m.pairs == nil {
-			m.pairs = make(map[[2]string]*dto.LabelPair, 8)
+// pair returns the emitter's label pair for name=raw, making it once (and
+// making raw a safe label value then).
+func (m *emitter) pair(name, raw string) *dto.LabelPair {
+	for _, p := range m.pairs {
+		if p.raw == raw && *p.pair.Name == name {
+			return p.pair
 		}
-		p = &dto.LabelPair{Name: &name, Value: &value}
-		m.pairs[key] = p
 	}
+	value := labelValue(raw)
+	p := &dto.LabelPair{Name: &name, Value: &value}
+	m.pairs = append(m.pairs, emittedPair{raw: raw, pair: p})
 	return p
 }
 

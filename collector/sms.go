@@ -88,19 +88,21 @@ func (d smsDescs) metrics(r *smsResult, m *emitter) {
 }
 
 // lastByName keeps one subtask per name (the last), in first-seen order, so
-// that a repeated step cannot make two series with the same labels.
+// that a repeated step cannot make two series with the same labels. A task
+// has a handful of subtasks, so a linear search beats a map.
 func lastByName(subs []huaweicloud.SMSSubTask) []huaweicloud.SMSSubTask {
-	index := map[huaweicloud.Text]int{}
-	var out []huaweicloud.SMSSubTask
+	out := make([]huaweicloud.SMSSubTask, 0, len(subs))
+next:
 	for _, s := range subs {
 		if s.Name == "" {
 			continue
 		}
-		if i, ok := index[s.Name]; ok {
-			out[i] = s
-			continue
+		for i := range out {
+			if out[i].Name == s.Name {
+				out[i] = s
+				continue next
+			}
 		}
-		index[s.Name] = len(out)
 		out = append(out, s)
 	}
 	return out

@@ -69,8 +69,7 @@ const maxReported = 32
 func ParseNumber(s string) (v float64, ok bool, err error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
-	switch strings.ToLower(t) {
-	case "", "-", "n/a", "null":
+	if t == "" || t == "-" || strings.EqualFold(t, "n/a") || strings.EqualFold(t, "null") {
 		return 0, false, nil
 	}
 	v, err = strconv.ParseFloat(t, 64)
