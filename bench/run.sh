@@ -22,7 +22,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SCRAPES=${SCRAPES:-5}
-SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000}
+SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 probe-sms-10000}
 # Prometheus asks for gzip; so does curl --compressed.
 COMPRESSED=${COMPRESSED:-1}
 CURL_OPTS=()
@@ -155,6 +155,53 @@ scenario() {
 	}')")
 }
 
+# probe_scenario NAME SMS: every one of SMS tasks probed once through
+# /probe (8 at a time), the multi-target pattern; RSS is read from /proc so
+# that no /metrics scrape (which would poll every task) inflates it.
+probe_scenario() {
+	local name=$1 sms=$2
+	local dir="$TMP/$name"
+	mkdir -p "$dir"
+	log "== $name: $sms SMS tasks, each probed once through /probe"
+	"$TMP/fakecloud" -sms "$sms" -dcs 0 -latency 0ms -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
+	local fc=$!
+	PIDS+=("$fc")
+	for _ in $(seq 600); do
+		[[ -s "$dir/fakecloud.out" ]] && break
+		sleep 0.1
+	done
+	local port
+	port=$("$TMP/fakecloud" -free-port)
+	"$TMP/migration_exporter" --config.file="$dir/cfg.yml" --api.concurrency=$CONCURRENCY \
+		--web.listen-address="127.0.0.1:$port" --log.level=warn 2>"$dir/exporter.err" &
+	local ex=$!
+	PIDS+=("$ex")
+	local url="http://127.0.0.1:$port"
+	for _ in $(seq 300); do
+		curl -sf -o /dev/null "$url/-/ready" && break
+		sleep 0.1
+	done
+	local idle account
+	idle=$(proc "$ex" VmRSS)
+	account=$(awk '$1 == "-" && $2 == "name:" { print $3; exit }' "$dir/cfg.yml")
+	grep -Eo 'sms-[0-9a-z-]+' "$dir/cfg.yml" | sort -u >"$dir/ids"
+	local start end ok
+	start=$(date +%s.%N)
+	xargs -P 8 -I{} curl -sS -o /dev/null -w '%{http_code}\n' "$url/probe?account=$account&module=sms&task_id={}" <"$dir/ids" >"$dir/codes"
+	end=$(date +%s.%N)
+	ok=$(grep -c '^200$' "$dir/codes" || true)
+	local rss hwm
+	rss=$(proc "$ex" VmRSS)
+	hwm=$(proc "$ex" VmHWM)
+	stop "$ex"
+	stop "$fc"
+	PROBE_ROWS+=("$(awk -v name="$name" -v n="$(wc -l <"$dir/ids")" -v ok="$ok" -v s="$start" -v e="$end" \
+		-v idle="$idle" -v rss="$rss" -v hwm="$hwm" 'BEGIN {
+		printf "| %s | %d | %d | %.1f | %.2f | %.1f | %.1f | %.1f |", name, n, ok, e - s, (e - s) * 1000 / n, idle / 1024, rss / 1024, hwm / 1024
+	}')")
+}
+
+PROBE_ROWS=()
 for s in $SCENARIOS; do
 	case $s in
 	sms-10) scenario sms-10 10 0 50ms "$SCRAPES" ;;
@@ -162,6 +209,7 @@ for s in $SCENARIOS; do
 	sms-1000) scenario sms-1000 1000 0 50ms "$SCRAPES" ;;
 	sms-10000) scenario sms-10000 10000 0 0ms 3 ;;
 	dcs-10000) scenario dcs-10000 0 10000 0ms 3 ;;
+	probe-sms-10000) probe_scenario probe-sms-10000 10000 ;;
 	*) log "unknown scenario $s" && exit 2 ;;
 	esac
 done
@@ -172,3 +220,9 @@ echo
 echo "| scenario | tasks | up | latency | floor ms | warm-up ms | wall ms | × floor | scrape_duration ms | exporter CPU µs/task poll | fakecloud CPU µs/call | task series | series/task | RSS idle MiB | RSS in scrape MiB | VmHWM MiB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
+if [[ ${#PROBE_ROWS[@]} -gt 0 ]]; then
+	echo
+	echo "| /probe scenario | tasks | HTTP 200 | seconds | ms/probe | RSS idle MiB | RSS after MiB | VmHWM MiB |"
+	echo "|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${PROBE_ROWS[@]}"
+fi
