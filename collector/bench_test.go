@@ -58,30 +58,6 @@ const (
 	cannedDCSTask  = `{"created_at":"2026-11-23T08:00:00.000Z","migration_method":"incremental_migration","migration_type":"online_migration","network_type":"vpc","source_instance":{"addrs":"10.0.0.5:6379","id":"src-1","name":"","password":"hunter2"},"status":"MIGRATING","target_instance":{"addrs":"10.0.1.7:6379","id":"dcs-inst-1","name":"dcs-orders"},"task_id":"dcs-0001","task_name":"redis-orders"}` + "\n"
 )
 
-// benchSMSProgress is a fixed SMS answer of the same shape as cannedSMSTask
-// (all subtasks, agent numbers present), so that the simulator does little
-// work per request and every task exports its full set of series.
-func benchSMSProgress() *simulator.SMSProgress {
-	now := float64(time.Now().UnixMilli())
-	return &simulator.SMSProgress{
-		State: "RUNNING",
-		SubTasks: []simulator.SMSSubTask{
-			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: now - 600e3, EndMs: now - 540e3},
-			{Name: "SSL_CONFIG", Progress: 100, StartMs: now - 540e3, EndMs: now - 510e3},
-			{Name: "ATTACH_AGENT_IMAGE", Progress: 100, StartMs: now - 510e3, EndMs: now - 480e3},
-			{Name: "FORMAT_DISK_LINUX_FILE", Progress: 100, StartMs: now - 480e3, EndMs: now - 450e3},
-			{Name: "MIGRATE_LINUX_FILE", Progress: 37, StartMs: now - 450e3, SpeedMbps: 553.42},
-			{Name: "SYNC_LINUX_FILE"}, {Name: "CONFIGURE_LINUX_FILE"}, {Name: "DETTACH_AGENT_IMAGE"},
-		},
-		AgentReported:    true,
-		MigrateSpeedMbps: 553.42, CompressRate: 0.65, RemainSeconds: 960, EstimateCompleteMs: now + 960e3,
-		TotalCPUPercent: 26.6, AgentCPUPercent: 6.7, TotalMemMB: 3242, AgentMemMB: 193,
-		TotalDiskIOMbps: 608.76, AgentDiskIOMbps: 553.42,
-		ReplicateSize: 32212337974, TotalSize: 85899345920,
-		CurrentSubTask: "MIGRATE_LINUX_FILE", CurrentSubTaskProgress: 37,
-	}
-}
-
 func benchTaskIDs(prefix string, n int) []string {
 	ids := make([]string, n)
 	for i := range ids {
@@ -154,7 +130,7 @@ func BenchmarkScrape(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
 			sim := simulator.New(simulator.Options{AccessKey: benchAK, SecretKey: benchSK, ProjectID: benchProject, Latency: benchLatency})
-			progress := benchSMSProgress()
+			progress := simulator.SMSSnapshot(time.Now())
 			for _, id := range benchTaskIDs("sms", n) {
 				sim.AddSMSTask(simulator.SMSTask{ID: id, Name: "server-" + id, SourceServer: "src-" + id, TargetServer: "dst-" + id, Progress: progress})
 			}
@@ -310,11 +286,8 @@ func BenchmarkTaskPoll(b *testing.B) {
 					check(scrapeOnce(b, ctx, e))
 					iters++
 				}
-				polls := float64(iters * n)
-				cpu := cpuTime(b) - cpu0
+				polls := reportPerPoll(b, iters*n, cpu0, &ms0)
 				runtime.ReadMemStats(&ms1)
-				b.ReportMetric(float64(cpu)/float64(time.Microsecond)/polls, "cpu_µs/poll")
-				b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/polls, "allocs/poll")
 				b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/polls, "B/poll")
 				b.ReportMetric(float64(series), "series/scrape")
 			})
@@ -345,7 +318,7 @@ func BenchmarkMetricsHandler(b *testing.B) {
 				req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 				req.Header.Set("Accept-Encoding", enc)
 				b.ReportAllocs()
-				var ms0, ms1 runtime.MemStats
+				var ms0 runtime.MemStats
 				runtime.ReadMemStats(&ms0)
 				iters, bytes := 0, 0
 				cpu0 := cpuTime(b)
@@ -355,11 +328,7 @@ func BenchmarkMetricsHandler(b *testing.B) {
 					bytes += w.n
 					iters++
 				}
-				polls := float64(iters * n)
-				cpu := cpuTime(b) - cpu0
-				runtime.ReadMemStats(&ms1)
-				b.ReportMetric(float64(cpu)/float64(time.Microsecond)/polls, "cpu_µs/poll")
-				b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/polls, "allocs/poll")
+				polls := reportPerPoll(b, iters*n, cpu0, &ms0)
 				b.ReportMetric(float64(bytes)/polls, "body_B/poll")
 			})
 		}
@@ -447,4 +416,15 @@ func sampleHeap(peak *uint64) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// reportPerPoll reports CPU time and allocations per task poll since cpu0
+// and ms0, and returns the number of polls.
+func reportPerPoll(b *testing.B, polls int, cpu0 time.Duration, ms0 *runtime.MemStats) float64 {
+	var ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms1)
+	n := float64(polls)
+	b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(time.Microsecond)/n, "cpu_µs/poll")
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/n, "allocs/poll")
+	return n
 }

@@ -52,3 +52,27 @@ func DemoDCSTaskIDs() []string {
 		DemoDeletedDCSTask,
 	}
 }
+
+// SMSSnapshot is a Linux file-level migration 7.5 minutes into copying,
+// with the agent reporting every number: a fixed answer of the shape of
+// the moving tasks, cheap to serve (benchmarks and the fake cloud use it).
+func SMSSnapshot(now time.Time) *SMSProgress {
+	ms := float64(now.UnixMilli())
+	return &SMSProgress{
+		State: "RUNNING",
+		SubTasks: []SMSSubTask{
+			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: ms - 600e3, EndMs: ms - 540e3},
+			{Name: "SSL_CONFIG", Progress: 100, StartMs: ms - 540e3, EndMs: ms - 510e3},
+			{Name: "ATTACH_AGENT_IMAGE", Progress: 100, StartMs: ms - 510e3, EndMs: ms - 480e3},
+			{Name: "FORMAT_DISK_LINUX_FILE", Progress: 100, StartMs: ms - 480e3, EndMs: ms - 450e3},
+			{Name: "MIGRATE_LINUX_FILE", Progress: 37, StartMs: ms - 450e3, SpeedMbps: 553.42},
+			{Name: "SYNC_LINUX_FILE"}, {Name: "CONFIGURE_LINUX_FILE"}, {Name: "DETTACH_AGENT_IMAGE"},
+		},
+		AgentReported:    true,
+		MigrateSpeedMbps: 553.42, CompressRate: 0.65, RemainSeconds: 960, EstimateCompleteMs: ms + 960e3,
+		TotalCPUPercent: 26.6, AgentCPUPercent: 6.7, TotalMemMB: 3242, AgentMemMB: 193,
+		TotalDiskIOMbps: 608.76, AgentDiskIOMbps: 553.42,
+		ReplicateSize: 32212337974, TotalSize: 85899345920,
+		CurrentSubTask: "MIGRATE_LINUX_FILE", CurrentSubTaskProgress: 37,
+	}
+}

@@ -68,7 +68,7 @@ func run(listen string, nDCS, nSMS int, latency time.Duration, configFile string
 			Source: simulator.Instance{ID: "src-" + id, Addrs: "10.0.0.5:6379"},
 			Target: simulator.Instance{ID: "dst-" + id, Name: "dcs-" + id, Addrs: "10.0.1.7:6379"}})
 	}
-	progress := smsProgress()
+	progress := simulator.SMSSnapshot(time.Now())
 	for _, id := range smsIDs {
 		sim.AddSMSTask(simulator.SMSTask{ID: id, Name: "server-" + id, SourceServer: "src-" + id, TargetServer: "dst-" + id, Progress: progress})
 	}
@@ -103,30 +103,6 @@ func ids(prefix string, n int) []string {
 		out[i] = fmt.Sprintf("%s-%05d", prefix, i)
 	}
 	return out
-}
-
-// smsProgress is a task 7.5 minutes into copying, with the agent reporting
-// (the shape of the simulator's moving tasks; collector/bench_test.go uses
-// the same).
-func smsProgress() *simulator.SMSProgress {
-	now := float64(time.Now().UnixMilli())
-	return &simulator.SMSProgress{
-		State: "RUNNING",
-		SubTasks: []simulator.SMSSubTask{
-			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: now - 600e3, EndMs: now - 540e3},
-			{Name: "SSL_CONFIG", Progress: 100, StartMs: now - 540e3, EndMs: now - 510e3},
-			{Name: "ATTACH_AGENT_IMAGE", Progress: 100, StartMs: now - 510e3, EndMs: now - 480e3},
-			{Name: "FORMAT_DISK_LINUX_FILE", Progress: 100, StartMs: now - 480e3, EndMs: now - 450e3},
-			{Name: "MIGRATE_LINUX_FILE", Progress: 37, StartMs: now - 450e3, SpeedMbps: 553.42},
-			{Name: "SYNC_LINUX_FILE"}, {Name: "CONFIGURE_LINUX_FILE"}, {Name: "DETTACH_AGENT_IMAGE"},
-		},
-		AgentReported:    true,
-		MigrateSpeedMbps: 553.42, CompressRate: 0.65, RemainSeconds: 960, EstimateCompleteMs: now + 960e3,
-		TotalCPUPercent: 26.6, AgentCPUPercent: 6.7, TotalMemMB: 3242, AgentMemMB: 193,
-		TotalDiskIOMbps: 608.76, AgentDiskIOMbps: 553.42,
-		ReplicateSize: 32212337974, TotalSize: 85899345920,
-		CurrentSubTask: "MIGRATE_LINUX_FILE", CurrentSubTaskProgress: 37,
-	}
 }
 
 // exporterConfig is one account polling the given tasks at url, with a
