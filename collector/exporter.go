@@ -86,16 +86,16 @@ func New(opts Options) *Exporter {
 	}
 	ix := labelIndex{}
 	e := &Exporter{
-		labels:        ix,
 		opts:          opts,
+		labels:        ix,
 		http:          &http.Client{Transport: opts.Transport},
 		dcs:           newDCSDescs(ix),
 		sms:           newSMSDescs(ix),
-		probeSuccess:  prometheus.NewDesc("probe_success", "1 if the probed task was read, else 0.", nil, nil),
-		probeDuration: prometheus.NewDesc("probe_duration_seconds", "How long the probe took.", nil, nil),
-		discovered:    prometheus.NewDesc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", []string{"account", "api"}, nil),
-		accountInf:    prometheus.NewDesc("migration_exporter_account_info", "Configured accounts; always 1.", []string{"account", "cloud_region", "project_id"}, nil),
-		scrapeDur:     prometheus.NewDesc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs.", nil, nil),
+		probeSuccess:  ix.desc("probe_success", "1 if the probed task was read, else 0."),
+		probeDuration: ix.desc("probe_duration_seconds", "How long the probe took."),
+		discovered:    ix.desc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", "account", "api"),
+		accountInf:    ix.desc("migration_exporter_account_info", "Configured accounts; always 1.", "account", "cloud_region", "project_id"),
+		scrapeDur:     ix.desc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs."),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "migration_exporter_api_requests_total",
 			Help: "Requests sent to the cloud APIs, by HTTP status code (\"error\" when no answer came back).",
