@@ -38,20 +38,22 @@ func ScrapeTimeout(h http.Header, fallback time.Duration) time.Duration {
 // own counters, Go and process metrics).
 func (e *Exporter) MetricsHandler(longLived []prometheus.Collector, fallbackTimeout time.Duration, logger log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
-		defer cancel()
-		s := &scrape{e: e, ctx: ctx, accounts: *e.accounts.Load()}
-		// Poll before gathering: the request and error counters then show
-		// this scrape's requests, and one registry (one sort) serves all.
-		s.poll()
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(s)
-		reg.MustRegister(longLived...)
-		serve(reg, logger, w, r)
+		e.serveScrape(w, r, &scrape{e: e, accounts: *e.accounts.Load()}, fallbackTimeout, logger, longLived...)
 	})
 }
 
-func serve(reg *prometheus.Registry, logger log.Logger, w http.ResponseWriter, r *http.Request) {
+// serveScrape polls s's tasks within the scrape's deadline, then serves
+// them with the extra collectors. Polling comes before gathering, so the
+// request and error counters show this scrape's requests, and one registry
+// (one sort) serves all.
+func (e *Exporter) serveScrape(w http.ResponseWriter, r *http.Request, s *scrape, fallbackTimeout time.Duration, logger log.Logger, extra ...prometheus.Collector) {
+	ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
+	defer cancel()
+	s.ctx = ctx
+	s.poll()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(s)
+	reg.MustRegister(extra...)
 	promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		ErrorLog:      promLogger{logger},
 		ErrorHandling: promhttp.ContinueOnError,
@@ -88,13 +90,7 @@ func (e *Exporter) ProbeHandler(fallbackTimeout time.Duration, logger log.Logger
 			http.Error(w, fmt.Sprintf("task_id %q is not a valid task id", truncateParam(taskID)), http.StatusBadRequest)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
-		defer cancel()
-		s := &scrape{e: e, ctx: ctx, accounts: []*account{a}, probe: &probeTarget{module: module, taskID: taskID}}
-		s.poll()
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(s)
-		serve(reg, logger, w, r)
+		e.serveScrape(w, r, &scrape{e: e, accounts: []*account{a}, probe: &probeTarget{module: module, taskID: taskID}}, fallbackTimeout, logger)
 	})
 }
 
