@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -39,6 +40,7 @@ func TestEndToEndDCSMetricsHaveExactValues(t *testing.T) {
 		asStrings bool
 	}{{"numbers", false}, {"strings", true}} {
 		t.Run(mode.name, func(t *testing.T) {
+			started := time.Now()
 			sim := startSimulator(t, mode.asStrings)
 			sim.AddDCSTask(fixedTask(taskA))
 			exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
@@ -67,11 +69,13 @@ func TestEndToEndDCSMetricsHaveExactValues(t *testing.T) {
 			r.Expect(t, 1, "migration_exporter_api_request_duration_seconds", "api", "dcs", "operation", "ShowMigrationTaskStats")
 			r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "dcs", "reason", "timeout")
 			r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
-			if _, ok := r.Value("migration_exporter_build_info"); !ok {
-				t.Error("migration_exporter_build_info missing")
+			r.Expect(t, 1, "migration_exporter_build_info", "goversion", runtime.Version())
+			if d, ok := r.Value("migration_exporter_scrape_duration_seconds"); !ok || d <= 0 || d > 5 {
+				t.Errorf("migration_exporter_scrape_duration_seconds = %v, %v; want a poll's duration", d, ok)
 			}
-			if _, ok := r.Value("migration_exporter_scrape_duration_seconds"); !ok {
-				t.Error("migration_exporter_scrape_duration_seconds missing")
+			if ts, ok := r.Value("migration_exporter_config_last_reload_success_timestamp_seconds"); !ok ||
+				ts < float64(started.Unix()) || ts > float64(time.Now().Unix())+1 {
+				t.Errorf("last reload success at %v (%v), want between the test's start and now", ts, ok)
 			}
 			for _, secret := range []string{srcPassword, dstPassword, testSK, testAK} {
 				if strings.Contains(r.Text, secret) {
