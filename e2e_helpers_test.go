@@ -20,7 +20,7 @@ import (
 const (
 	testAK      = "E2ETESTACCESSKEY0001"
 	testSK      = "e2e-secret-key-value-do-not-leak-0001"
-	testProject = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+	testProject = simulator.DemoProjectID
 )
 
 // syncBuffer collects the exporter's log output.
@@ -52,17 +52,22 @@ func (e exporter) scrape(t *testing.T, header http.Header) scrapetest.Result {
 	return scrapetest.Get(t, e.URL+"/metrics", header)
 }
 
-// startExporter runs the exporter in-process on a free 127.0.0.1 port with
-// the given extra flags, and stops it when the test ends.
+// startExporter runs the exporter in-process on a listener bound to
+// 127.0.0.1:0 with the given extra flags, and stops it when the test ends.
 func startExporter(t *testing.T, args ...string) exporter {
 	t.Helper()
-	addr := freeAddr(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() }) // when run returned before serving it
+	addr := l.Addr().String()
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	var code int
 	stopped := make(chan struct{})
 	go func() {
-		code = run(ctx, append([]string{"--web.listen-address=" + addr}, args...), logs, logs)
+		code = run(ctx, args, logs, logs, l)
 		close(stopped)
 	}()
 	t.Cleanup(func() {
@@ -89,16 +94,6 @@ func startExporter(t *testing.T, args ...string) exporter {
 	}
 	t.Fatalf("exporter did not answer on %s:\n%s", url, logs)
 	return exporter{}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // startSimulator starts a simulator with the test keys.

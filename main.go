@@ -1,5 +1,11 @@
 // Command migration_exporter exports the progress of Huawei Cloud migration
 // tasks (DCS online migration, SMS server migration) as Prometheus metrics.
+//
+// The data path, top-down: main parses the flags and loads the config
+// (config/), the collector builds one API client per account
+// (huaweicloud/), and each scrape of /metrics or /probe polls the tasks and
+// turns the answers into const metrics (collector/), served by the
+// exporter-toolkit's web server (routes.go).
 package main
 
 import (
@@ -8,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -25,6 +32,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/migration-exporter/migration_exporter/collector"
+	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/logging"
 )
 
@@ -40,10 +48,10 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil))
 }
 
-// flags are the command line (SPEC §4).
+// flags are the command line.
 type flags struct {
 	configFile    string
 	telemetryPath string
@@ -70,7 +78,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	app.Flag("config.file", "Path to the YAML configuration file.").Default(name + ".yml").StringVar(&f.configFile)
 	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&f.telemetryPath)
 	app.Flag("scrape.timeout", "How long a scrape may poll the APIs when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").
-		Default("10s").DurationVar(&f.scrapeTimeout)
+		Default(collector.DefaultScrapeTimeout.String()).DurationVar(&f.scrapeTimeout)
 	app.Flag("api.concurrency", "Maximum API requests in flight during one scrape.").Default("16").IntVar(&f.concurrency)
 	app.Flag("log.level", "Only log messages with the given severity or above: "+fmt.Sprint(logging.Levels)).
 		Default("info").EnumVar(&f.logLevel, logging.Levels...)
@@ -95,7 +103,10 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	return f, nil
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run is the program: it returns the exit code. listener, when not nil,
+// is served instead of --web.listen-address (the tests pass one bound to
+// 127.0.0.1:0).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, listener net.Listener) int {
 	f, err := parseFlags(args, stdout, stderr)
 	if errors.Is(err, errExited) {
 		return 0
@@ -109,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, name+":", err)
 		return 2
 	}
-	if err := serve(ctx, f, logger, slogger); err != nil {
+	if err := serve(ctx, f, logger, slogger, listener); err != nil {
 		level.Error(logger).Log("msg", "exiting", "err", err)
 		return 1
 	}
@@ -117,41 +128,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // serve runs the exporter until ctx is done.
-func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logger) error {
+func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logger, listener net.Listener) error {
 	level.Info(logger).Log("msg", "starting "+name, "version", version.Info(), "build_context", version.BuildContext())
 
 	exp := collector.New(collector.Options{
-		Logger:      logger,
-		Concurrency: f.concurrency,
-		UserAgent:   name + "/" + version.Version,
+		Logger:        logger,
+		Concurrency:   f.concurrency,
+		ScrapeTimeout: f.scrapeTimeout,
+		UserAgent:     name + "/" + version.Version,
 	})
-	holder, sim, err := loadConfig(f, logger, exp.ApplyConfig)
+	holder, stopSimulation, err := loadConfig(f, logger, exp.ApplyConfig)
 	if err != nil {
 		return err
 	}
-	if sim != nil {
-		defer sim.Close()
-	}
-
-	longLived := append([]prometheus.Collector{
-		versioncollector.NewCollector(name),
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		reloadCollector(holder),
-	}, exp.Collectors()...)
+	defer stopSimulation()
 
 	hup, stopHUP := notifyHUP()
 	defer stopHUP()
 	reloads := make(chan chan error)
 	go reloadLoop(ctx, holder, hup, reloads, logger)
 
-	mux, err := routes(f, exp, longLived, reloads, sim != nil, logger)
+	mux, err := routes(site{
+		telemetryPath: f.telemetryPath,
+		exporter:      exp,
+		longLived: append([]prometheus.Collector{
+			versioncollector.NewCollector(name),
+			collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+			reloadCollector(holder),
+		}, exp.Collectors()...),
+		reloads:   reloads,
+		simulated: f.simulate,
+	})
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
-	go func() { errc <- web.ListenAndServe(srv, f.web, slogger) }()
+	go func() {
+		if listener != nil {
+			errc <- web.Serve(listener, srv, f.web, slogger)
+			return
+		}
+		errc <- web.ListenAndServe(srv, f.web, slogger)
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -161,4 +181,30 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 		defer cancel()
 		return srv.Shutdown(shutdownCtx)
 	}
+}
+
+// loadConfig loads the config file and applies it, or with --simulate
+// starts the simulated cloud and applies a config that polls it. apply
+// receives every config that is loaded, first and reloaded. stop ends the
+// simulation (it does nothing without one).
+func loadConfig(f *flags, logger log.Logger, apply func(*config.Config) error) (h *config.Holder, stop func(), err error) {
+	if !f.simulate {
+		h, err := config.NewHolder(f.configFile, apply)
+		if err != nil {
+			return nil, nil, err
+		}
+		level.Info(logger).Log("msg", "loaded config", "file", f.configFile, "accounts", len(h.Current().Accounts))
+		return h, func() {}, nil
+	}
+	sim, cfg, err := startSimulation()
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err = config.NewStaticHolder(cfg, apply)
+	if err != nil {
+		_ = sim.Close()
+		return nil, nil, err
+	}
+	level.Info(logger).Log("msg", "simulating the cloud: polling an embedded fake API, not Huawei Cloud", "endpoint", sim.URL)
+	return h, func() { _ = sim.Close() }, nil
 }

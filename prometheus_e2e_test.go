@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -178,8 +180,11 @@ scrape_configs:
 	}
 }
 
-// startPrometheus runs Debian's prometheus on a free 127.0.0.1 port with
-// cfg until the test ends, and waits until it is ready.
+// startPrometheus runs Debian's prometheus on a 127.0.0.1 port with cfg
+// until the test ends, and waits until it is ready. An external process
+// cannot be handed a listener, so a port that another process takes between
+// the pick and Prometheus' bind makes it exit with "address already in
+// use"; it is then started again on another port.
 func startPrometheus(ctx context.Context, t *testing.T, cfg string) promAPI {
 	t.Helper()
 	bin := testenv.RequireBinary(t, "prometheus")
@@ -188,31 +193,57 @@ func startPrometheus(ctx context.Context, t *testing.T, cfg string) promAPI {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
+	for attempt := 1; ; attempt++ {
+		prom, logs, err := tryPrometheus(ctx, t, bin, cfgPath, filepath.Join(dir, fmt.Sprint("data", attempt)))
+		switch {
+		case err == nil:
+			return prom
+		case attempt < 5 && strings.Contains(logs, "address already in use"):
+			continue
+		default:
+			t.Fatalf("Prometheus did not become ready: %v; log:\n%s", err, logs)
+		}
+	}
+}
+
+// tryPrometheus starts Prometheus once on a port that was free a moment ago.
+func tryPrometheus(ctx context.Context, t *testing.T, bin, cfgPath, dataDir string) (promAPI, string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
 	logs := &syncBuffer{}
-	cmd := exec.Command(bin, "--config.file="+cfgPath, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+	cmd := exec.Command(bin, "--config.file="+cfgPath, "--storage.tsdb.path="+dataDir,
 		"--web.listen-address="+addr, "--log.level=warn")
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-exited
 	})
 	prom := promAPI{base: "http://" + addr}
-	eventually(ctx, t, "Prometheus did not become ready", func() error {
+	for {
 		resp, err := http.Get(prom.base + "/-/ready")
-		if err != nil {
-			return err
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return prom, "", nil
+			}
 		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("HTTP %d; log:\n%s", resp.StatusCode, logs)
+		select {
+		case <-exited:
+			return promAPI{}, logs.String(), errors.New("Prometheus exited")
+		case <-ctx.Done():
+			return promAPI{}, logs.String(), ctx.Err()
+		case <-time.After(250 * time.Millisecond):
 		}
-		return nil
-	})
-	return prom
+	}
 }
 
 // The sharding recipe of examples/prometheus-sharded.yml: Prometheus lists

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
@@ -12,13 +11,26 @@ import (
 	"github.com/migration-exporter/migration_exporter/collector"
 )
 
-// routes is the HTTP surface (SPEC §4): metrics, landing page, health,
-// readiness and reload.
-func routes(f *flags, exp *collector.Exporter, longLived []prometheus.Collector, reloads chan<- chan error, simulated bool, logger log.Logger) (*http.ServeMux, error) {
+// site is what the HTTP surface serves.
+type site struct {
+	telemetryPath string
+	exporter      *collector.Exporter
+	// longLived are registered with every /metrics answer: the exporter's
+	// own counters, build info, Go and process metrics, reload state.
+	longLived []prometheus.Collector
+	// reloads takes a reply channel for each /-/reload request.
+	reloads chan<- chan error
+	// simulated says the exporter polls the embedded simulated cloud.
+	simulated bool
+}
+
+// routes is the HTTP surface: metrics, probe, service discovery, landing
+// page, health, readiness and reload.
+func routes(s site) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
-	mux.Handle(f.telemetryPath, exp.MetricsHandler(longLived, f.scrapeTimeout, logger))
-	mux.Handle("/probe", exp.ProbeHandler(f.scrapeTimeout, logger))
-	mux.Handle("/sd", exp.SDHandler(f.scrapeTimeout))
+	mux.Handle(s.telemetryPath, s.exporter.MetricsHandler(s.longLived...))
+	mux.Handle("/probe", s.exporter.ProbeHandler())
+	mux.Handle("/sd", s.exporter.SDHandler())
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "Healthy")
 	})
@@ -35,7 +47,7 @@ func routes(f *flags, exp *collector.Exporter, longLived []prometheus.Collector,
 		}
 		reply := make(chan error, 1)
 		select {
-		case reloads <- reply:
+		case s.reloads <- reply:
 		case <-r.Context().Done():
 			return
 		}
@@ -45,10 +57,10 @@ func routes(f *flags, exp *collector.Exporter, longLived []prometheus.Collector,
 		}
 		fmt.Fprintln(w, "Config reloaded")
 	})
-	if f.telemetryPath == "/" {
+	if s.telemetryPath == "/" {
 		return mux, nil
 	}
-	landing, err := web.NewLandingPage(landingConfig(f, simulated))
+	landing, err := web.NewLandingPage(s.landingConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -56,19 +68,19 @@ func routes(f *flags, exp *collector.Exporter, longLived []prometheus.Collector,
 	return mux, nil
 }
 
-func landingConfig(f *flags, simulated bool) web.LandingConfig {
+func (s site) landingConfig() web.LandingConfig {
 	c := web.LandingConfig{
 		Name:        "Migration Exporter",
 		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration)",
 		Version:     version.Info(),
 		Links: []web.LandingLinks{
-			{Address: f.telemetryPath, Text: "Metrics"},
+			{Address: s.telemetryPath, Text: "Metrics"},
 			{Address: "/sd", Text: "Service discovery", Description: "every task as a /probe target (Prometheus http_sd_configs)"},
 			{Address: "/-/healthy", Text: "Health"},
 			{Address: "/-/ready", Text: "Readiness"},
 		},
 	}
-	if simulated {
+	if s.simulated {
 		c.Description += ": SIMULATED"
 		c.ExtraHTML = `<p><strong>Simulated cloud.</strong> This exporter was started with <code>--simulate</code>: ` +
 			`it polls an embedded fake of the DCS and SMS APIs on 127.0.0.1, not Huawei Cloud. ` +

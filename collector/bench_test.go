@@ -32,7 +32,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
@@ -88,7 +87,7 @@ func benchConfig(tb testing.TB, endpoint string, dcs, sms []string) *config.Conf
 // a fresh registry, the scrape collector, Gather.
 func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) []*dto.MetricFamily {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(e.ScrapeCollector(ctx))
+	reg.MustRegister(e.pollAll(ctx)...)
 	mfs, err := reg.Gather()
 	if err != nil {
 		tb.Fatal(err)
@@ -241,7 +240,7 @@ func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // cannedExporter polls n tasks of api ("sms" or "dcs") through the canned
 // transport.
 func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, string) {
-	e := New(Options{Concurrency: concurrency, Transport: cannedTransport{}})
+	e := New(Options{Concurrency: concurrency, Transport: cannedTransport{}, ScrapeTimeout: time.Minute})
 	ids := benchTaskIDs(api, n)
 	var cfg *config.Config
 	if api == "dcs" {
@@ -314,7 +313,7 @@ func BenchmarkMetricsHandler(b *testing.B) {
 		for _, enc := range []string{"identity", "gzip"} {
 			b.Run(fmt.Sprintf("%s/tasks=%d/encoding=%s", api, n, enc), func(b *testing.B) {
 				e, _ := cannedExporter(b, api, n, 1)
-				h := e.MetricsHandler(e.Collectors(), time.Minute, log.NewNopLogger())
+				h := e.MetricsHandler(e.Collectors()...)
 				req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 				req.Header.Set("Accept-Encoding", enc)
 				b.ReportAllocs()

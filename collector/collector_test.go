@@ -46,7 +46,7 @@ func collect(t *testing.T, ix labelIndex, descs []*prometheus.Desc, f func(m *em
 			ch <- d
 		}
 	}, collect: func(ch chan<- prometheus.Metric) {
-		f(&emitter{send: func(m prometheus.Metric) { ch <- m }, logger: log.NewNopLogger(), api: "dcs", labels: ix})
+		f(&emitter{send: func(m prometheus.Metric) { ch <- m }, logger: log.NewNopLogger(), api: "dcs", labels: ix, task: [2]string{"a", "t"}})
 	}}
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(c)
@@ -77,7 +77,7 @@ func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
 
 func TestDCSMetricsFromAResult(t *testing.T) {
 	ix := labelIndex{}
-	d := newDCSDescs(ix)
+	d := newDCS(ix)
 	var stats huaweicloud.DCSStats
 	if err := json.Unmarshal([]byte(`{"full_migration_progress":"100","offset":0,"source_dbsize":"10","target_dbsize":"","target_input_kbps":"2","target_ops":"abc","is_migrating":false}`), &stats); err != nil {
 		t.Fatal(err)
@@ -86,8 +86,10 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"task_name":"n","status":"INCRMIGEATING","migration_type":"online_migration","migration_method":"incremental_migration","source_instance":{"addrs":"1.2.3.4:6379","password":"hunter2"},"target_instance":{"id":"i-1","password":"hunter3"}}`), &task); err != nil {
 		t.Fatal(err)
 	}
-	got := collect(t, ix, d.all(), func(m *emitter) {
-		d.metrics(&dcsResult{account: "a", taskID: "t", stats: stats, task: task}, m)
+	got := collect(t, ix, d.descs(), func(m *emitter) {
+		if up, err := (&dcsTask{d: d, stats: stats, task: task}).metrics(m); !up || err != nil {
+			t.Errorf("up %v, err %v", up, err)
+		}
 	})
 	for _, want := range []string{
 		"dcs_migration_up{account=a,task_id=t} 1",
@@ -113,26 +115,29 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 
 func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
 	ix := labelIndex{}
-	d := newDCSDescs(ix)
-	got := collect(t, ix, d.all(), func(m *emitter) {
-		m.stateSet(d.status, DCSStatuses, "SOMETHING_NEW", "a", "t")
+	d := newDCS(ix)
+	got := collect(t, ix, d.descs(), func(m *emitter) {
+		m.stateSet(d.status, dcsStatuses, "SOMETHING_NEW")
 	})
-	if n := strings.Count(got, "dcs_migration_task_status"); n != len(DCSStatuses)+1 {
-		t.Errorf("%d series, want %d", n, len(DCSStatuses)+1)
+	if n := strings.Count(got, "dcs_migration_task_status"); n != len(dcsStatuses)+1 {
+		t.Errorf("%d series, want %d", n, len(dcsStatuses)+1)
 	}
 	if !strings.Contains(got, "status=SOMETHING_NEW,task_id=t} 1") {
 		t.Errorf("unknown status missing:\n%s", got)
 	}
-	if collect(t, ix, d.all(), func(m *emitter) { m.stateSet(d.status, DCSStatuses, "", "a", "t") }) != "" {
+	if collect(t, ix, d.descs(), func(m *emitter) { m.stateSet(d.status, dcsStatuses, "") }) != "" {
 		t.Error("empty status exported")
 	}
 }
 
 func TestFailedCallsOmitTheirMetrics(t *testing.T) {
 	ix := labelIndex{}
-	d := newDCSDescs(ix)
-	got := collect(t, ix, d.all(), func(m *emitter) {
-		d.metrics(&dcsResult{account: "a", taskID: "t", statsErr: errors.New("x"), taskErr: errors.New("y")}, m)
+	d := newDCS(ix)
+	statsErr := errors.New("x")
+	got := collect(t, ix, d.descs(), func(m *emitter) {
+		if up, err := (&dcsTask{d: d, statsErr: statsErr, taskErr: errors.New("y")}).metrics(m); up || err != statsErr {
+			t.Errorf("up %v, err %v; want down with the stats error", up, err)
+		}
 	})
 	if got != "dcs_migration_up{account=a,task_id=t} 0\n" {
 		t.Errorf("got\n%s", got)
@@ -157,7 +162,7 @@ func TestExporterCountersStartAtZeroForEveryReason(t *testing.T) {
 	if n := testutil.CollectAndCount(e.taskErrors); n != 2*len(huaweicloud.Reasons) {
 		t.Errorf("%d task error series, want %d (dcs and sms)", n, 2*len(huaweicloud.Reasons))
 	}
-	if n := testutil.CollectAndCount(e.discErrors); n != 2*len(huaweicloud.Reasons) {
+	if n := testutil.CollectAndCount(e.discoveryErrors); n != 2*len(huaweicloud.Reasons) {
 		t.Errorf("%d discovery error series, want %d", n, 2*len(huaweicloud.Reasons))
 	}
 }
@@ -189,8 +194,8 @@ func TestRepeatedSubtasksGiveOneSeries(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := labelIndex{}
-	d := newSMSDescs(ix)
-	got := collect(t, ix, d.all(), func(m *emitter) { d.metrics(&smsResult{account: "a", taskID: "t", task: task}, m) })
+	d := newSMS(ix)
+	got := collect(t, ix, d.descs(), func(m *emitter) { _, _ = (&smsTask{d: d, task: task}).metrics(m) })
 	if !strings.Contains(got, "sms_migration_subtask_progress_ratio{account=a,subtask=SYNC_LINUX_FILE,task_id=t} 0.3\n") ||
 		strings.Count(got, "sms_migration_subtask_progress_ratio") != 2 {
 		t.Errorf("got\n%s", got)
@@ -200,12 +205,17 @@ func TestRepeatedSubtasksGiveOneSeries(t *testing.T) {
 // The emitter's own label pairs give exactly what NewConstMetric gives.
 func TestFastGaugeMatchesConstMetric(t *testing.T) {
 	ix := labelIndex{}
-	d := newDCSDescs(ix)
+	d := newDCS(ix)
 	emit := func(fast bool) string {
-		return collect(t, ix, d.all(), func(m *emitter) {
+		return collect(t, ix, d.descs(), func(m *emitter) {
 			gauge := m.gauge
 			if !fast {
-				gauge = func(desc *prometheus.Desc, v float64, labels ...string) { m.constGauge(desc, v, labels) }
+				gauge = func(desc *prometheus.Desc, v float64, labels ...string) {
+					for i, l := range labels {
+						labels[i] = labelValue(l)
+					}
+					m.send(prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v, labels...))
+				}
 			}
 			gauge(d.info, 1, "acc", "t1", "name\xff", "online_migration", "incremental_migration", "src", strings.Repeat("x", 200))
 			gauge(d.status, 0, "acc", "t1", "FAILED")
@@ -216,5 +226,41 @@ func TestFastGaugeMatchesConstMetric(t *testing.T) {
 	fast, slow := emit(true), emit(false)
 	if fast != slow || !strings.Contains(fast, "status=MIGRATING") {
 		t.Errorf("fast path:\n%s\nNewConstMetric:\n%s", fast, slow)
+	}
+}
+
+// Every Desc the exporter can emit was made through the label index: the
+// emitter drops a metric whose Desc was not (an oversight did that once).
+func TestEveryDescGoesThroughTheLabelIndex(t *testing.T) {
+	e := New(Options{})
+	ch := make(chan *prometheus.Desc, 256)
+	for _, c := range []prometheus.Collector{taskMetrics{e: e}, scrapeMetrics{e: e}, probeMetrics{e: e}} {
+		c.Describe(ch)
+	}
+	close(ch)
+	n := 0
+	for d := range ch {
+		n++
+		if _, ok := e.labels[d]; !ok {
+			t.Errorf("%s was not made through the label index", d)
+		}
+	}
+	if want := len(e.labels); n != want {
+		t.Errorf("%d Descs described, the label index has %d: a Desc is made but never described", n, want)
+	}
+	if n < 30 {
+		t.Errorf("only %d Descs described", n)
+	}
+}
+
+func TestEmitterDropsAMetricWhoseDescIsNotIndexed(t *testing.T) {
+	var logs strings.Builder
+	stray := prometheus.NewDesc("stray", "Not made through the index.", []string{"account", "task_id"}, nil)
+	var sent []prometheus.Metric
+	m := &emitter{send: func(m prometheus.Metric) { sent = append(sent, m) }, logger: log.NewLogfmtLogger(&logs),
+		labels: labelIndex{}, task: [2]string{"a", "t"}}
+	m.taskGauge(stray, 1)
+	if len(sent) != 0 || !strings.Contains(logs.String(), "dropping metric") {
+		t.Errorf("sent %d, logged %q", len(sent), logs.String())
 	}
 }

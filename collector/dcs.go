@@ -1,32 +1,32 @@
 package collector
 
 import (
-	"sync/atomic"
+	"context"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
-// DCSStatuses are the DCS task statuses the state set always exports (0 for
+// dcsStatuses are the DCS task statuses the state set always exports (0 for
 // the ones the task is not in). An unknown status is exported as it comes.
-var DCSStatuses = []string{
+var dcsStatuses = []string{
 	"SUCCESS", "FAILED", "MIGRATING", "TERMINATED", // the SDK's enum
 	"TERMINATING", "FULLMIGRATING", "INCRMIGRATING", "RUNNING", "MIGRATION_FAILED", "RELEASED", // documentation
 	"DELETED", "INCRMIGEATING", // seen in real answers (sic)
 }
 
-var taskLabels = []string{"account", "task_id"}
-
-// dcsDescs describe the DCS task metrics (SPEC §2).
-type dcsDescs struct {
+// dcs is DCS online migration (Redis to DCS): two calls a task, its stats
+// and its details.
+type dcs struct {
 	up, fullProgress, offset, sourceKeys, targetKeys, inputBytes, ops, migrating, info, status, lastSuccess *prometheus.Desc
 }
 
-func newDCSDescs(ix labelIndex) dcsDescs {
+func newDCS(ix labelIndex) *dcs {
 	d := ix.taskDesc
-	return dcsDescs{
+	return &dcs{
 		up:           d("dcs_migration_up", "1 if the DCS migration task's stats were read this scrape, else 0."),
 		fullProgress: d("dcs_migration_full_progress_ratio", "Progress of the full migration phase, 0 to 1."),
 		offset:       d("dcs_migration_incremental_offset", "Replication offset the target is behind the source; 0 means caught up."),
@@ -42,44 +42,72 @@ func newDCSDescs(ix labelIndex) dcsDescs {
 	}
 }
 
-func (d dcsDescs) all() []*prometheus.Desc {
+func (*dcs) api() string                               { return huaweicloud.APIDCS }
+func (*dcs) settings(a *config.Account) config.Service { return a.DCS }
+func (*dcs) endpoint(e config.Endpoints) string        { return e.DCS }
+func (*dcs) listTaskIDs(ctx context.Context, c *huaweicloud.Client) ([]string, error) {
+	return c.DCSMigrationTaskIDs(ctx)
+}
+
+func (d *dcs) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.fullProgress, d.offset, d.sourceKeys, d.targetKeys,
 		d.inputBytes, d.ops, d.migrating, d.info, d.status, d.lastSuccess}
 }
 
-// dcsResult is what one scrape learnt about one DCS task.
-type dcsResult struct {
-	account, taskID string
-	stats           huaweicloud.DCSStats
-	statsErr        error
-	task            huaweicloud.DCSTask
-	taskErr         error
-	fetched         time.Time // when the stats were read; set only with a min interval
-
-	pending atomic.Int32        // calls still under way
-	metrics []prometheus.Metric // built once both calls are done
+// dcsTask is what one scrape learnt about one DCS task.
+type dcsTask struct {
+	d        *dcs
+	stats    huaweicloud.DCSStats
+	statsErr error
+	task     huaweicloud.DCSTask
+	taskErr  error
+	fetched  time.Time // when the stats were read; set only with a min interval
 }
 
-// dcsMetrics turns one task's result into metrics. A field the API did not
-// give is omitted; a failed call omits what it would have given.
-func (d dcsDescs) metrics(r *dcsResult, m *emitter) {
-	lv := []string{r.account, r.taskID}
-	m.gauge(d.up, boolFloat(r.statsErr == nil), lv...)
+func (d *dcs) plan(w *watched, ids []string) ([]taskReader, []call) {
+	readers := make([]taskReader, len(ids))
+	calls := make([]call, 0, 2*len(ids))
+	c := w.client()
+	for i, id := range ids {
+		r := &dcsTask{d: d}
+		readers[i] = r
+		calls = append(calls,
+			call{first: i, n: 1, run: func(ctx context.Context) {
+				r.stats, r.fetched, r.statsErr = fetch(ctx, w, "stats "+id, func(ctx context.Context) (huaweicloud.DCSStats, error) {
+					return c.DCSMigrationStats(ctx, id)
+				})
+			}},
+			call{first: i, n: 1, run: func(ctx context.Context) {
+				r.task, _, r.taskErr = fetch(ctx, w, "task "+id, func(ctx context.Context) (huaweicloud.DCSTask, error) {
+					return c.DCSMigrationTask(ctx, id)
+				})
+			}})
+	}
+	return readers, calls
+}
+
+// metrics sends one task's metrics. The task is up when its stats were
+// read; a failed details call omits the info and status series and is
+// counted as the task's error. A field the API did not give is omitted.
+func (r *dcsTask) metrics(m *emitter) (bool, error) {
+	d := r.d
+	m.taskGauge(d.up, boolFloat(r.statsErr == nil))
 	if r.statsErr == nil {
 		s := r.stats
-		m.number(d.fullProgress, "full_migration_progress", s.FullMigrationProgress, percentToRatio, lv...)
-		m.number(d.offset, "offset", s.Offset, asIs, lv...)
-		m.number(d.sourceKeys, "source_dbsize", s.SourceDBSize, asIs, lv...)
-		m.number(d.targetKeys, "target_dbsize", s.TargetDBSize, asIs, lv...)
-		m.number(d.inputBytes, "target_input_kbps", s.TargetInputKbps, kibToBytes, lv...)
-		m.number(d.ops, "target_ops", s.TargetOps, asIs, lv...)
-		m.boolean(d.migrating, "is_migrating", s.IsMigrating, lv...)
-		m.timestamp(d.lastSuccess, r.fetched, lv...)
+		m.number(d.fullProgress, "full_migration_progress", s.FullMigrationProgress, percentToRatio)
+		m.number(d.offset, "offset", s.Offset, asIs)
+		m.number(d.sourceKeys, "source_dbsize", s.SourceDBSize, asIs)
+		m.number(d.targetKeys, "target_dbsize", s.TargetDBSize, asIs)
+		m.number(d.inputBytes, "target_input_kbps", s.TargetInputKbps, kibToBytes)
+		m.number(d.ops, "target_ops", s.TargetOps, asIs)
+		m.boolean(d.migrating, "is_migrating", s.IsMigrating)
+		m.timestamp(d.lastSuccess, r.fetched)
 	}
 	if r.taskErr == nil {
 		t := r.task
-		m.gauge(d.info, 1, r.account, r.taskID, string(t.TaskName), string(t.MigrationType),
+		m.taskGauge(d.info, 1, string(t.TaskName), string(t.MigrationType),
 			string(t.MigrationMethod), t.SourceInstance.Label(), t.TargetInstance.Label())
-		m.stateSet(d.status, DCSStatuses, t.CurrentStatus(), lv...)
+		m.stateSet(d.status, dcsStatuses, t.CurrentStatus())
 	}
+	return r.statsErr == nil, firstError(r.statsErr, r.taskErr)
 }

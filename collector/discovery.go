@@ -21,9 +21,6 @@ type discovery struct {
 }
 
 func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error)) *discovery {
-	if interval <= 0 {
-		interval = config.DefaultDiscoveryInterval
-	}
 	return &discovery{interval: interval, list: list}
 }
 

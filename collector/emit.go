@@ -1,9 +1,7 @@
 package collector
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
@@ -13,21 +11,24 @@ import (
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
-// maxLabelValue bounds label values taken from API answers.
-const maxLabelValue = 128
-
-// emitter builds const metrics for one scrape and sends them. A value that
-// cannot become a metric is logged and dropped; it never fails the scrape.
+// emitter builds const metrics for one task (or for the exporter's own
+// gauges) and sends them. A value that cannot become a metric is logged and
+// dropped; it never fails the scrape.
 type emitter struct {
 	send   func(prometheus.Metric)
 	logger log.Logger
-	api    string
-	// fieldError is called for a field whose value could not be decoded.
-	fieldError func(api, field string)
 	// labels knows the label order of the Descs; pairs are the label pairs
-	// this emitter built, shared by its series (an emitter serves one task).
+	// this emitter built, shared by its series.
 	labels labelIndex
 	pairs  []emittedPair // a task has a few dozen at most: a slice beats a map
+
+	// The task the metrics are about: the first two label values of every
+	// task metric, and what a field that cannot be decoded is reported
+	// under. Empty for the exporter's own gauges.
+	api  string
+	task [2]string // account, task_id (the order of taskLabels)
+	// fieldError counts a field whose value could not be decoded.
+	fieldError func(api, field string)
 }
 
 // emittedPair is a label pair and the raw value it was made from.
@@ -36,15 +37,37 @@ type emittedPair struct {
 	pair *dto.LabelPair
 }
 
+// gauge sends desc's gauge with the given label values, in the order desc
+// was made with.
 func (m *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
+	m.emit(desc, v, nil, labels)
+}
+
+// taskGauge sends a task metric: the task's labels, then extra.
+func (m *emitter) taskGauge(desc *prometheus.Desc, v float64, extra ...string) {
+	m.emit(desc, v, m.task[:], extra)
+}
+
+// emit sends desc's gauge whose label values are head then tail. Every
+// Desc is made through the label index (a test checks), so that the label
+// pairs are built once per task and value; one that was not is a bug,
+// logged and dropped rather than sent through a slower general path.
+func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 	lo, ok := m.labels[desc]
-	if !ok || len(lo.names) != len(labels) {
-		m.constGauge(desc, v, labels)
+	if !ok || len(lo.names) != len(head)+len(tail) {
+		level.Error(m.logger).Log("msg", "dropping metric: its Desc was not made through the label index or got the wrong number of labels",
+			"desc", desc.String(), "labels", len(head)+len(tail))
 		return
 	}
-	pairs := make([]*dto.LabelPair, len(labels))
+	pairs := make([]*dto.LabelPair, len(lo.names))
 	for k, i := range lo.order {
-		pairs[k] = m.pair(lo.names[k], labels[i])
+		raw := ""
+		if i < len(head) {
+			raw = head[i]
+		} else {
+			raw = tail[i-len(head)]
+		}
+		pairs[k] = m.pair(lo.names[k], raw)
 	}
 	m.send(&gaugeMetric{desc: desc, labels: pairs, value: v})
 }
@@ -63,23 +86,11 @@ func (m *emitter) pair(name, raw string) *dto.LabelPair {
 	return p
 }
 
-// constGauge is the general path, for a Desc the label index does not know.
-func (m *emitter) constGauge(desc *prometheus.Desc, v float64, labels []string) {
-	for i, l := range labels {
-		labels[i] = labelValue(l)
-	}
-	metric, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, v, labels...)
-	if err != nil {
-		level.Error(m.logger).Log("msg", "dropping metric", "desc", desc.String(), "err", err)
-		return
-	}
-	m.send(metric)
-}
-
 // transform turns an API value into the metric's base unit.
 type transform func(float64) float64
 
-// The unit conversions of SPEC §2.
+// The unit conversions: Prometheus wants base units (bytes, seconds,
+// ratios from 0 to 1).
 var (
 	asIs           transform = func(v float64) float64 { return v }
 	percentToRatio transform = func(v float64) float64 { return v / 100 }
@@ -89,58 +100,60 @@ var (
 	msToSeconds    transform = func(v float64) float64 { return v / 1000 }
 )
 
-// number exports unit(n) when the API gave a value. A value that is not a
-// number is logged at debug level and counted; the series is omitted.
-func (m *emitter) number(desc *prometheus.Desc, field string, n huaweicloud.Number, unit transform, labels ...string) {
+// number sends the task metric unit(n) when the API gave a value. A value
+// that is not a number is logged at debug level and counted; the series is
+// omitted.
+func (m *emitter) number(desc *prometheus.Desc, field string, n huaweicloud.Number, unit transform, extra ...string) {
 	if v, ok := n.Value(); ok {
-		m.gauge(desc, unit(v), labels...)
+		m.taskGauge(desc, unit(v), extra...)
 		return
 	}
-	m.checkField(field, n.Err(), labels)
+	m.checkField(field, n.Err())
 }
 
-func (m *emitter) boolean(desc *prometheus.Desc, field string, b huaweicloud.Bool, labels ...string) {
+// boolean sends the task metric 1 or 0 when the API gave a value.
+func (m *emitter) boolean(desc *prometheus.Desc, field string, b huaweicloud.Bool) {
 	if v, ok := b.Value(); ok {
-		m.gauge(desc, boolFloat(v), labels...)
+		m.taskGauge(desc, boolFloat(v))
 		return
 	}
-	m.checkField(field, b.Err(), labels)
+	m.checkField(field, b.Err())
 }
 
-func (m *emitter) checkField(field string, err error, labels []string) {
+// checkField reports a field whose value was present but unusable.
+func (m *emitter) checkField(field string, err error) {
 	if err == nil {
 		return
 	}
 	level.Debug(m.logger).Log("msg", "field is not usable, series omitted", "api", m.api,
-		"account", labels[0], "task_id", labels[1], "field", field, "err", err)
+		"account", m.task[0], "task_id", m.task[1], "field", field, "err", err)
 	if m.fieldError != nil {
 		m.fieldError(m.api, field)
 	}
 }
 
-// timestamp exports t in seconds since the epoch, unless it is zero.
-func (m *emitter) timestamp(desc *prometheus.Desc, t time.Time, labels ...string) {
+// timestamp sends the task metric t in seconds since the epoch, unless t
+// is zero.
+func (m *emitter) timestamp(desc *prometheus.Desc, t time.Time) {
 	if !t.IsZero() {
-		m.gauge(desc, float64(t.UnixNano())/1e9, labels...)
+		m.taskGauge(desc, float64(t.UnixNano())/1e9)
 	}
 }
 
-// stateSet exports 1 for current and 0 for every other known state. An
-// unknown current state is exported too; an empty one exports nothing.
-func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string, labels ...string) {
+// stateSet sends the task's state set: 1 for current and 0 for every other
+// known state. An unknown current state is sent too; an empty one sends
+// nothing.
+func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string) {
 	if current == "" {
 		return
 	}
-	lv := append(append(make([]string, 0, len(labels)+1), labels...), "")
 	seen := false
 	for _, s := range known {
-		lv[len(lv)-1] = s
 		seen = seen || s == current
-		m.gauge(desc, boolFloat(s == current), lv...)
+		m.taskGauge(desc, boolFloat(s == current), s)
 	}
 	if !seen {
-		lv[len(lv)-1] = current
-		m.gauge(desc, 1, lv...)
+		m.taskGauge(desc, 1, current)
 	}
 }
 
@@ -149,20 +162,4 @@ func boolFloat(b bool) float64 {
 		return 1
 	}
 	return 0
-}
-
-// labelValue makes an API string safe as a label value: valid UTF-8 and
-// bounded in length.
-func labelValue(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if len(s) > maxLabelValue {
-		cut := maxLabelValue
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
-	}
-	return s
 }

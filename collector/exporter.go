@@ -3,6 +3,7 @@
 package collector
 
 import (
+	"context"
 	"math"
 	"net"
 	"net/http"
@@ -17,11 +18,18 @@ import (
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
+// DefaultScrapeTimeout is how long a scrape may poll when neither
+// Prometheus nor Options say.
+const DefaultScrapeTimeout = 10 * time.Second
+
 // Options configure an Exporter.
 type Options struct {
 	Logger log.Logger
 	// Concurrency bounds the API requests one scrape has in flight.
 	Concurrency int
+	// ScrapeTimeout is how long a scrape may poll when Prometheus sends no
+	// X-Prometheus-Scrape-Timeout-Seconds header.
+	ScrapeTimeout time.Duration
 	// UserAgent is sent with every API request.
 	UserAgent string
 	// Provider finds credentials for accounts without credentials in the
@@ -39,35 +47,23 @@ type Exporter struct {
 	http     *http.Client
 	accounts atomic.Pointer[[]*account]
 
-	labels     labelIndex
-	dcs        dcsDescs
-	sms        smsDescs
-	accountInf *prometheus.Desc
-	scrapeDur  *prometheus.Desc
-	discovered *prometheus.Desc
+	labels   labelIndex
+	services []service
+	own      ownDescs
 
-	probeSuccess, probeDuration *prometheus.Desc
-
-	requests    *prometheus.CounterVec
-	reqDuration *prometheus.HistogramVec
-	taskErrors  *prometheus.CounterVec
-	fieldErrors *prometheus.CounterVec
-	discErrors  *prometheus.CounterVec
+	requests        *prometheus.CounterVec
+	requestDuration *prometheus.HistogramVec
+	taskErrors      *prometheus.CounterVec
+	fieldErrors     *prometheus.CounterVec
+	discoveryErrors *prometheus.CounterVec
 }
 
 // account is one configured account with its API client.
 type account struct {
 	name, region, projectID string
 	client                  *huaweicloud.Client
-	calls                   *calls
-	dcs, sms                service
-}
-
-// service is what an account polls of one service.
-type service struct {
-	taskIDs     []string
-	discovery   *discovery // nil without discover: true
-	minInterval time.Duration
+	cache                   *sharedCache
+	watched                 []*watched // one per service, in the order of Exporter.services
 }
 
 // New returns an Exporter with no accounts.
@@ -75,8 +71,9 @@ func New(opts Options) *Exporter {
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
 	}
-	if opts.Concurrency < 1 {
-		opts.Concurrency = 1
+	opts.Concurrency = max(opts.Concurrency, 1)
+	if opts.ScrapeTimeout <= 0 {
+		opts.ScrapeTimeout = DefaultScrapeTimeout
 	}
 	if opts.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -86,21 +83,16 @@ func New(opts Options) *Exporter {
 	}
 	ix := labelIndex{}
 	e := &Exporter{
-		opts:          opts,
-		labels:        ix,
-		http:          &http.Client{Transport: opts.Transport},
-		dcs:           newDCSDescs(ix),
-		sms:           newSMSDescs(ix),
-		probeSuccess:  ix.desc("probe_success", "1 if the probed task was read, else 0."),
-		probeDuration: ix.desc("probe_duration_seconds", "How long the probe took."),
-		discovered:    ix.desc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", "account", "api"),
-		accountInf:    ix.desc("migration_exporter_account_info", "Configured accounts; always 1.", "account", "cloud_region", "project_id"),
-		scrapeDur:     ix.desc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs."),
+		opts:     opts,
+		labels:   ix,
+		http:     &http.Client{Transport: opts.Transport},
+		services: newServices(ix),
+		own:      newOwnDescs(ix),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "migration_exporter_api_requests_total",
 			Help: "Requests sent to the cloud APIs, by HTTP status code (\"error\" when no answer came back).",
 		}, []string{"api", "operation", "code"}),
-		reqDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "migration_exporter_api_request_duration_seconds",
 			Help:    "Latency of requests to the cloud APIs.",
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
@@ -113,15 +105,15 @@ func New(opts Options) *Exporter {
 			Name: "migration_exporter_field_decode_errors_total",
 			Help: "API fields whose value was present but not a number or boolean; the series was omitted.",
 		}, []string{"api", "field"}),
-		discErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+		discoveryErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "migration_exporter_discovery_errors_total",
 			Help: "Task list (discovery) calls that failed, by reason; the last good list stays in use.",
 		}, []string{"api", "reason"}),
 	}
-	for _, api := range []string{huaweicloud.APIDCS, huaweicloud.APISMS} {
+	for _, svc := range e.services {
 		for _, r := range huaweicloud.Reasons {
-			e.taskErrors.WithLabelValues(api, r)
-			e.discErrors.WithLabelValues(api, r)
+			e.taskErrors.WithLabelValues(svc.api(), r)
+			e.discoveryErrors.WithLabelValues(svc.api(), r)
 		}
 	}
 	e.accounts.Store(&[]*account{})
@@ -130,70 +122,73 @@ func New(opts Options) *Exporter {
 
 // Collectors are the exporter's long-lived metrics, to register once.
 func (e *Exporter) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{e.requests, e.reqDuration, e.taskErrors, e.fieldErrors, e.discErrors}
+	return []prometheus.Collector{e.requests, e.requestDuration, e.taskErrors, e.fieldErrors, e.discoveryErrors}
 }
 
 // ObserveRequest implements huaweicloud.Observer.
 func (e *Exporter) ObserveRequest(api, operation, code string, d time.Duration) {
 	e.requests.WithLabelValues(api, operation, code).Inc()
-	e.reqDuration.WithLabelValues(api, operation).Observe(d.Seconds())
+	e.requestDuration.WithLabelValues(api, operation).Observe(d.Seconds())
 }
 
 // ApplyConfig builds a client per account and makes them the ones scrapes
-// poll. It cannot fail for a validated config; the error is for the holder.
+// poll. cfg must have its defaults applied (config.Load does); a config
+// that is not valid, for example one built in code without defaults, is
+// refused.
 func (e *Exporter) ApplyConfig(cfg *config.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	accounts := make([]*account, 0, len(cfg.Accounts))
-	for _, a := range cfg.Accounts {
-		client := huaweicloud.NewClient(e.clientOptions(a))
-		acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, calls: &calls{},
-			dcs: service{taskIDs: a.DCS.TaskIDs, minInterval: a.DCS.MinInterval},
-			sms: service{taskIDs: a.SMS.TaskIDs, minInterval: a.SMS.MinInterval}}
-		if a.DCS.Discover {
-			acc.dcs.discovery = newDiscovery(a.DCS.DiscoveryInterval, client.DCSMigrationTaskIDs)
-		}
-		if a.SMS.Discover {
-			acc.sms.discovery = newDiscovery(a.SMS.DiscoveryInterval, client.SMSTaskIDs)
-		}
-		accounts = append(accounts, acc)
+	for i := range cfg.Accounts {
+		accounts = append(accounts, e.newAccount(&cfg.Accounts[i]))
 	}
 	e.accounts.Store(&accounts)
 	return nil
 }
 
-func (e *Exporter) clientOptions(a config.Account) huaweicloud.Options {
-	o := huaweicloud.Options{
+func (e *Exporter) newAccount(a *config.Account) *account {
+	endpoints := make(map[string]string, len(e.services))
+	for _, svc := range e.services {
+		endpoints[svc.api()] = svc.endpoint(a.Endpoints)
+	}
+	client := huaweicloud.NewClient(huaweicloud.Options{
 		ProjectID:   a.ProjectID,
-		DCSEndpoint: a.Endpoints.DCS,
-		SMSEndpoint: a.Endpoints.SMS,
+		Region:      a.Region,
+		Endpoints:   endpoints,
+		Credentials: staticCredentials(a.Credentials),
 		Provider:    e.opts.Provider,
 		HTTPClient:  e.http,
 		Observer:    e,
 		UserAgent:   e.opts.UserAgent,
-		Limiter:     newLimiter(a.RequestsPerSecond),
-	}
-	if o.DCSEndpoint == "" {
-		o.DCSEndpoint = huaweicloud.DefaultDCSEndpoint(a.Region)
-	}
-	if o.SMSEndpoint == "" {
-		o.SMSEndpoint = huaweicloud.DefaultSMSEndpoint(a.Region)
-	}
-	if c := a.Credentials; c != nil {
-		o.Credentials = &huaweicloud.StaticCredentials{
-			AccessKey:     string(c.AccessKey),
-			SecretKey:     string(c.SecretKey),
-			SecurityToken: string(c.SecurityToken),
+		// A burst of one second's worth of requests.
+		Limiter: rate.NewLimiter(rate.Limit(a.RequestsPerSecond), max(1, int(math.Ceil(a.RequestsPerSecond)))),
+	})
+	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, cache: &sharedCache{}}
+	for _, svc := range e.services {
+		s := svc.settings(a)
+		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval}
+		if s.Discover {
+			w.discovery = newDiscovery(s.DiscoveryInterval, func(ctx context.Context) ([]string, error) {
+				return svc.listTaskIDs(ctx, client)
+			})
 		}
+		acc.watched = append(acc.watched, w)
 	}
-	return o
+	return acc
 }
 
-// newLimiter paces an account's requests at rps (the config's default when
-// 0), with a burst of one second's worth.
-func newLimiter(rps float64) *rate.Limiter {
-	if rps <= 0 {
-		rps = config.DefaultRequestsPerSecond
+// staticCredentials are the config's credentials, or nil for the provider
+// chain.
+func staticCredentials(c *config.Credentials) *huaweicloud.StaticCredentials {
+	if c == nil {
+		return nil
 	}
-	return rate.NewLimiter(rate.Limit(rps), max(1, int(math.Ceil(rps))))
+	return &huaweicloud.StaticCredentials{
+		AccessKey:     string(c.AccessKey),
+		SecretKey:     string(c.SecretKey),
+		SecurityToken: string(c.SecurityToken),
+	}
 }
 
 // account returns the configured account called name.
@@ -204,4 +199,13 @@ func (e *Exporter) account(name string) (*account, bool) {
 		}
 	}
 	return nil, false
+}
+
+// maxMinInterval is the longest min interval of the account's services.
+func (a *account) maxMinInterval() time.Duration {
+	var d time.Duration
+	for _, w := range a.watched {
+		d = max(d, w.minInterval)
+	}
+	return d
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-kit/log"
@@ -14,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/migration-exporter/migration_exporter/config"
-	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // TimeoutMargin is kept free before Prometheus' scrape timeout, for
@@ -23,39 +24,109 @@ const TimeoutMargin = 500 * time.Millisecond
 
 // ScrapeTimeout is how long a scrape may poll: Prometheus' timeout from the
 // X-Prometheus-Scrape-Timeout-Seconds header less TimeoutMargin (but at
-// least half of it), or fallback when the header is absent or unusable.
+// least half of it), or fallback when the header is absent or unusable
+// (not a number, NaN, not positive, or over a day).
 func ScrapeTimeout(h http.Header, fallback time.Duration) time.Duration {
 	secs, err := strconv.ParseFloat(h.Get("X-Prometheus-Scrape-Timeout-Seconds"), 64)
-	if err != nil || secs <= 0 || secs > 24*3600 {
+	if err != nil || !(secs > 0 && secs <= 24*3600) { // also NaN
 		return fallback
 	}
 	d := time.Duration(secs * float64(time.Second))
 	return max(d-TimeoutMargin, d/2)
 }
 
+// scrapeContext bounds a scrape by its deadline.
+func (e *Exporter) scrapeContext(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, e.opts.ScrapeTimeout))
+}
+
 // MetricsHandler serves /metrics: one fresh poll of every task, bounded by
 // the scrape's deadline, plus the long-lived collectors (the exporter's
 // own counters, Go and process metrics).
-func (e *Exporter) MetricsHandler(longLived []prometheus.Collector, fallbackTimeout time.Duration, logger log.Logger) http.Handler {
+func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.serveScrape(w, r, &scrape{e: e, accounts: *e.accounts.Load()}, fallbackTimeout, logger, longLived...)
+		ctx, cancel := e.scrapeContext(r)
+		defer cancel()
+		e.serve(w, r, append(e.pollAll(ctx), longLived...))
 	})
 }
 
-// serveScrape polls s's tasks within the scrape's deadline, then serves
-// them with the extra collectors. Polling comes before gathering, so the
-// request and error counters show this scrape's requests, and one registry
-// (one sort) serves all.
-func (e *Exporter) serveScrape(w http.ResponseWriter, r *http.Request, s *scrape, fallbackTimeout time.Duration, logger log.Logger, extra ...prometheus.Collector) {
-	ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
-	defer cancel()
-	s.ctx = ctx
-	s.poll()
+// pollAll polls every configured and discovered task within ctx and
+// returns the collectors that send what it read.
+func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
+	start := time.Now()
+	accounts := *e.accounts.Load()
+	sets, discovered := e.taskSets(ctx, accounts)
+	tasks := e.pollTasks(ctx, sets)
+	own := scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start)}
+	return []prometheus.Collector{taskMetrics{e, tasks}, own}
+}
+
+// ProbeHandler serves /probe?account=A&module=M&task_id=T, M being a
+// service's api (dcs, sms): the metrics of that one task plus probe_success
+// and probe_duration_seconds (the multi-target pattern). An unknown account
+// or module, or a task id that is not one, is a 400 with a plain message;
+// the task id is checked before it goes anywhere near a URL.
+func (e *Exporter) ProbeHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		a, ok := e.account(q.Get("account"))
+		if !ok {
+			http.Error(w, fmt.Sprintf("unknown account %q", runes.Truncate(q.Get("account"), maxParamEcho)), http.StatusBadRequest)
+			return
+		}
+		watched, ok := a.watching(q.Get("module"))
+		if !ok {
+			http.Error(w, fmt.Sprintf("unknown module %q (want %s)", runes.Truncate(q.Get("module"), maxParamEcho), e.apiNames()), http.StatusBadRequest)
+			return
+		}
+		taskID := q.Get("task_id")
+		if !config.ValidTaskID(taskID) {
+			http.Error(w, fmt.Sprintf("task_id %q is not a valid task id", runes.Truncate(taskID, maxParamEcho)), http.StatusBadRequest)
+			return
+		}
+		ctx, cancel := e.scrapeContext(r)
+		defer cancel()
+		start := time.Now()
+		tasks := e.pollTasks(ctx, []taskSet{{w: watched, ids: []string{taskID}}})
+		own := probeMetrics{e: e, success: tasks[0].up, elapsed: time.Since(start)}
+		e.serve(w, r, []prometheus.Collector{taskMetrics{e, tasks}, own})
+	})
+}
+
+// maxParamEcho bounds a query parameter echoed in an error message.
+const maxParamEcho = 64
+
+// watching returns what the account watches of the service called api.
+func (a *account) watching(api string) (*watched, bool) {
+	for _, w := range a.watched {
+		if w.svc.api() == api {
+			return w, true
+		}
+	}
+	return nil, false
+}
+
+// apiNames lists the services' names, e.g. "dcs or sms".
+func (e *Exporter) apiNames() string {
+	names := make([]string, len(e.services))
+	for i, svc := range e.services {
+		names[i] = svc.api()
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// serve answers with the metrics of collectors, gathered from one registry
+// made for this request (one sort of all the families). The tasks were
+// polled before: the request and error counters show this scrape's calls.
+func (e *Exporter) serve(w http.ResponseWriter, r *http.Request, collectors []prometheus.Collector) {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(s)
-	reg.MustRegister(extra...)
+	reg.MustRegister(collectors...)
 	promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:      promLogger{logger},
+		ErrorLog:      promLogger{e.opts.Logger},
 		ErrorHandling: promhttp.ContinueOnError,
 	}).ServeHTTP(w, r)
 }
@@ -63,43 +134,8 @@ func (e *Exporter) serveScrape(w http.ResponseWriter, r *http.Request, s *scrape
 // promLogger adapts go-kit's logger to promhttp's.
 type promLogger struct{ logger log.Logger }
 
-func (l promLogger) Println(v ...interface{}) {
-	level.Error(l.logger).Log("msg", "serving metrics", "err", v)
-}
-
-// ProbeHandler serves /probe?account=A&module=dcs|sms&task_id=T: the
-// metrics of that one task plus probe_success and probe_duration_seconds
-// (the multi-target pattern). An unknown account or module, or a task id
-// that is not one, is a 400 with a plain message; the task id is checked
-// before it goes anywhere near a URL.
-func (e *Exporter) ProbeHandler(fallbackTimeout time.Duration, logger log.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		a, ok := e.account(q.Get("account"))
-		if !ok {
-			http.Error(w, fmt.Sprintf("unknown account %q", truncateParam(q.Get("account"))), http.StatusBadRequest)
-			return
-		}
-		module := q.Get("module")
-		if module != huaweicloud.APIDCS && module != huaweicloud.APISMS {
-			http.Error(w, fmt.Sprintf("unknown module %q (want dcs or sms)", truncateParam(module)), http.StatusBadRequest)
-			return
-		}
-		taskID := q.Get("task_id")
-		if !config.ValidTaskID(taskID) {
-			http.Error(w, fmt.Sprintf("task_id %q is not a valid task id", truncateParam(taskID)), http.StatusBadRequest)
-			return
-		}
-		e.serveScrape(w, r, &scrape{e: e, accounts: []*account{a}, probe: &probeTarget{module: module, taskID: taskID}}, fallbackTimeout, logger)
-	})
-}
-
-// truncateParam bounds a query parameter echoed in an error message.
-func truncateParam(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
+func (l promLogger) Println(v ...any) {
+	level.Error(l.logger).Log("msg", "serving metrics", "err", fmt.Sprint(v...))
 }
 
 // sdTarget is one entry of Prometheus' HTTP service discovery format.
@@ -112,22 +148,19 @@ type sdTarget struct {
 // configured and discovered task, each a target at the address the request
 // came to, with `account`, `module` and `task_id` labels and the matching
 // `__param_*` labels, so that `metrics_path: /probe` scrapes one task each.
-func (e *Exporter) SDHandler(fallbackTimeout time.Duration) http.Handler {
+func (e *Exporter) SDHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, fallbackTimeout))
+		ctx, cancel := e.scrapeContext(r)
 		defer cancel()
+		sets, _ := e.taskSets(ctx, *e.accounts.Load())
 		targets := []sdTarget{}
-		for _, s := range e.taskSets(ctx, *e.accounts.Load(), &polled{}) {
-			for _, m := range []struct {
-				module string
-				ids    []string
-			}{{huaweicloud.APIDCS, s.dcs}, {huaweicloud.APISMS, s.sms}} {
-				for _, id := range m.ids {
-					targets = append(targets, sdTarget{Targets: []string{r.Host}, Labels: map[string]string{
-						"account": s.a.name, "module": m.module, "task_id": id,
-						"__param_account": s.a.name, "__param_module": m.module, "__param_task_id": id,
-					}})
-				}
+		for _, s := range sets {
+			account, module := s.w.account.name, s.w.svc.api()
+			for _, id := range s.ids {
+				targets = append(targets, sdTarget{Targets: []string{r.Host}, Labels: map[string]string{
+					"account": account, "module": module, "task_id": id,
+					"__param_account": account, "__param_module": module, "__param_task_id": id,
+				}})
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")

@@ -2,16 +2,19 @@ package collector
 
 import (
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // gaugeMetric is a const gauge, like prometheus.NewConstMetric's, whose
 // label pairs are built by the emitter and shared by a task's series:
 // client_golang's MakeLabelPairs allocates fresh pairs for every series,
-// which was the largest share of a scrape's allocations and memory
-// (docs/performance.md).
+// which was the largest share of a scrape's allocations and memory.
 type gaugeMetric struct {
 	desc   *prometheus.Desc
 	labels []*dto.LabelPair // sorted by name; read-only once built
@@ -54,4 +57,19 @@ func (ix labelIndex) desc(name, help string, labels ...string) *prometheus.Desc 
 // taskDesc describes a task metric: account and task_id, then extra labels.
 func (ix labelIndex) taskDesc(name, help string, extra ...string) *prometheus.Desc {
 	return ix.desc(name, help, append(append([]string{}, taskLabels...), extra...)...)
+}
+
+// taskLabels are the first labels of every task metric, in this order.
+var taskLabels = []string{"account", "task_id"}
+
+// maxLabelValue bounds label values taken from API answers.
+const maxLabelValue = 128
+
+// labelValue makes an API string safe as a label value: valid UTF-8 and
+// at most maxLabelValue bytes.
+func labelValue(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return runes.Cut(s, maxLabelValue)
 }

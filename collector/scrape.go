@@ -12,261 +12,140 @@ import (
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
-// scrape is one scrape of /metrics (every task) or of /probe (one task).
-// poll reads the tasks under ctx's deadline and builds their metrics; its
-// Collect then only sends them. Both endpoints go through the same polling
-// and the same metric builders.
-type scrape struct {
-	e        *Exporter
-	ctx      context.Context
-	accounts []*account
-	probe    *probeTarget // nil for /metrics
+// A scrape of /metrics or /probe goes: taskSets (configured and discovered
+// ids) → pollTasks (every task's calls, at most Concurrency in flight; each
+// task's metrics are built as soon as its last answer is in) → the
+// collectors below, which only send what was built.
 
-	once    sync.Once
-	start   time.Time
-	elapsed time.Duration
-	polled  polled
+// taskSet is the tasks of one watched service to poll this scrape.
+type taskSet struct {
+	w   *watched
+	ids []string
 }
 
-// probeTarget is the one task a probe polls.
-type probeTarget struct {
-	module, taskID string
-}
-
-// ScrapeCollector returns a collector that polls every configured and
-// discovered task when it is first collected, within ctx's deadline.
-// Register it in a registry made for the one scrape.
-func (e *Exporter) ScrapeCollector(ctx context.Context) prometheus.Collector {
-	return &scrape{e: e, ctx: ctx, accounts: *e.accounts.Load()}
-}
-
-// poll reads the scrape's tasks and builds their metrics, once.
-func (s *scrape) poll() {
-	s.once.Do(func() {
-		s.start = time.Now()
-		var sets []taskSet
-		if s.probe != nil {
-			sets = []taskSet{probeSet(s.accounts[0], *s.probe)}
-		} else {
-			sets = s.e.taskSets(s.ctx, s.accounts, &s.polled)
-		}
-		s.e.poll(s.ctx, sets, &s.polled)
-		s.elapsed = time.Since(s.start)
-	})
-}
-
-// Describe implements prometheus.Collector.
-func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range append(s.e.dcs.all(), s.e.sms.all()...) {
-		ch <- d
-	}
-	if s.probe != nil {
-		ch <- s.e.probeSuccess
-		ch <- s.e.probeDuration
-		return
-	}
-	ch <- s.e.accountInf
-	ch <- s.e.scrapeDur
-	ch <- s.e.discovered
-}
-
-// Collect implements prometheus.Collector.
-func (s *scrape) Collect(ch chan<- prometheus.Metric) {
-	s.poll()
-	p := &s.polled
-	for i := range p.dcs {
-		for _, m := range p.dcs[i].metrics {
-			ch <- m
-		}
-	}
-	for i := range p.sms {
-		for _, m := range p.sms[i].metrics {
-			ch <- m
-		}
-	}
-	m := s.e.emitter(func(m prometheus.Metric) { ch <- m }, huaweicloud.APIDCS)
-	if s.probe != nil {
-		up := len(p.dcs) == 1 && p.dcs[0].statsErr == nil || len(p.sms) == 1 && p.sms[0].err == nil
-		m.gauge(s.e.probeSuccess, boolFloat(up))
-		m.gauge(s.e.probeDuration, time.Since(s.start).Seconds())
-		return
-	}
-	for _, a := range s.accounts {
-		m.gauge(s.e.accountInf, 1, a.name, a.region, a.projectID)
-	}
-	for _, d := range p.discovered {
-		m.gauge(s.e.discovered, float64(d.count), d.account, d.api)
-	}
-	m.gauge(s.e.scrapeDur, s.elapsed.Seconds())
-	for _, a := range s.accounts {
-		a.calls.prune(2 * max(a.dcs.minInterval, a.sms.minInterval))
-	}
-}
-
-func probeSet(a *account, t probeTarget) taskSet {
-	if t.module == huaweicloud.APIDCS {
-		return taskSet{a: a, dcs: []string{t.taskID}}
-	}
-	return taskSet{a: a, sms: []string{t.taskID}}
-}
-
-func (e *Exporter) emitter(send func(prometheus.Metric), api string) *emitter {
-	return &emitter{send: send, logger: e.opts.Logger, api: api, labels: e.labels, fieldError: func(api, field string) {
-		e.fieldErrors.WithLabelValues(api, field).Inc()
-	}}
-}
-
-// polled is what one scrape learnt.
-type polled struct {
-	dcs        []dcsResult
-	sms        []smsResult
-	discovered []discoveredCount
-}
-
+// discoveredCount is how many tasks one discovery list gave.
 type discoveredCount struct {
 	account, api string
 	count        int
 }
 
-// taskSet is the tasks of one account to poll this scrape.
-type taskSet struct {
-	a        *account
-	dcs, sms []string
-}
-
-// poll reads every task of sets with at most Concurrency requests in
-// flight. The job that completes a task counts its error, if any, and
-// builds its metrics at once, while other tasks' answers are still on the
-// way.
-func (e *Exporter) poll(ctx context.Context, sets []taskSet, p *polled) {
-	nDCS, nSMS := 0, 0
-	for _, s := range sets {
-		nDCS, nSMS = nDCS+len(s.dcs), nSMS+len(s.sms)
-	}
-	p.dcs, p.sms = make([]dcsResult, nDCS), make([]smsResult, nSMS)
-	// The result slices are complete: jobs keep pointers into them.
-	jobs := make([]func(context.Context), 0, 2*nDCS+nSMS)
-	i, j := 0, 0
-	for _, s := range sets {
-		a, c := s.a, s.a.client
-		for _, id := range s.dcs {
-			r := &p.dcs[i]
-			i++
-			r.account, r.taskID = a.name, id
-			r.pending.Store(2)
-			jobs = append(jobs,
-				func(ctx context.Context) {
-					f, err := shared(ctx, a.calls, "dcs stats "+r.taskID, a.dcs.minInterval, func(ctx context.Context) (huaweicloud.DCSStats, error) {
-						return c.DCSMigrationStats(ctx, r.taskID)
-					})
-					r.stats, r.statsErr, r.fetched = f.val, err, lastSuccess(f.at, a.dcs.minInterval)
-					e.dcsDone(r)
-				},
-				func(ctx context.Context) {
-					f, err := shared(ctx, a.calls, "dcs task "+r.taskID, a.dcs.minInterval, func(ctx context.Context) (huaweicloud.DCSTask, error) {
-						return c.DCSMigrationTask(ctx, r.taskID)
-					})
-					r.task, r.taskErr = f.val, err
-					e.dcsDone(r)
-				})
-		}
-		for _, id := range s.sms {
-			r := &p.sms[j]
-			j++
-			r.account, r.taskID = a.name, id
-			jobs = append(jobs, func(ctx context.Context) {
-				f, err := shared(ctx, a.calls, "sms task "+r.taskID, a.sms.minInterval, func(ctx context.Context) (huaweicloud.SMSTask, error) {
-					return c.SMSTask(ctx, r.taskID)
-				})
-				r.task, r.err, r.fetched = f.val, err, lastSuccess(f.at, a.sms.minInterval)
-				if r.err != nil {
-					e.taskFailed(huaweicloud.APISMS, r.account, r.taskID, r.err)
-				}
-				e.sms.metrics(r, e.emitter(func(m prometheus.Metric) { r.metrics = append(r.metrics, m) }, huaweicloud.APISMS))
-			})
-		}
-	}
-	run(ctx, len(jobs), e.opts.Concurrency, func(ctx context.Context, k int) { jobs[k](ctx) })
-}
-
-// dcsDone is called when one of a DCS task's two calls is done; the second
-// builds the task's metrics.
-func (e *Exporter) dcsDone(r *dcsResult) {
-	if r.pending.Add(-1) != 0 {
-		return
-	}
-	if err := firstError(r.statsErr, r.taskErr); err != nil {
-		e.taskFailed(huaweicloud.APIDCS, r.account, r.taskID, err)
-	}
-	e.dcs.metrics(r, e.emitter(func(m prometheus.Metric) { r.metrics = append(r.metrics, m) }, huaweicloud.APIDCS))
-}
-
-// lastSuccess is when a served answer was fetched, exported only for
-// services with a min interval (otherwise every answer is this scrape's).
-func lastSuccess(at time.Time, minInterval time.Duration) time.Time {
-	if minInterval <= 0 {
-		return time.Time{}
-	}
-	return at
-}
-
-// taskSets merges each account's configured task ids with the discovered
-// ones, listing the services that need it concurrently.
-func (e *Exporter) taskSets(ctx context.Context, accounts []*account, p *polled) []taskSet {
-	type listing struct {
-		set          *[]string
-		svc          service
-		account, api string
-	}
-	sets := make([]taskSet, len(accounts)) // complete: listings point into it
-	var lists []listing
-	for k, a := range accounts {
-		sets[k] = taskSet{a: a, dcs: a.dcs.taskIDs, sms: a.sms.taskIDs}
-		if a.dcs.discovery != nil {
-			lists = append(lists, listing{&sets[k].dcs, a.dcs, a.name, huaweicloud.APIDCS})
-		}
-		if a.sms.discovery != nil {
-			lists = append(lists, listing{&sets[k].sms, a.sms, a.name, huaweicloud.APISMS})
+// taskSets merges each watched service's configured task ids with the
+// discovered ones, listing the services that need it concurrently.
+func (e *Exporter) taskSets(ctx context.Context, accounts []*account) ([]taskSet, []discoveredCount) {
+	var sets []taskSet
+	var listed []int // indices into sets of the services that discover
+	for _, a := range accounts {
+		for _, w := range a.watched {
+			if w.discovery != nil {
+				listed = append(listed, len(sets))
+			} else if len(w.taskIDs) == 0 {
+				continue
+			}
+			sets = append(sets, taskSet{w: w, ids: w.taskIDs})
 		}
 	}
 	now := time.Now()
-	p.discovered = make([]discoveredCount, len(lists))
-	run(ctx, len(lists), e.opts.Concurrency, func(ctx context.Context, k int) {
-		l := lists[k]
-		found := l.svc.discovery.taskIDs(ctx, now, func(err error) {
+	found := make([]discoveredCount, len(listed))
+	forEachBounded(ctx, len(listed), e.opts.Concurrency, func(ctx context.Context, k int) {
+		s := &sets[listed[k]]
+		api, name := s.w.svc.api(), s.w.account.name
+		ids := s.w.discovery.taskIDs(ctx, now, func(err error) {
 			reason := huaweicloud.Reason(err)
-			e.discErrors.WithLabelValues(l.api, reason).Inc()
+			e.discoveryErrors.WithLabelValues(api, reason).Inc()
 			level.Warn(e.opts.Logger).Log("msg", "task discovery failed, keeping the last good list",
-				"account", l.account, "api", l.api, "reason", reason, "err", err)
+				"account", name, "api", api, "reason", reason, "err", err)
 		})
-		p.discovered[k] = discoveredCount{account: l.account, api: l.api, count: len(found)}
-		*l.set = merge(l.svc.taskIDs, found)
+		found[k] = discoveredCount{account: name, api: api, count: len(ids)}
+		s.ids = merge(s.w.taskIDs, ids)
 	})
-	return sets
+	return sets, found
 }
 
-func (e *Exporter) taskFailed(api, account, taskID string, err error) {
-	reason := huaweicloud.Reason(err)
-	e.taskErrors.WithLabelValues(api, reason).Inc()
-	level.Debug(e.opts.Logger).Log("msg", "task poll failed", "api", api, "account", account,
-		"task_id", taskID, "reason", reason, "err", err)
+// polledTask is one task's poll in one scrape.
+type polledTask struct {
+	w       *watched
+	id      string
+	reader  taskReader
+	pending atomic.Int32 // calls still under way
+	up      bool
+	metrics []prometheus.Metric // built when the last call is done
 }
 
-func firstError(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
+// pollTasks reads every task of sets with at most Concurrency calls in
+// flight. The call that completes a task builds its metrics and counts its
+// error at once, while other tasks' answers are still on the way.
+func (e *Exporter) pollTasks(ctx context.Context, sets []taskSet) []polledTask {
+	n := 0
+	for _, s := range sets {
+		n += len(s.ids)
+	}
+	tasks := make([]polledTask, n) // complete before any call runs: calls keep pointers into it
+	var jobs []func(context.Context)
+	base := 0
+	for _, s := range sets {
+		readers, calls := s.w.svc.plan(s.w, s.ids)
+		group := tasks[base : base+len(s.ids)]
+		for i, id := range s.ids {
+			group[i].w, group[i].id, group[i].reader = s.w, id, readers[i]
+		}
+		for _, c := range calls {
+			for i := c.first; i < c.first+c.n; i++ {
+				group[i].pending.Add(1)
+			}
+			jobs = append(jobs, func(ctx context.Context) {
+				c.run(ctx)
+				for i := c.first; i < c.first+c.n; i++ {
+					if group[i].pending.Add(-1) == 0 {
+						e.build(&group[i])
+					}
+				}
+			})
+		}
+		base += len(s.ids)
+	}
+	for i := range tasks {
+		if tasks[i].pending.Load() == 0 { // a plan without a call for it
+			e.build(&tasks[i])
 		}
 	}
-	return nil
+	forEachBounded(ctx, len(jobs), e.opts.Concurrency, func(ctx context.Context, k int) { jobs[k](ctx) })
+	for _, s := range sets {
+		// Answers of tasks that left the task set do not stay in memory.
+		s.w.account.cache.prune(2 * s.w.account.maxMinInterval())
+	}
+	return tasks
 }
 
-// run calls job(ctx, 0..n-1) on at most limit goroutines. A job whose turn
-// comes after ctx is done still runs, so that it records ctx's error.
-func run(ctx context.Context, n, limit int, job func(context.Context, int)) {
+// build makes a task's metrics from its reader and counts its error.
+func (e *Exporter) build(t *polledTask) {
+	api := t.w.svc.api()
+	m := &emitter{
+		send:   func(m prometheus.Metric) { t.metrics = append(t.metrics, m) },
+		logger: e.opts.Logger,
+		labels: e.labels,
+		api:    api,
+		task:   [2]string{t.w.account.name, t.id},
+		fieldError: func(api, field string) {
+			e.fieldErrors.WithLabelValues(api, field).Inc()
+		},
+	}
+	up, err := t.reader.metrics(m)
+	t.up = up
+	if err != nil {
+		reason := huaweicloud.Reason(err)
+		e.taskErrors.WithLabelValues(api, reason).Inc()
+		level.Debug(e.opts.Logger).Log("msg", "task poll failed", "api", api, "account", t.w.account.name,
+			"task_id", t.id, "reason", reason, "err", err)
+	}
+}
+
+// forEachBounded calls job(ctx, 0..n-1) on at most limit goroutines. A job
+// whose turn comes after ctx is done still runs, so that it records ctx's
+// error.
+func forEachBounded(ctx context.Context, n, limit int, job func(context.Context, int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < min(limit, n); w++ {
+	for range min(limit, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -280,4 +159,28 @@ func run(ctx context.Context, n, limit int, job func(context.Context, int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// taskMetrics sends the metrics a scrape built for its tasks.
+type taskMetrics struct {
+	e     *Exporter
+	tasks []polledTask
+}
+
+// Describe implements prometheus.Collector.
+func (c taskMetrics) Describe(ch chan<- *prometheus.Desc) {
+	for _, svc := range c.e.services {
+		for _, d := range svc.descs() {
+			ch <- d
+		}
+	}
+}
+
+// Collect implements prometheus.Collector.
+func (c taskMetrics) Collect(ch chan<- prometheus.Metric) {
+	for i := range c.tasks {
+		for _, m := range c.tasks[i].metrics {
+			ch <- m
+		}
+	}
 }

@@ -1,26 +1,28 @@
 package collector
 
 import (
+	"context"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
-// SMSStates are the SMS task states the state set always exports.
-var SMSStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC_SUCCESS", "MIGRATE_FAIL",
+// smsStates are the SMS task states the state set always exports.
+var smsStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC_SUCCESS", "MIGRATE_FAIL",
 	"SYNC_FAIL", "ABORTING", "ABORT", "SKIPPING", "DELETING", "RESETING"}
 
-// smsDescs describe the SMS task metrics (SPEC §2).
-type smsDescs struct {
+// sms is SMS server migration: one call (ShowTask) a task.
+type sms struct {
 	up, info, state, subtaskProgress, speed, compress, remaining, eta, replicated, total,
 	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess *prometheus.Desc
 }
 
-func newSMSDescs(ix labelIndex) smsDescs {
+func newSMS(ix labelIndex) *sms {
 	d := ix.taskDesc
-	return smsDescs{
+	return &sms{
 		up: d("sms_migration_up", "1 if the SMS task was read this scrape, else 0."),
 		info: d("sms_migration_task_info", "Descriptive labels of an SMS migration task; always 1.",
 			"task_name", "type", "os_type", "source_server", "target_server"),
@@ -42,49 +44,72 @@ func newSMSDescs(ix labelIndex) smsDescs {
 	}
 }
 
-func (d smsDescs) all() []*prometheus.Desc {
+func (*sms) api() string                               { return huaweicloud.APISMS }
+func (*sms) settings(a *config.Account) config.Service { return a.SMS }
+func (*sms) endpoint(e config.Endpoints) string        { return e.SMS }
+func (*sms) listTaskIDs(ctx context.Context, c *huaweicloud.Client) ([]string, error) {
+	return c.SMSTaskIDs(ctx)
+}
+
+func (d *sms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.state, d.subtaskProgress, d.speed, d.compress, d.remaining, d.eta,
 		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO, d.lastSuccess}
 }
 
-// smsResult is what one scrape learnt about one SMS task.
-type smsResult struct {
-	account, taskID string
-	task            huaweicloud.SMSTask
-	err             error
-	fetched         time.Time // set only with a min interval
-	metrics         []prometheus.Metric
+// smsTask is what one scrape learnt about one SMS task.
+type smsTask struct {
+	d       *sms
+	task    huaweicloud.SMSTask
+	err     error
+	fetched time.Time // set only with a min interval
 }
 
-// metrics turns one SMS task's result into metrics. Fields the agent has
-// not reported yet are omitted.
-func (d smsDescs) metrics(r *smsResult, m *emitter) {
-	lv := []string{r.account, r.taskID}
-	m.gauge(d.up, boolFloat(r.err == nil), lv...)
+func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
+	readers := make([]taskReader, len(ids))
+	calls := make([]call, len(ids))
+	c := w.client()
+	for i, id := range ids {
+		r := &smsTask{d: d}
+		readers[i] = r
+		calls[i] = call{first: i, n: 1, run: func(ctx context.Context) {
+			r.task, r.fetched, r.err = fetch(ctx, w, "task "+id, func(ctx context.Context) (huaweicloud.SMSTask, error) {
+				return c.SMSTask(ctx, id)
+			})
+		}}
+	}
+	return readers, calls
+}
+
+// metrics sends one SMS task's metrics. Fields the agent has not reported
+// yet are omitted.
+func (r *smsTask) metrics(m *emitter) (bool, error) {
+	d := r.d
+	m.taskGauge(d.up, boolFloat(r.err == nil))
 	if r.err != nil {
-		return
+		return false, r.err
 	}
 	t := r.task
-	m.gauge(d.info, 1, r.account, r.taskID, string(t.Name), string(t.Type), string(t.OSType),
+	m.taskGauge(d.info, 1, string(t.Name), string(t.Type), string(t.OSType),
 		string(t.SourceServer.Name), string(t.TargetServer.Name))
-	m.stateSet(d.state, SMSStates, string(t.State), lv...)
+	m.stateSet(d.state, smsStates, string(t.State))
 	for _, sub := range lastByName(t.SubTasks) {
-		m.number(d.subtaskProgress, "sub_tasks.progress", sub.Progress, percentToRatio, r.account, r.taskID, string(sub.Name))
+		m.number(d.subtaskProgress, "sub_tasks.progress", sub.Progress, percentToRatio, string(sub.Name))
 	}
 	replicated, total := t.Sizes()
-	m.number(d.speed, "migrate_speed", t.Speed(), mbitToBytes, lv...)
-	m.number(d.compress, "compress_rate", t.CompressRate, asIs, lv...)
-	m.number(d.remaining, "remain_seconds", t.RemainSeconds, asIs, lv...)
-	m.number(d.eta, "estimate_complete_time", t.EstimateCompleteTime, msToSeconds, lv...)
-	m.number(d.replicated, "replicatesize", replicated, asIs, lv...)
-	m.number(d.total, "totalsize", total, asIs, lv...)
-	m.number(d.sourceCPU, "total_cpu_usage", t.TotalCPUUsage, percentToRatio, lv...)
-	m.number(d.agentCPU, "agent_cpu_usage", t.AgentCPUUsage, percentToRatio, lv...)
-	m.number(d.sourceMem, "total_mem_usage", t.TotalMemUsage, mbToBytes, lv...)
-	m.number(d.agentMem, "agent_mem_usage", t.AgentMemUsage, mbToBytes, lv...)
-	m.number(d.sourceDiskIO, "total_disk_io", t.TotalDiskIO, mbitToBytes, lv...)
-	m.number(d.agentDiskIO, "agent_disk_io", t.AgentDiskIO, mbitToBytes, lv...)
-	m.timestamp(d.lastSuccess, r.fetched, lv...)
+	m.number(d.speed, "migrate_speed", t.Speed(), mbitToBytes)
+	m.number(d.compress, "compress_rate", t.CompressRate, asIs)
+	m.number(d.remaining, "remain_seconds", t.RemainSeconds, asIs)
+	m.number(d.eta, "estimate_complete_time", t.EstimateCompleteTime, msToSeconds)
+	m.number(d.replicated, "replicatesize", replicated, asIs)
+	m.number(d.total, "totalsize", total, asIs)
+	m.number(d.sourceCPU, "total_cpu_usage", t.TotalCPUUsage, percentToRatio)
+	m.number(d.agentCPU, "agent_cpu_usage", t.AgentCPUUsage, percentToRatio)
+	m.number(d.sourceMem, "total_mem_usage", t.TotalMemUsage, mbToBytes)
+	m.number(d.agentMem, "agent_mem_usage", t.AgentMemUsage, mbToBytes)
+	m.number(d.sourceDiskIO, "total_disk_io", t.TotalDiskIO, mbitToBytes)
+	m.number(d.agentDiskIO, "agent_disk_io", t.AgentDiskIO, mbitToBytes)
+	m.timestamp(d.lastSuccess, r.fetched)
+	return true, nil
 }
 
 // lastByName keeps one subtask per name (the last), in first-seen order, so

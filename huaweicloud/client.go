@@ -24,7 +24,8 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
-// MaxBodyBytes caps how much of a response body is read (SPEC §1).
+// MaxBodyBytes caps how much of a response body is read: an answer is a few
+// KiB, and a hostile or broken endpoint must not make the exporter buffer more.
 const MaxBodyBytes = 1 << 20
 
 // API names: the values of the `api` label.
@@ -41,9 +42,12 @@ type Observer interface {
 
 // Options configure a Client for one account.
 type Options struct {
-	ProjectID   string
-	DCSEndpoint string // e.g. https://dcs.cn-north-4.myhuaweicloud.com
-	SMSEndpoint string
+	ProjectID string
+	// Region picks each service's default endpoint (DefaultEndpoint).
+	Region string
+	// Endpoints override the default endpoint of a service, by API name
+	// (APIDCS, …), e.g. https://dcs.eu-de.otc.t-systems.com.
+	Endpoints map[string]string
 	// Credentials, when set, are used as they are; otherwise Provider (or,
 	// when that is nil too, DefaultProviderChain) finds them.
 	Credentials *StaticCredentials
@@ -59,8 +63,9 @@ type Options struct {
 
 // Client calls the migration APIs of one account. It is safe for concurrent use.
 type Client struct {
-	opts   Options
-	signer *requestSigner
+	opts      Options
+	endpoints map[string]string // by API name: the override, else the region's default
+	signer    *requestSigner
 }
 
 // NewClient returns a client for one account.
@@ -68,16 +73,24 @@ func NewClient(opts Options) *Client {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = http.DefaultClient
 	}
-	return &Client{opts: opts, signer: newRequestSigner(opts.ProjectID, opts.Credentials, opts.Provider)}
+	endpoints := make(map[string]string, len(defaultEndpoints))
+	for api, def := range defaultEndpoints {
+		endpoints[api] = def(opts.Region)
+	}
+	for api, e := range opts.Endpoints {
+		if e != "" {
+			endpoints[api] = e
+		}
+	}
+	return &Client{opts: opts, endpoints: endpoints, signer: newRequestSigner(opts.ProjectID, opts.Credentials, opts.Provider)}
 }
 
-// ProjectID is the project the client's requests are scoped to.
-func (c *Client) ProjectID() string { return c.opts.ProjectID }
+// Endpoint is where the client sends the requests of service api.
+func (c *Client) Endpoint(api string) string { return c.endpoints[api] }
 
 // call describes one GET request.
 type call struct {
 	api, operation string
-	endpoint       string
 	path           string            // with {placeholders}; {project_id} is filled by the signer
 	pathParams     map[string]string // values must already be validated ids
 	query          url.Values
@@ -126,11 +139,12 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 
 // once sends the call one time.
 func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
-	if cl.endpoint == "" {
+	endpoint := c.endpoints[cl.api]
+	if endpoint == "" {
 		return nil, fmt.Errorf("no %s endpoint configured", cl.api)
 	}
 	b := request.NewHttpRequestBuilder().
-		WithEndpoint(cl.endpoint).
+		WithEndpoint(endpoint).
 		WithMethod(http.MethodGet).
 		WithPath(cl.path).
 		WithSigningAlgorithm(algorithm.HmacSHA256).

@@ -54,7 +54,7 @@ func (r *recorder) ObserveRequest(api, op, code string, _ time.Duration) {
 
 func newClient(srv *simulator.Server, creds huaweicloud.StaticCredentials, obs huaweicloud.Observer) *huaweicloud.Client {
 	return huaweicloud.NewClient(huaweicloud.Options{
-		ProjectID: testProject, DCSEndpoint: srv.URL, Credentials: &creds, Observer: obs, UserAgent: "test",
+		ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APIDCS: srv.URL}, Credentials: &creds, Observer: obs, UserAgent: "test",
 	})
 }
 
@@ -137,7 +137,7 @@ func TestClientUsesSeedEnvironmentCredentialsFromTheChain(t *testing.T) {
 	t.Setenv("HUAWEICLOUD_SDK_SK", "")
 	t.Setenv("CLOUD_SDK_AK", testAK)
 	t.Setenv("CLOUD_SDK_SK", testSK)
-	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL})
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APIDCS: srv.URL}})
 	if _, err := c.DCSMigrationStats(context.Background(), taskID); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestClientUsesSDKEnvironmentCredentials(t *testing.T) {
 	srv := startSim(t, simulator.Options{})
 	t.Setenv("HUAWEICLOUD_SDK_AK", testAK)
 	t.Setenv("HUAWEICLOUD_SDK_SK", testSK)
-	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL})
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APIDCS: srv.URL}})
 	if _, err := c.DCSMigrationStats(context.Background(), taskID); err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func (noCredentials) GetCredentials() (auth.ICredential, error) {
 func TestClientWithoutCredentialsFailsAsAuthAndRetriesLater(t *testing.T) {
 	srv := startSim(t, simulator.Options{})
 	rec := &recorder{}
-	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL,
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APIDCS: srv.URL},
 		Provider: noCredentials{}, Observer: rec})
 	_, err := c.DCSMigrationStats(context.Background(), taskID)
 	if huaweicloud.Reason(err) != huaweicloud.ReasonAuth {
@@ -266,7 +266,7 @@ func TestAuthErrorsAreNeverRetried(t *testing.T) {
 
 func TestRateLimiterPacesRequestsAndRespectsTheDeadline(t *testing.T) {
 	srv := startSim(t, simulator.Options{})
-	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL,
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APIDCS: srv.URL},
 		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK},
 		Limiter:     rate.NewLimiter(10, 1)})
 	start := time.Now()
@@ -279,7 +279,7 @@ func TestRateLimiterPacesRequestsAndRespectsTheDeadline(t *testing.T) {
 		t.Errorf("6 requests at 10/s took %v, want about 500ms", d)
 	}
 	// A token that would come after the deadline fails at once as a timeout.
-	c = huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, DCSEndpoint: srv.URL,
+	c = huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APIDCS: srv.URL},
 		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK},
 		Limiter:     rate.NewLimiter(0.5, 1)})
 	_, _ = c.DCSMigrationStats(context.Background(), taskID)

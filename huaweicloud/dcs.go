@@ -108,7 +108,7 @@ func pageQuery(offset, limit int) url.Values {
 }
 
 func (c *Client) dcsCall(operation, path, taskID string) call {
-	cl := call{api: APIDCS, operation: operation, endpoint: c.opts.DCSEndpoint, path: path}
+	cl := call{api: APIDCS, operation: operation, path: path}
 	if taskID != "" {
 		cl.pathParams = map[string]string{"task_id": taskID}
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // Number is a numeric API field. Huawei Cloud APIs send the same field as a
@@ -33,9 +35,6 @@ func (f field[T]) Value() (T, bool) { return f.value, f.set }
 
 // Err is the reason the field's value could not be read, or nil.
 func (f field[T]) Err() error { return f.err }
-
-// NumberOf returns a Number holding v (for tests and simulators).
-func NumberOf(v float64) Number { return Number{field[float64]{value: v, set: true}} }
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (n *Number) UnmarshalJSON(b []byte) error {
@@ -74,7 +73,7 @@ func ParseNumber(s string) (v float64, ok bool, err error) {
 	}
 	v, err = strconv.ParseFloat(t, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || !plainDecimal(t) {
-		return 0, false, fmt.Errorf("not a number: %q", truncate(s, maxReported))
+		return 0, false, fmt.Errorf("not a number: %q", runes.Truncate(s, maxReported))
 	}
 	return v, true, nil
 }
@@ -95,9 +94,6 @@ func plainDecimal(t string) bool {
 // 1/0 or "1"/"0". Like Number it never fails the document.
 type Bool struct{ field[bool] }
 
-// BoolOf returns a Bool holding v.
-func BoolOf(v bool) Bool { return Bool{field[bool]{value: v, set: true}} }
-
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (b *Bool) UnmarshalJSON(data []byte) error {
 	*b = Bool{}
@@ -117,7 +113,7 @@ func (b *Bool) UnmarshalJSON(data []byte) error {
 	case "false", "0":
 		b.set = true
 	default:
-		b.err = fmt.Errorf("not a boolean: %q", truncate(s, maxReported))
+		b.err = fmt.Errorf("not a boolean: %q", runes.Truncate(s, maxReported))
 	}
 	return nil
 }
@@ -173,11 +169,4 @@ func kindOf(c byte) string {
 	default:
 		return "a boolean"
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

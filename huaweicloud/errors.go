@@ -10,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // The reasons a poll fails; they are the values of the `reason` label of
-// migration_exporter_task_errors_total (SPEC §1). The set is closed so that
+// migration_exporter_task_errors_total. The set is closed so that
 // the label's cardinality is bounded.
 const (
 	ReasonTimeout   = "timeout"
@@ -62,7 +64,7 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Reason classifies the error into one of SPEC §1's reasons.
+// Reason classifies the error into one of the Reasons.
 func (e *APIError) Reason() string {
 	switch {
 	case e.StatusCode == http.StatusTooManyRequests || e.Code == CodeAPIGThrottled:
@@ -100,8 +102,8 @@ func newAPIError(status int, header http.Header, body []byte) *APIError {
 	if e.Message == "" {
 		e.Message = string(b.Message)
 	}
-	e.Code = truncate(e.Code, maxReported)
-	e.Message = truncate(e.Message, maxErrorMessage)
+	e.Code = runes.Truncate(e.Code, maxReported)
+	e.Message = runes.Truncate(e.Message, maxErrorMessage)
 	e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
 	return e
 }
@@ -133,8 +135,8 @@ type CredentialsError struct{ Err error }
 func (e *CredentialsError) Error() string { return "credentials: " + e.Err.Error() }
 func (e *CredentialsError) Unwrap() error { return e.Err }
 
-// Reason classifies any error returned by this package into one of SPEC §1's
-// reasons.
+// Reason classifies any error returned by this package into one of the
+// Reasons.
 func Reason(err error) string {
 	var apiErr *APIError
 	var decErr *DecodeError

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-
-	smsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sms/v3/region"
 )
 
 // SMS operation names (the SDK's), the values of the `operation` label.
@@ -161,27 +159,12 @@ type SMSTaskPage struct {
 
 // SMSTask reads a server migration task (ShowTask).
 func (c *Client) SMSTask(ctx context.Context, taskID string) (SMSTask, error) {
-	return getAs[SMSTask](ctx, c, call{api: APISMS, operation: OpShowTask, endpoint: c.opts.SMSEndpoint,
+	return getAs[SMSTask](ctx, c, call{api: APISMS, operation: OpShowTask,
 		path: "/v3/tasks/{task_id}", pathParams: map[string]string{"task_id": taskID}})
 }
 
 // SMSTaskPage reads one page of the account's server migration tasks.
 func (c *Client) SMSTaskPage(ctx context.Context, offset, limit int) (SMSTaskPage, error) {
-	return getAs[SMSTaskPage](ctx, c, call{api: APISMS, operation: OpListTasks, endpoint: c.opts.SMSEndpoint,
+	return getAs[SMSTaskPage](ctx, c, call{api: APISMS, operation: OpListTasks,
 		path: "/v3/tasks", query: pageQuery(offset, limit)})
-}
-
-// DefaultSMSEndpoint is SMS's endpoint for an account in region. SMS has
-// one endpoint per cloud, not per region: the SDK's SMS region table is
-// used when it knows the region, any other Chinese-mainland region (cn-*)
-// goes to cn-north-4, and every other region to the international
-// endpoint in ap-southeast-3.
-func DefaultSMSEndpoint(region string) string {
-	if r, err := smsregion.SafeValueOf(region); err == nil && r != nil && len(r.Endpoints) > 0 {
-		return r.Endpoints[0]
-	}
-	if strings.HasPrefix(region, "cn-") {
-		return "https://sms.cn-north-4.myhuaweicloud.com"
-	}
-	return "https://sms.ap-southeast-3.myhuaweicloud.com"
 }

@@ -2,6 +2,10 @@ package simulator
 
 import "time"
 
+// DemoProjectID is the project id of the demo account (`--simulate`), and
+// of the tests' and benchmarks' simulated accounts.
+const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+
 // AddDemoTasks fills the simulator with the tasks `--simulate` shows. DCS:
 // a migration in full sync, one converging in its incremental phase, a
 // failed one, and one that was deleted (the API answers DCS.4133, so its up

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-func TestCallsShareOneCallAndLetWaitersLeave(t *testing.T) {
-	c := &calls{}
+func TestSharedCacheShareOneCallAndLetWaitersLeave(t *testing.T) {
+	c := &sharedCache{}
 	var n atomic.Int32
 	release := make(chan struct{})
 	slow := func(context.Context) (int, error) {
@@ -24,7 +24,7 @@ func TestCallsShareOneCallAndLetWaitersLeave(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f, err := shared(context.Background(), c, "k", 0, slow)
+			f, err := shareCall(context.Background(), c, "k", 0, slow)
 			if err != nil {
 				t.Error(err)
 			}
@@ -36,7 +36,7 @@ func TestCallsShareOneCallAndLetWaitersLeave(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := shared(ctx, c, "k", 0, slow); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+	if _, err := shareCall(ctx, c, "k", 0, slow); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
 		t.Errorf("short-deadline waiter: %v after %v", err, time.Since(start))
 	}
 	close(release)
@@ -50,13 +50,13 @@ func TestCallsShareOneCallAndLetWaitersLeave(t *testing.T) {
 		}
 	}
 	// The call is over: the next caller calls again.
-	if _, err := shared(context.Background(), c, "k", 0, func(context.Context) (int, error) { n.Add(1); return 1, nil }); err != nil || n.Load() != 2 {
+	if _, err := shareCall(context.Background(), c, "k", 0, func(context.Context) (int, error) { n.Add(1); return 1, nil }); err != nil || n.Load() != 2 {
 		t.Errorf("second call: %v, %d calls", err, n.Load())
 	}
 }
 
-func TestCallsPanicDoesNotStrandWaiters(t *testing.T) {
-	c := &calls{}
+func TestSharedCachePanicDoesNotStrandWaiters(t *testing.T) {
+	c := &sharedCache{}
 	started := make(chan struct{})
 	go func() {
 		defer func() { _ = recover() }()

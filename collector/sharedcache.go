@@ -6,17 +6,18 @@ import (
 	"time"
 )
 
-// calls makes one account's API calls polite: concurrent scrapes that need
-// the same answer share one call, and with a min interval a recent good
-// answer is served again instead of calling at all.
+// sharedCache makes one account's API calls polite: concurrent scrapes
+// that need the same answer share one call in flight, and with a min
+// interval a recent good answer is served again from the cache instead of
+// calling at all.
 //
 // The sharing is singleflight's idea in a few lines of our own:
 // golang.org/x/sync/singleflight's Do does not let a waiting caller give up
 // at its own deadline, and its DoChan runs every call on a new goroutine,
-// whose stack then grows through the HTTP and JSON code (a third of a
-// poll's CPU in BenchmarkTaskPoll). Here the first caller runs the call on
-// its own goroutine and the others wait for it, or for their own deadline.
-type calls struct {
+// whose stack then grows through the HTTP and JSON code. Here the first
+// caller runs the call on its own goroutine and the others wait for it, or
+// for their own deadline.
+type sharedCache struct {
 	mu       sync.Mutex
 	inflight map[string]*inflight
 	cache    map[string]cached // only for services with a min interval
@@ -40,10 +41,10 @@ type fetched[T any] struct {
 	at  time.Time
 }
 
-// shared returns fn's answer for key. With minInterval > 0 a good answer
+// shareCall returns fn's answer for key. With minInterval > 0 a good answer
 // younger than minInterval is returned without calling fn. A caller whose
 // ctx ends while it waits for another's call gets ctx's error.
-func shared[T any](ctx context.Context, c *calls, key string, minInterval time.Duration, fn func(context.Context) (T, error)) (fetched[T], error) {
+func shareCall[T any](ctx context.Context, c *sharedCache, key string, minInterval time.Duration, fn func(context.Context) (T, error)) (fetched[T], error) {
 	if minInterval > 0 {
 		if v, ok := c.recent(key, minInterval); ok {
 			return fetched[T]{val: v.val.(T), at: v.at}, nil
@@ -62,7 +63,7 @@ func shared[T any](ctx context.Context, c *calls, key string, minInterval time.D
 }
 
 // do runs fn once for all the callers that ask for key while it runs.
-func (c *calls) do(ctx context.Context, key string, fn func() (any, error)) (any, error) {
+func (c *sharedCache) do(ctx context.Context, key string, fn func() (any, error)) (any, error) {
 	c.mu.Lock()
 	if f, ok := c.inflight[key]; ok {
 		c.mu.Unlock()
@@ -89,14 +90,14 @@ func (c *calls) do(ctx context.Context, key string, fn func() (any, error)) (any
 	return f.val, f.err
 }
 
-func (c *calls) recent(key string, minInterval time.Duration) (cached, bool) {
+func (c *sharedCache) recent(key string, minInterval time.Duration) (cached, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.cache[key]
 	return v, ok && time.Since(v.at) < minInterval
 }
 
-func (c *calls) store(key string, v cached) {
+func (c *sharedCache) store(key string, v cached) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cache == nil {
@@ -107,7 +108,7 @@ func (c *calls) store(key string, v cached) {
 
 // prune drops cached answers older than maxAge, so that tasks that left
 // the task set do not stay in memory.
-func (c *calls) prune(maxAge time.Duration) {
+func (c *sharedCache) prune(maxAge time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, v := range c.cache {

@@ -1,0 +1,78 @@
+package collector
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// ownDescs describe the exporter's own per-scrape gauges: the ones only
+// /metrics answers and the ones only /probe answers.
+type ownDescs struct {
+	accountInfo, discoveredTasks, scrapeDuration *prometheus.Desc // /metrics
+	probeSuccess, probeDuration                  *prometheus.Desc // /probe
+}
+
+func newOwnDescs(ix labelIndex) ownDescs {
+	return ownDescs{
+		accountInfo:     ix.desc("migration_exporter_account_info", "Configured accounts; always 1.", "account", "cloud_region", "project_id"),
+		discoveredTasks: ix.desc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", "account", "api"),
+		scrapeDuration:  ix.desc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs."),
+		probeSuccess:    ix.desc("probe_success", "1 if the probed task was read, else 0."),
+		probeDuration:   ix.desc("probe_duration_seconds", "How long the probe took."),
+	}
+}
+
+// ownEmitter sends the exporter's own gauges to ch.
+func (e *Exporter) ownEmitter(ch chan<- prometheus.Metric) *emitter {
+	return &emitter{send: func(m prometheus.Metric) { ch <- m }, logger: e.opts.Logger, labels: e.labels}
+}
+
+// scrapeMetrics are the gauges of a /metrics scrape: the accounts, the
+// discovered task counts and how long polling took.
+type scrapeMetrics struct {
+	e          *Exporter
+	accounts   []*account
+	discovered []discoveredCount
+	elapsed    time.Duration
+}
+
+// Describe implements prometheus.Collector.
+func (c scrapeMetrics) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.e.own.accountInfo
+	ch <- c.e.own.discoveredTasks
+	ch <- c.e.own.scrapeDuration
+}
+
+// Collect implements prometheus.Collector.
+func (c scrapeMetrics) Collect(ch chan<- prometheus.Metric) {
+	m, d := c.e.ownEmitter(ch), c.e.own
+	for _, a := range c.accounts {
+		m.gauge(d.accountInfo, 1, a.name, a.region, a.projectID)
+	}
+	for _, n := range c.discovered {
+		m.gauge(d.discoveredTasks, float64(n.count), n.account, n.api)
+	}
+	m.gauge(d.scrapeDuration, c.elapsed.Seconds())
+}
+
+// probeMetrics are the gauges of a /probe: whether the task was read and
+// how long that took (the multi-target pattern's names).
+type probeMetrics struct {
+	e       *Exporter
+	success bool
+	elapsed time.Duration
+}
+
+// Describe implements prometheus.Collector.
+func (c probeMetrics) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.e.own.probeSuccess
+	ch <- c.e.own.probeDuration
+}
+
+// Collect implements prometheus.Collector.
+func (c probeMetrics) Collect(ch chan<- prometheus.Metric) {
+	m := c.e.ownEmitter(ch)
+	m.gauge(c.e.own.probeSuccess, boolFloat(c.success))
+	m.gauge(c.e.own.probeDuration, c.elapsed.Seconds())
+}

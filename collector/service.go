@@ -1,0 +1,88 @@
+package collector
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
+)
+
+// service is one migration service (DCS, SMS, …) as the collector sees it:
+// which settings of an account it reads, how it lists and reads tasks, and
+// the metrics it builds from the answers. Adding a service is one more
+// implementation, in a file of its own, and one more entry in newServices;
+// nothing else in the collector names a service.
+type service interface {
+	// api names the service: the value of the `api` label and of /probe's
+	// module parameter, and the key of its endpoint.
+	api() string
+	// settings are the account's settings for the service.
+	settings(a *config.Account) config.Service
+	// endpoint is the account's endpoint override for the service ("" for
+	// the region's default).
+	endpoint(e config.Endpoints) string
+	// descs are the Descs of every metric the service builds.
+	descs() []*prometheus.Desc
+	// listTaskIDs lists every task of the account (discovery).
+	listTaskIDs(ctx context.Context, c *huaweicloud.Client) ([]string, error)
+	// plan returns a reader for each id, in order, and the API calls that
+	// fill them. A reader's metrics are built once its last call is done.
+	plan(w *watched, ids []string) ([]taskReader, []call)
+}
+
+// newServices returns every service the exporter knows, in the order their
+// metrics are described.
+func newServices(ix labelIndex) []service {
+	return []service{newDCS(ix), newSMS(ix)}
+}
+
+// taskReader holds a service's answers about one task during one scrape.
+type taskReader interface {
+	// metrics sends the task's metrics to m. up is the value of the task's
+	// *_up metric; err, when not nil, is counted as the task's error.
+	metrics(m *emitter) (up bool, err error)
+}
+
+// call is one API call of a scrape: run reads the answers of the tasks
+// [first, first+n) of its plan (one task, or a batch).
+type call struct {
+	run      func(context.Context)
+	first, n int
+}
+
+// watched is what one account watches of one service.
+type watched struct {
+	svc         service
+	account     *account
+	taskIDs     []string   // configured
+	discovery   *discovery // nil without discover: true
+	minInterval time.Duration
+}
+
+// client is the account's API client.
+func (w *watched) client() *huaweicloud.Client { return w.account.client }
+
+// fetch reads one answer through the account's shared cache: concurrent
+// scrapes share one call, and with a min interval a recent good answer is
+// served again. at is when the answer served was read, set only with a
+// min interval (without one every answer is this scrape's).
+func fetch[T any](ctx context.Context, w *watched, key string, read func(context.Context) (T, error)) (v T, at time.Time, err error) {
+	f, err := shareCall(ctx, w.account.cache, w.svc.api()+" "+key, w.minInterval, read)
+	if w.minInterval > 0 {
+		at = f.at
+	}
+	return f.val, at, err
+}
+
+// firstError returns the first error that is not nil.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
