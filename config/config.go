@@ -3,13 +3,6 @@ package config
 
 import "time"
 
-// DefaultDiscoveryInterval is how long a discovered task list is reused.
-const DefaultDiscoveryInterval = 5 * time.Minute
-
-// DefaultRequestsPerSecond is an account's API request rate when the config
-// does not set one.
-const DefaultRequestsPerSecond = 20
-
 // Config is the whole configuration file.
 type Config struct {
 	Accounts []Account `yaml:"accounts"`
@@ -27,7 +20,8 @@ type Account struct {
 	Credentials *Credentials `yaml:"credentials"`
 	Endpoints   Endpoints    `yaml:"endpoints"`
 	// RequestsPerSecond caps this account's API requests (all services,
-	// all scrapes together); 0 means DefaultRequestsPerSecond.
+	// all scrapes together); ApplyDefaults turns 0 into
+	// DefaultRequestsPerSecond.
 	RequestsPerSecond float64 `yaml:"requests_per_second"`
 	DCS               Service `yaml:"dcs"`
 	SMS               Service `yaml:"sms"`
@@ -54,7 +48,8 @@ type Endpoints struct {
 type Service struct {
 	TaskIDs  []string `yaml:"task_ids"`
 	Discover bool     `yaml:"discover"`
-	// DiscoveryInterval is how long a discovered list is reused (default 5m).
+	// DiscoveryInterval is how long a discovered list is reused;
+	// ApplyDefaults turns 0 into DefaultDiscoveryInterval (5m).
 	DiscoveryInterval time.Duration `yaml:"discovery_interval"`
 	// MinInterval, when set, serves a task's last good answer instead of
 	// calling the API again until it is this old (default 0: every scrape).

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -61,6 +63,81 @@ func (d *decoder) decodeDocument(doc *yaml.Node, cfg *Config) {
 	d.decode(root, reflect.ValueOf(cfg).Elem(), "")
 }
 
+// fieldKind is how decode stores a YAML value into a Go type.
+type fieldKind int
+
+const (
+	unsupportedKind fieldKind = iota
+	durationKind              // time.Duration: "90s", "5m" or 0
+	pointerKind               // allocated, then its element is decoded
+	structKind                // a mapping, key by key (see yamlFields)
+	sliceKind                 // a sequence, element by element
+	stringKind                // any scalar, as written (after ${VAR} expansion)
+	boolKind                  // true or false in any letter case
+	intKind                   // a base-10 whole number within the type's range
+	uintKind                  // the same, not negative
+	floatKind                 // a finite decimal number within the type's range
+)
+
+var (
+	yamlUnmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	// configPkgPath is this package's import path.
+	configPkgPath = reflect.TypeFor[Config]().PkgPath()
+)
+
+// kindOf is the one table of the Go types the decoder supports: decode
+// dispatches on it, and the tests walk every field of Config through it (and
+// through the struct, pointer and slice element types it leads to), so a
+// field of a type it does not support fails a test rather than a load.
+//
+// It rejects, besides maps, channels, functions, interfaces, arrays and
+// complex numbers, any type with its own UnmarshalYAML or UnmarshalText
+// method (decode would bypass it) and any named struct type from another
+// package, such as time.Time or url.URL: decode would expect a mapping of
+// their exported fields instead of their usual text form.
+func kindOf(t reflect.Type) fieldKind {
+	if t == durationType {
+		return durationKind
+	}
+	if ownsUnmarshaling(t) {
+		return unsupportedKind
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return pointerKind
+	case reflect.Struct:
+		if t.Name() != "" && t.PkgPath() != configPkgPath {
+			return unsupportedKind
+		}
+		return structKind
+	case reflect.Slice:
+		return sliceKind
+	case reflect.String:
+		return stringKind
+	case reflect.Bool:
+		return boolKind
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return intKind
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return uintKind
+	case reflect.Float32, reflect.Float64:
+		return floatKind
+	default:
+		return unsupportedKind
+	}
+}
+
+// ownsUnmarshaling reports whether t or *t decodes itself from YAML or text.
+func ownsUnmarshaling(t reflect.Type) bool {
+	for _, u := range []reflect.Type{yamlUnmarshalerType, textUnmarshalerType} {
+		if t.Implements(u) || reflect.PointerTo(t).Implements(u) {
+			return true
+		}
+	}
+	return false
+}
+
 // decode stores n into v. A null node leaves v unchanged (zero).
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	n = resolveAlias(n)
@@ -68,25 +145,30 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	t := v.Type()
-	switch {
-	case t == durationType:
+	switch kindOf(t) {
+	case durationKind:
 		d.decodeDuration(n, v, path)
-	case t.Kind() == reflect.Pointer:
+	case pointerKind:
 		if v.IsNil() {
 			v.Set(reflect.New(t.Elem()))
 		}
 		d.decode(n, v.Elem(), path)
-	case t.Kind() == reflect.Struct:
+	case structKind:
 		d.decodeStruct(n, v, path)
-	case t.Kind() == reflect.Slice:
+	case sliceKind:
 		d.decodeSlice(n, v, path)
-	case t.Kind() == reflect.String:
+	case stringKind:
 		d.decodeString(n, v, path)
-	case t.Kind() == reflect.Bool:
+	case boolKind:
 		d.decodeBool(n, v, path)
-	case t.Kind() == reflect.Float64:
+	case intKind:
+		d.decodeInt(n, v, path)
+	case uintKind:
+		d.decodeUint(n, v, path)
+	case floatKind:
 		d.decodeFloat(n, v, path)
 	default:
+		// Unreachable for Config: TestConfigFieldsDecodable walks its fields.
 		d.invalid(path, n.Line, "internal error: fields of type %s are not supported", t)
 	}
 }
@@ -161,18 +243,73 @@ func (d *decoder) decodeBool(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
-// decodeFloat accepts a decimal number such as 20 or 2.5.
+// decodeInt accepts a base-10 whole number such as 3 or -3 that fits the
+// signed integer type of v.
+func (d *decoder) decodeInt(n *yaml.Node, v reflect.Value, path string) {
+	s, ok := d.scalar(n, v.Type(), path)
+	if !ok {
+		return
+	}
+	bits := v.Type().Bits()
+	i, err := strconv.ParseInt(s, 10, bits)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		lo, hi := int64(-1)<<(bits-1), int64(1)<<(bits-1)-1
+		d.invalid(path, n.Line, "%s is out of range (%d to %d)", quote(s), lo, hi)
+	case err != nil:
+		d.invalid(path, n.Line, "expected a whole number, got %s", quote(s))
+	default:
+		v.SetInt(i)
+	}
+}
+
+// decodeUint accepts a base-10 whole number such as 3 that fits the unsigned
+// integer type of v.
+func (d *decoder) decodeUint(n *yaml.Node, v reflect.Value, path string) {
+	s, ok := d.scalar(n, v.Type(), path)
+	if !ok {
+		return
+	}
+	bits := v.Type().Bits()
+	// ParseUint, unlike ParseInt, takes no sign: allow a "+" here too.
+	u, err := strconv.ParseUint(strings.TrimPrefix(s, "+"), 10, bits)
+	if err != nil && strings.HasPrefix(s, "-") {
+		// ParseUint calls any sign "-" a syntax error, but a negative whole
+		// number is one out of range (and -0 is 0).
+		switch i, ierr := strconv.ParseInt(s, 10, 64); {
+		case ierr == nil && i == 0:
+			u, err = 0, nil
+		case ierr == nil || errors.Is(ierr, strconv.ErrRange):
+			err = strconv.ErrRange
+		}
+	}
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		hi := uint64(1)<<(bits-1)<<1 - 1
+		d.invalid(path, n.Line, "%s is out of range (0 to %d)", quote(s), hi)
+	case err != nil:
+		d.invalid(path, n.Line, "expected a whole number, got %s", quote(s))
+	default:
+		v.SetUint(u)
+	}
+}
+
+// decodeFloat accepts a decimal number such as 20 or 2.5 that fits the
+// floating-point type of v.
 func (d *decoder) decodeFloat(n *yaml.Node, v reflect.Value, path string) {
 	s, ok := d.scalar(n, v.Type(), path)
 	if !ok {
 		return
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+	f, err := strconv.ParseFloat(s, v.Type().Bits())
+	switch {
+	case errors.Is(err, strconv.ErrRange) && math.IsInf(f, 0):
+		d.invalid(path, n.Line, "%s is out of range", quote(s))
+	case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
 		d.invalid(path, n.Line, "expected a number, got %s", quote(s))
-		return
+	default:
+		v.SetFloat(f)
 	}
-	v.SetFloat(f)
 }
 
 // decodeDuration accepts a Go duration string such as "90s" or "5m", or 0.
@@ -214,17 +351,21 @@ func (d *decoder) kindError(n *yaml.Node, want reflect.Type, path string) {
 }
 
 func wantName(t reflect.Type) string {
-	switch {
-	case t == durationType:
+	switch kindOf(t) {
+	case durationKind:
 		return "a duration such as 5m"
-	case t.Kind() == reflect.Pointer:
+	case pointerKind:
 		return wantName(t.Elem())
-	case t.Kind() == reflect.Struct:
+	case structKind:
 		return "a mapping"
-	case t.Kind() == reflect.Slice:
+	case sliceKind:
 		return "a list"
-	case t.Kind() == reflect.Bool:
+	case boolKind:
 		return "true or false"
+	case intKind, uintKind:
+		return "a whole number"
+	case floatKind:
+		return "a number"
 	default:
 		return "a string"
 	}

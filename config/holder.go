@@ -30,12 +30,14 @@ func NewHolder(path string, apply func(*Config) error) (*Holder, error) {
 }
 
 // NewStaticHolder wraps a configuration built in code (e.g. for --simulate).
-// It validates cfg once (filling defaults) and calls apply (if not nil) with
-// it; Reload calls apply with cfg again.
+// It fills in cfg's defaults with ApplyDefaults (modifying cfg), validates it
+// once and calls apply (if not nil) with it; Reload calls apply with cfg
+// again.
 func NewStaticHolder(cfg *Config, apply func(*Config) error) (*Holder, error) {
 	if cfg == nil {
 		return nil, errors.New("config: NewStaticHolder needs a configuration")
 	}
+	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

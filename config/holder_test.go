@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -125,7 +126,10 @@ func TestStaticHolder(t *testing.T) {
 		t.Errorf("invalid config: %v", err)
 	}
 
-	cfg := &Config{Accounts: []Account{validAccount("sim")}}
+	// Not yet defaulted: NewStaticHolder must fill the defaults in before
+	// validating, or Validate would reject the zero rate and interval.
+	cfg := &Config{Accounts: []Account{bareAccount("sim")}}
+	cfg.Accounts[0].Endpoints.SMS = "http://127.0.0.1:8080/"
 	var calls int
 	fail := false
 	h, err := NewStaticHolder(cfg, func(c *Config) error {
@@ -141,8 +145,13 @@ func TestStaticHolder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewStaticHolder: %v", err)
 	}
-	if h.Current() != cfg || cfg.Accounts[0].DCS.DiscoveryInterval != DefaultDiscoveryInterval {
-		t.Error("config not held or defaults not filled")
+	if h.Current() != cfg {
+		t.Error("config not held")
+	}
+	want := validAccount("sim")
+	want.Endpoints.SMS = "http://127.0.0.1:8080"
+	if !reflect.DeepEqual(cfg.Accounts[0], want) {
+		t.Errorf("defaults not filled:\n got %+v\nwant %+v", cfg.Accounts[0], want)
 	}
 	if err := h.Reload(); err != nil || calls != 2 {
 		t.Errorf("Reload: %v, apply calls %d", err, calls)

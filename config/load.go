@@ -21,9 +21,10 @@ const maxSecretFileSize = 64 << 10
 // Load reads, expands and validates the configuration file at path.
 //
 // ${VAR} references in values are replaced from the environment, *_file
-// secrets are read (relative paths are relative to the directory of path)
-// and the result is checked with Validate. On failure the error lists every
-// problem found, one per line, as "path:line: field: message", e.g.
+// secrets are read (relative paths are relative to the directory of path),
+// defaults are filled in with ApplyDefaults and the result is checked with
+// Validate. On failure the error lists every problem found, one per line, as
+// "path:line: field: message", e.g.
 //
 //	migration_exporter.yml:7: accounts[0].regoin: unknown field (did you mean "region"?)
 //
@@ -62,6 +63,7 @@ func (l loader) parse(data []byte) (*Config, error) {
 	cfg := &Config{}
 	d.decodeDocument(doc, cfg)
 	l.readSecrets(cfg, d)
+	cfg.ApplyDefaults()
 	errs := d.errs
 	for _, e := range cfg.validate() {
 		if d.isBad(e.Path) {

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strings"
@@ -19,10 +20,11 @@ var (
 	taskIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
 )
 
-// Validate checks the semantic rules of the configuration and fills in
-// defaults: a zero discovery_interval becomes DefaultDiscoveryInterval and a
-// trailing "/" is trimmed from endpoint URLs. Once c is valid, Validate only
-// reads it, so calling it again is safe.
+// Validate checks the semantic rules of the configuration. It only reads c:
+// defaults are ApplyDefaults' job, so call that first. A requests_per_second
+// or discovery_interval that is 0 (not yet defaulted) is reported, as it must
+// be positive. An endpoint URL with a trailing "/" is accepted as it is (it
+// is a valid URL; ApplyDefaults trims the "/").
 //
 // It returns nil or all problems found, joined with errors.Join; each is a
 // *FieldError. Lines are 0 here: Load and Parse fill them in. Validate does
@@ -32,7 +34,8 @@ func (c *Config) Validate() error {
 	return joinFieldErrors(c.validate())
 }
 
-// validator collects the problems found by Validate.
+// validator collects the problems found by Validate. Its methods only read
+// the configuration.
 type validator struct {
 	errs []*FieldError
 }
@@ -49,8 +52,7 @@ func (c *Config) validate() []*FieldError {
 		v.add("accounts", "at least one account is required")
 	}
 	firstByName := map[string]int{}
-	for i := range c.Accounts {
-		a := &c.Accounts[i]
+	for i, a := range c.Accounts {
 		p := fmt.Sprintf("accounts[%d]", i)
 		v.account(a, p)
 		if a.Name == "" {
@@ -66,22 +68,31 @@ func (c *Config) validate() []*FieldError {
 	return v.errs
 }
 
-func (v *validator) account(a *Account, p string) {
+func (v *validator) account(a Account, p string) {
 	v.matches(p+".name", a.Name, nameRE, "a valid name (1 to 64 letters, digits, '_', '.', ':' or '-')")
 	v.matches(p+".region", a.Region, regionRE, "a valid region (e.g. cn-north-4)")
 	v.matches(p+".project_id", a.ProjectID, projectIDRE, "a valid project ID (usually 32 hex digits)")
 	v.credentials(a.Credentials, p+".credentials")
-	v.endpoint(p+".endpoints.dcs", &a.Endpoints.DCS)
-	v.endpoint(p+".endpoints.sms", &a.Endpoints.SMS)
-	switch {
-	case a.RequestsPerSecond < 0:
-		v.add(p+".requests_per_second", "must not be negative, got %v", a.RequestsPerSecond)
-	case a.RequestsPerSecond == 0:
-		a.RequestsPerSecond = DefaultRequestsPerSecond
+	v.endpoint(p+".endpoints.dcs", a.Endpoints.DCS)
+	v.endpoint(p+".endpoints.sms", a.Endpoints.SMS)
+	switch rps := a.RequestsPerSecond; {
+	case rps < 0:
+		v.add(p+".requests_per_second", "must not be negative, got %v", rps)
+	case !(rps > 0):
+		// 0 (or NaN) here means ApplyDefaults was skipped: a zero rate
+		// would stall every request of the account.
+		v.add(p+".requests_per_second", "must be positive, got %v%s", rps, defaultsHint)
+	case math.IsInf(rps, 0):
+		v.add(p+".requests_per_second", "must be a finite number, got %v", rps)
 	}
-	v.service(&a.DCS, p+".dcs")
-	v.service(&a.SMS, p+".sms")
+	v.service(a.DCS, p+".dcs")
+	v.service(a.SMS, p+".sms")
 }
+
+// defaultsHint ends the message about a zero that ApplyDefaults would have
+// replaced. Load and Parse apply defaults, so only a Config built in Go code
+// can show it.
+const defaultsHint = " (ApplyDefaults replaces 0 with the default)"
 
 // matches checks a required value against re.
 func (v *validator) matches(path, value string, re *regexp.Regexp, what string) {
@@ -122,18 +133,14 @@ func (v *validator) secret(p, name string, value Secret, file string) bool {
 	return value != "" || file != ""
 }
 
-// endpoint checks an endpoint override and trims its trailing "/".
+// endpoint checks an endpoint override; "" means the region's default.
 // The URL is not quoted in messages: its user info could hold a password.
-func (v *validator) endpoint(path string, raw *string) {
-	if *raw == "" {
+func (v *validator) endpoint(path, raw string) {
+	if raw == "" {
 		return
 	}
-	if msg := endpointProblem(*raw); msg != "" {
+	if msg := endpointProblem(raw); msg != "" {
 		v.add(path, "%s", msg)
-		return
-	}
-	if trimmed := strings.TrimRight(*raw, "/"); trimmed != *raw {
-		*raw = trimmed
 	}
 }
 
@@ -162,8 +169,8 @@ func endpointProblem(raw string) string {
 	return ""
 }
 
-// service checks the task IDs and fills the default discovery interval.
-func (v *validator) service(s *Service, p string) {
+// service checks the task IDs and the intervals.
+func (v *validator) service(s Service, p string) {
 	firstByID := map[string]int{}
 	for i, id := range s.TaskIDs {
 		ip := fmt.Sprintf("%s.task_ids[%d]", p, i)
@@ -181,7 +188,7 @@ func (v *validator) service(s *Service, p string) {
 	case s.DiscoveryInterval < 0:
 		v.add(p+".discovery_interval", "must not be negative, got %s", s.DiscoveryInterval)
 	case s.DiscoveryInterval == 0:
-		s.DiscoveryInterval = DefaultDiscoveryInterval
+		v.add(p+".discovery_interval", "must be positive, got %s%s", s.DiscoveryInterval, defaultsHint)
 	}
 	if s.MinInterval < 0 {
 		v.add(p+".min_interval", "must not be negative, got %s", s.MinInterval)

@@ -2,34 +2,149 @@ package config
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
 
-// validAccount returns an account that passes Validate.
-func validAccount(name string) Account {
+// bareAccount returns an account that passes Validate once ApplyDefaults has
+// filled in its defaults.
+func bareAccount(name string) Account {
 	return Account{Name: name, Region: "cn-north-4", ProjectID: "0504a1b2c3d4e5f60718293a4b5c6d7e"}
 }
 
-func TestValidateFillsDefaults(t *testing.T) {
-	cfg := &Config{Accounts: []Account{validAccount("a")}}
+// validAccount returns an account that passes Validate as it is: bareAccount
+// with the defaults that ApplyDefaults would fill in.
+func validAccount(name string) Account {
+	a := bareAccount(name)
+	a.RequestsPerSecond = DefaultRequestsPerSecond
+	a.DCS.DiscoveryInterval = DefaultDiscoveryInterval
+	a.SMS.DiscoveryInterval = DefaultDiscoveryInterval
+	return a
+}
+
+func TestApplyDefaults(t *testing.T) {
+	cfg := &Config{Accounts: []Account{bareAccount("a"), bareAccount("b")}}
 	cfg.Accounts[0].Endpoints = Endpoints{DCS: "https://dcs.example.com/", SMS: "http://127.0.0.1:8080/api//"}
 	cfg.Accounts[0].SMS.DiscoveryInterval = time.Minute
+	cfg.Accounts[1].RequestsPerSecond = 2.5
+	// Invalid values are left for Validate to report as given.
+	cfg.Accounts[1].Endpoints = Endpoints{DCS: "/", SMS: "https://h?q/"}
+	cfg.Accounts[1].DCS.DiscoveryInterval = -time.Second
+	cfg.ApplyDefaults()
+
+	wantA := validAccount("a")
+	wantA.Endpoints = Endpoints{DCS: "https://dcs.example.com", SMS: "http://127.0.0.1:8080/api"}
+	wantA.SMS.DiscoveryInterval = time.Minute
+	wantB := validAccount("b")
+	wantB.RequestsPerSecond = 2.5
+	wantB.Endpoints = Endpoints{DCS: "/", SMS: "https://h?q/"}
+	wantB.DCS.DiscoveryInterval = -time.Second
+	want := &Config{Accounts: []Account{wantA, wantB}}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("after ApplyDefaults:\n got %+v\nwant %+v", cfg.Accounts, want.Accounts)
+	}
+	cfg.ApplyDefaults()
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("second ApplyDefaults changed something:\n got %+v\nwant %+v", cfg.Accounts, want.Accounts)
+	}
+	(*Config)(nil).ApplyDefaults() // must not panic
+}
+
+// TestValidateOnlyReads runs Validate on valid and invalid configs, some
+// with values that ApplyDefaults would change, and checks that none of them
+// is modified.
+func TestValidateOnlyReads(t *testing.T) {
+	withSlash := validAccount("slash")
+	withSlash.Endpoints = Endpoints{DCS: "https://dcs.example.com/", SMS: "https://sms.example.com/v1//"}
+	withSlash.Credentials = &Credentials{AccessKey: "ak", SecretKey: "sk"}
+	withSlash.DCS.TaskIDs = []string{"t1", "t2"}
+	invalid := bareAccount("bare")
+	invalid.Endpoints.DCS = "https://u:p@h/"
+	invalid.Credentials = &Credentials{SecretKeyFile: "/run/secrets/sk"}
+	invalid.SMS.TaskIDs = []string{"a", "a", "../x"}
+	invalid.SMS.MinInterval = -time.Second
+	for name, cfg := range map[string]*Config{
+		"valid with trailing slashes": {Accounts: []Account{withSlash}},
+		"invalid and not defaulted":   {Accounts: []Account{invalid, withSlash, invalid}},
+		"empty":                       {},
+	} {
+		before := deepCopy(t, cfg)
+		err := cfg.Validate()
+		if (err == nil) != strings.HasPrefix(name, "valid") {
+			t.Errorf("%s: Validate() = %v", name, err)
+		}
+		if !reflect.DeepEqual(cfg, before) {
+			t.Errorf("%s: Validate modified its receiver:\n got %+v\nwant %+v", name, cfg, before)
+		}
+		if len(cfg.Accounts) > 0 && &cfg.Accounts[0] == &before.Accounts[0] {
+			t.Fatal("deepCopy shares memory")
+		}
+	}
+}
+
+// deepCopy returns a copy of cfg that shares no pointer or slice with it.
+func deepCopy(t *testing.T, cfg *Config) *Config {
+	t.Helper()
+	return copyValue(reflect.ValueOf(cfg)).Interface().(*Config)
+}
+
+// copyValue copies v, following pointers and slices and copying structs
+// field by field; other kinds (strings, numbers, bools) are values anyway.
+func copyValue(v reflect.Value) reflect.Value {
+	out := reflect.New(v.Type()).Elem()
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			p := reflect.New(v.Type().Elem())
+			p.Elem().Set(copyValue(v.Elem()))
+			out.Set(p)
+		}
+	case reflect.Slice:
+		if !v.IsNil() {
+			out.Set(reflect.MakeSlice(v.Type(), v.Len(), v.Len()))
+			for i := range v.Len() {
+				out.Index(i).Set(copyValue(v.Index(i)))
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			out.Field(i).Set(copyValue(v.Field(i)))
+		}
+	case reflect.Map, reflect.Chan, reflect.Func, reflect.Interface, reflect.Array, reflect.UnsafePointer:
+		panic("copyValue: add support for " + v.Kind().String())
+	default:
+		out.Set(v)
+	}
+	return out
+}
+
+func TestValidateRejectsWhatApplyDefaultsWouldFill(t *testing.T) {
+	cfg := &Config{Accounts: []Account{bareAccount("a")}}
+	cfg.Accounts[0].SMS.DiscoveryInterval = time.Minute
+	err := cfg.Validate()
+	want := []string{
+		"accounts[0].requests_per_second: must be positive, got 0 (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].dcs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+	}
+	if err == nil {
+		t.Fatal("Validate accepted a zero rate and interval")
+	}
+	if got := strings.Split(err.Error(), "\n"); !reflect.DeepEqual(got, want) {
+		t.Errorf("error lines:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
-		t.Fatalf("Validate: %v", err)
+		t.Errorf("after ApplyDefaults: %v", err)
 	}
-	want := validAccount("a")
-	want.Endpoints = Endpoints{DCS: "https://dcs.example.com", SMS: "http://127.0.0.1:8080/api"}
-	want.RequestsPerSecond = DefaultRequestsPerSecond
-	want.DCS.DiscoveryInterval = DefaultDiscoveryInterval
-	want.SMS.DiscoveryInterval = time.Minute
-	if !reflect.DeepEqual(cfg.Accounts[0], want) {
-		t.Errorf("after Validate:\n got %+v\nwant %+v", cfg.Accounts[0], want)
-	}
-	if err := cfg.Validate(); err != nil || !reflect.DeepEqual(cfg.Accounts[0], want) {
-		t.Errorf("second Validate changed something: %v, %+v", err, cfg.Accounts[0])
+
+	for _, rps := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		err := validateOne(func(a *Account) { a.RequestsPerSecond = rps })
+		if err == nil || !strings.HasPrefix(err.Error(), "accounts[0].requests_per_second: must ") {
+			t.Errorf("requests_per_second %v: %v", rps, err)
+		}
 	}
 }
 
@@ -44,7 +159,7 @@ func TestValidateErrors(t *testing.T) {
 		want:   []string{"accounts: at least one account is required"},
 	}, {
 		name:   "missing fields",
-		modify: func(c *Config) { c.Accounts[1] = Account{} },
+		modify: func(c *Config) { c.Accounts[1] = Account{}; c.ApplyDefaults() },
 		want: []string{
 			"accounts[1].name: is required",
 			"accounts[1].region: is required",
@@ -98,6 +213,16 @@ func TestValidateErrors(t *testing.T) {
 			`accounts[0].dcs.task_ids[2]: "a" is already listed as task_ids[1]`,
 			`accounts[0].dcs.task_ids[3]: "a" is already listed as task_ids[1]`,
 			`accounts[1].sms.task_ids[1]: "x/y" is not a valid task ID (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)`,
+		},
+	}, {
+		name: "zero rate and interval without ApplyDefaults",
+		modify: func(c *Config) {
+			c.Accounts[0].RequestsPerSecond = 0
+			c.Accounts[1].DCS.DiscoveryInterval = 0
+		},
+		want: []string{
+			"accounts[0].requests_per_second: must be positive, got 0 (ApplyDefaults replaces 0 with the default)",
+			"accounts[1].dcs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		},
 	}, {
 		name: "negative discovery interval",

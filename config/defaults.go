@@ -1,0 +1,61 @@
+package config
+
+import (
+	"strings"
+	"time"
+)
+
+// DefaultDiscoveryInterval is how long a discovered task list is reused when
+// discovery_interval is not set (or 0).
+const DefaultDiscoveryInterval = 5 * time.Minute
+
+// DefaultRequestsPerSecond is an account's API request rate when
+// requests_per_second is not set (or 0).
+const DefaultRequestsPerSecond = 20
+
+// ApplyDefaults fills every default and normalises values. It is the only
+// place defaults live:
+//
+//   - a zero requests_per_second becomes DefaultRequestsPerSecond;
+//   - a zero discovery_interval (of dcs and of sms) becomes
+//     DefaultDiscoveryInterval;
+//   - trailing "/" are trimmed from endpoint URLs.
+//
+// Values that Validate rejects, such as a negative interval or a malformed
+// URL, are left as they are, so that Validate reports them as given.
+// ApplyDefaults is idempotent: calling it again changes nothing.
+//
+// Load, Parse and NewStaticHolder call it before Validate. A Config built in
+// Go code needs it too: Validate reports a zero rate or interval rather than
+// filling it in.
+func (c *Config) ApplyDefaults() {
+	if c == nil {
+		return
+	}
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		if a.RequestsPerSecond == 0 {
+			a.RequestsPerSecond = DefaultRequestsPerSecond
+		}
+		a.Endpoints.DCS = normalizeEndpoint(a.Endpoints.DCS)
+		a.Endpoints.SMS = normalizeEndpoint(a.Endpoints.SMS)
+		a.DCS.applyDefaults()
+		a.SMS.applyDefaults()
+	}
+}
+
+func (s *Service) applyDefaults() {
+	if s.DiscoveryInterval == 0 {
+		s.DiscoveryInterval = DefaultDiscoveryInterval
+	}
+}
+
+// normalizeEndpoint trims the trailing "/" of a valid endpoint URL. An
+// invalid one is kept as given: trimming could turn "/" into "", which
+// means "not set".
+func normalizeEndpoint(raw string) string {
+	if raw == "" || endpointProblem(raw) != "" {
+		return raw
+	}
+	return strings.TrimRight(raw, "/")
+}
