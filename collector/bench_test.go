@@ -42,7 +42,7 @@ import (
 const (
 	benchAK      = "bench-access-key"
 	benchSK      = "bench-secret-key"
-	benchProject = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+	benchProject = simulator.DemoProjectID
 	// benchConcurrency is --api.concurrency in the scenario.
 	benchConcurrency = 64
 	benchLatency     = 50 * time.Millisecond
@@ -77,6 +77,7 @@ func benchConfig(tb testing.TB, endpoint string, dcs, sms []string) *config.Conf
 		DCS:               config.Service{TaskIDs: dcs},
 		SMS:               config.Service{TaskIDs: sms},
 	}}}
+	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
 		tb.Fatal(err)
 	}

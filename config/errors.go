@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // FieldError is one problem found in a configuration.
@@ -66,9 +68,9 @@ func sortByLine(errs []*FieldError) {
 // quote quotes a (non-secret) value for an error message, shortening long
 // values so a message stays on one readable line.
 func quote(s string) string {
-	const maxRunes = 64
-	if r := []rune(s); len(r) > maxRunes {
-		return fmt.Sprintf("%q...", string(r[:maxRunes]))
+	const maxBytes = 64
+	if len(s) > maxBytes {
+		return fmt.Sprintf("%q...", runes.Cut(s, maxBytes))
 	}
 	return fmt.Sprintf("%q", s)
 }

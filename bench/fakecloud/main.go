@@ -26,7 +26,7 @@ import (
 const (
 	accessKey = "bench-access-key"
 	secretKey = "bench-secret-key"
-	projectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+	projectID = simulator.DemoProjectID
 )
 
 func main() {
