@@ -85,9 +85,6 @@ func NewClient(opts Options) *Client {
 	return &Client{opts: opts, endpoints: endpoints, signer: newRequestSigner(opts.ProjectID, opts.Credentials, opts.Provider)}
 }
 
-// Endpoint is where the client sends the requests of service api.
-func (c *Client) Endpoint(api string) string { return c.endpoints[api] }
-
 // call describes one GET request.
 type call struct {
 	api, operation string

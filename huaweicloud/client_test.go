@@ -19,7 +19,7 @@ import (
 const (
 	testAK      = "TESTAKTESTAKTESTAK01"
 	testSK      = "testsecretkeytestsecretkeytestsecret0001"
-	testProject = "0504a1b2c3d4e5f60718293a4b5c6d7e"
+	testProject = simulator.DemoProjectID
 	taskID      = "31c6fd2b-2893-430b-90ff-d1adb8060585"
 )
 

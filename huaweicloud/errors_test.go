@@ -73,15 +73,3 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
-
-func TestDefaultDCSEndpoint(t *testing.T) {
-	for region, want := range map[string]string{
-		"cn-north-4":     "https://dcs.cn-north-4.myhuaweicloud.com",
-		"ap-southeast-3": "https://dcs.ap-southeast-3.myhuaweicloud.com",
-		"eu-de":          "https://dcs.eu-de.otc.t-systems.com",
-	} {
-		if got := DefaultDCSEndpoint(region); got != want {
-			t.Errorf("%s: %s", region, got)
-		}
-	}
-}

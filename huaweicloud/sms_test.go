@@ -59,22 +59,6 @@ func TestSMSSpeedFallsBackToTheRunningSubtask(t *testing.T) {
 	}
 }
 
-func TestDefaultSMSEndpoint(t *testing.T) {
-	for region, want := range map[string]string{
-		"cn-north-4":       "https://sms.cn-north-4.myhuaweicloud.com",
-		"cn-east-3":        "https://sms.cn-north-4.myhuaweicloud.com",
-		"ap-southeast-3":   "https://sms.ap-southeast-3.myhuaweicloud.com",
-		"ap-southeast-1":   "https://sms.ap-southeast-3.myhuaweicloud.com",
-		"my-kualalumpur-1": "https://sms.my-kualalumpur-1.myhuaweicloud.com",
-		"ru-moscow-1":      "https://sms-api.ru-moscow-1.myhuaweicloud.com",
-		"eu-west-101":      "https://sms.ap-southeast-3.myhuaweicloud.com",
-	} {
-		if got := DefaultSMSEndpoint(region); got != want {
-			t.Errorf("%s: %s, want %s", region, got, want)
-		}
-	}
-}
-
 func TestListAllStopsAtShortEmptyOrTotal(t *testing.T) {
 	pages := func(sizes []int, total int) func() (int, int) {
 		calls := 0

@@ -75,6 +75,13 @@ func (s *Simulator) dcsTaskByID(id string) (DCSTask, bool) {
 	return lookup(s.dcsTasks, id)
 }
 
+// dcsRoutes serves the DCS migration-task API.
+func (s *Simulator) dcsRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}/stats", s.dcsStats)
+	mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}", s.dcsTask)
+	mux.HandleFunc("GET /v2/{project_id}/migration-tasks", s.dcsList)
+}
+
 var errDCSNotFound = &apiError{http.StatusBadRequest, "DCS.4133", "Instance job is not found."}
 
 func (s *Simulator) dcsStats(w http.ResponseWriter, r *http.Request) {

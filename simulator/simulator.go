@@ -6,13 +6,14 @@
 package simulator
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/migration-exporter/migration_exporter/internal/sleep"
 )
 
 // Options configure a Simulator.
@@ -82,11 +83,9 @@ func New(opts Options) *Simulator {
 		requests: map[string]int{},
 		faulted:  map[string]int{},
 	}
-	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}/stats", s.dcsStats)
-	s.mux.HandleFunc("GET /v2/{project_id}/migration-task/{task_id}", s.dcsTask)
-	s.mux.HandleFunc("GET /v2/{project_id}/migration-tasks", s.dcsList)
-	s.mux.HandleFunc("GET /v3/tasks/{task_id}", s.smsTask)
-	s.mux.HandleFunc("GET /v3/tasks", s.smsList)
+	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes} {
+		route(s.mux)
+	}
 	return s
 }
 
@@ -185,7 +184,7 @@ func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, tas
 		}
 	}
 	s.mu.Unlock()
-	if d := s.opts.Latency + f.Latency; d > 0 && !sleep(r.Context(), d) {
+	if d := s.opts.Latency + f.Latency; d > 0 && !sleep.For(r.Context(), d) {
 		return false
 	}
 	switch f.Kind {
@@ -205,17 +204,6 @@ func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, tas
 		return true
 	}
 	return false
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // writeOversized answers with valid JSON of OversizedBodyBytes.

@@ -165,6 +165,12 @@ func (s *Simulator) RemoveSMSTask(id string) {
 	s.smsTasks = without(s.smsTasks, id)
 }
 
+// smsRoutes serves the SMS task API.
+func (s *Simulator) smsRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v3/tasks/{task_id}", s.smsTask)
+	mux.HandleFunc("GET /v3/tasks", s.smsList)
+}
+
 var errSMSNotFound = &apiError{http.StatusNotFound, "SMS.9999", "The task does not exist."}
 
 func (s *Simulator) smsTask(w http.ResponseWriter, r *http.Request) {
