@@ -24,8 +24,13 @@ type Options struct {
 	// NumbersAsStrings makes every numeric field a JSON string ("12.5"), as
 	// some API editions do; otherwise they are JSON numbers.
 	NumbersAsStrings bool
-	// Now is the clock (default time.Now); tasks move with it.
+	// Now is the tasks' clock (default time.Now); tasks move with it.
 	Now func() time.Time
+	// GatewayNow is the API gateway's clock (default time.Now): X-Sdk-Date
+	// must be within 15 minutes of it. It is apart from Now so that tasks
+	// can be frozen at a fixed time while real clients still sign with
+	// the real one.
+	GatewayNow func() time.Time
 	// Latency is added before every answer (a task's fault may add more).
 	Latency time.Duration
 }
@@ -75,6 +80,9 @@ func New(opts Options) *Simulator {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.GatewayNow == nil {
+		opts.GatewayNow = time.Now
+	}
 	s := &Simulator{
 		opts:     opts,
 		mux:      http.NewServeMux(),
@@ -113,7 +121,7 @@ func (s *Simulator) Requests(operation, taskID string) int {
 
 // ServeHTTP implements http.Handler.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if e := verifySignature(r, s.opts.AccessKey, s.opts.SecretKey, s.opts.Now()); e != nil {
+	if e := verifySignature(r, s.opts.AccessKey, s.opts.SecretKey, s.opts.GatewayNow()); e != nil {
 		e.write(w)
 		return
 	}

@@ -21,6 +21,10 @@ const (
 
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
+// fixedNow is both the tasks' and the gateway's clock: the requests here
+// are signed at now.
+func fixedNow() time.Time { return now }
+
 // signedRequest builds a GET signed by the SDK's signer at time at.
 func signedRequest(t *testing.T, host, path string, query map[string]string, secret string, at time.Time) *http.Request {
 	t.Helper()
@@ -47,7 +51,7 @@ func signedRequest(t *testing.T, host, path string, query map[string]string, sec
 }
 
 func newSim() *Simulator {
-	s := New(Options{AccessKey: ak, SecretKey: sk, ProjectID: project, Now: func() time.Time { return now }})
+	s := New(Options{AccessKey: ak, SecretKey: sk, ProjectID: project, Now: fixedNow, GatewayNow: fixedNow})
 	s.AddDCSTask(DCSTask{ID: "t1", Stats: &DCSStats{Offset: 5}})
 	return s
 }
@@ -156,7 +160,7 @@ func TestDCSMovement(t *testing.T) {
 }
 
 func TestNumbersAsStrings(t *testing.T) {
-	s := New(Options{AccessKey: ak, SecretKey: sk, ProjectID: project, NumbersAsStrings: true, Now: func() time.Time { return now }})
+	s := New(Options{AccessKey: ak, SecretKey: sk, ProjectID: project, NumbersAsStrings: true, Now: fixedNow, GatewayNow: fixedNow})
 	s.AddDCSTask(DCSTask{ID: "t1", Stats: &DCSStats{Offset: 5, TargetInputKbps: 1.25}})
 	w := serve(s, signedRequest(t, "sim", "/v2/"+project+"/migration-task/t1/stats", nil, sk, now))
 	var body map[string]any
