@@ -20,6 +20,7 @@ func probeURL(base, account, module, taskID string) string {
 }
 
 func TestEndToEndProbeOneTask(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask(taskA))
 	sim.AddDCSTask(fixedTask("not-configured"))
@@ -57,6 +58,7 @@ func TestEndToEndProbeOneTask(t *testing.T) {
 }
 
 func TestEndToEndProbeRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
 	cases := map[string]string{
@@ -96,6 +98,7 @@ func TestEndToEndProbeRejectsBadInput(t *testing.T) {
 }
 
 func TestEndToEndServiceDiscoveryFeedsProbes(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask(taskA))
 	sim.AddSMSTask(fixedSMSTask("sms-1", simulator.SizesAtTopLevel))
@@ -140,6 +143,7 @@ func TestEndToEndServiceDiscoveryFeedsProbes(t *testing.T) {
 }
 
 func TestEndToEndConcurrentScrapesShareOneCall(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddSMSTask(fixedSMSTask(smsTask, simulator.SizesAtTopLevel))
 	sim.SetFault(smsTask, simulator.Fault{Latency: 500 * time.Millisecond})
@@ -168,6 +172,7 @@ func TestEndToEndConcurrentScrapesShareOneCall(t *testing.T) {
 }
 
 func TestEndToEndMinIntervalServesTheLastGoodAnswer(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask(taskA))
 	sim.AddSMSTask(fixedSMSTask(smsTask, simulator.SizesAtTopLevel))

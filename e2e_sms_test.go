@@ -38,6 +38,7 @@ func smsConfig(ids ...string) string {
 }
 
 func TestEndToEndSMSMetricsHaveExactValues(t *testing.T) {
+	t.Parallel()
 	placements := map[string]simulator.SizesPlacement{
 		"sizes in subtask_info": simulator.SizesInSubtaskInfo,
 		"sizes at top level":    simulator.SizesAtTopLevel,
@@ -79,6 +80,7 @@ func TestEndToEndSMSMetricsHaveExactValues(t *testing.T) {
 }
 
 func TestEndToEndSMSFieldsNotReportedYetAreOmitted(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	task := fixedSMSTask(smsTask, simulator.SizesInSubtaskInfo)
 	task.Progress.AgentReported = false
@@ -98,6 +100,7 @@ func TestEndToEndSMSFieldsNotReportedYetAreOmitted(t *testing.T) {
 }
 
 func TestEndToEndSMSFaults(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddSMSTask(fixedSMSTask(smsTask, simulator.SizesAtTopLevel))
 	sim.AddSMSTask(fixedSMSTask("sms-broken", simulator.SizesAtTopLevel))
@@ -120,6 +123,7 @@ func TestEndToEndSMSFaults(t *testing.T) {
 }
 
 func TestEndToEndDiscoveryAcrossPages(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, true)
 	const nDCS, nSMS = 250, 230 // three pages of 100 each
 	for i := 0; i < nDCS; i++ {
@@ -161,6 +165,7 @@ func TestEndToEndDiscoveryAcrossPages(t *testing.T) {
 }
 
 func TestEndToEndDiscoveredTaskThatDisappearsIsDropped(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask("dcs-a"))
 	sim.AddDCSTask(fixedTask("dcs-b"))

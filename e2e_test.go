@@ -34,6 +34,7 @@ func fixedTask(id string) simulator.DCSTask {
 }
 
 func TestEndToEndDCSMetricsHaveExactValues(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []struct {
 		name      string
 		asStrings bool
@@ -90,6 +91,7 @@ func TestEndToEndDCSMetricsHaveExactValues(t *testing.T) {
 }
 
 func TestEndToEndFaultyTasksDoNotFailTheScrape(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	faults := map[string]simulator.Fault{
 		"f-server-error": {Kind: simulator.FaultServerError},
@@ -139,6 +141,7 @@ func TestEndToEndFaultyTasksDoNotFailTheScrape(t *testing.T) {
 }
 
 func TestEndToEndUnusableFieldsAreOmittedNotZero(t *testing.T) {
+	t.Parallel()
 	for _, asStrings := range []bool{false, true} {
 		sim := startSimulator(t, asStrings)
 		task := fixedTask(taskA)
@@ -169,6 +172,7 @@ func TestEndToEndUnusableFieldsAreOmittedNotZero(t *testing.T) {
 }
 
 func TestEndToEndBadSignatureIsAnAuthError(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask(taskA))
 	wrongSK := "wrong-secret-key-must-not-leak"
@@ -188,6 +192,7 @@ func TestEndToEndBadSignatureIsAnAuthError(t *testing.T) {
 }
 
 func TestEndToEndSecretsNeverAppear(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask(taskA))
 	sim.AddDCSTask(fixedTask("f-broken"))
@@ -224,6 +229,7 @@ func TestEndToEndSecretsNeverAppear(t *testing.T) {
 }
 
 func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
+	t.Parallel()
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask(taskA))
 	sim.AddDCSTask(fixedTask("task-b"))
@@ -294,6 +300,7 @@ func TestEndToEndSIGHUPReloads(t *testing.T) {
 }
 
 func TestEndToEndSimulateMode(t *testing.T) {
+	t.Parallel()
 	exp := startExporter(t, "--simulate")
 	r := exp.scrape(t, nil)
 	for _, id := range simulator.DemoDCSTaskIDs() {
@@ -330,6 +337,7 @@ func TestEndToEndSimulateMode(t *testing.T) {
 
 // promtool check metrics must have nothing to say about a live scrape.
 func TestPromtoolCheckMetricsOnALiveScrape(t *testing.T) {
+	t.Parallel()
 	promtool := testenv.RequireBinary(t, "promtool")
 	exp := startExporter(t, "--simulate")
 	exp.scrape(t, nil) // so that the counters have series

@@ -74,6 +74,7 @@ func TestKubernetesExample(t *testing.T) {
 
 // promtool accepts the example Prometheus configs with the shipped rules.
 func TestExamplePrometheusConfigs(t *testing.T) {
+	t.Parallel()
 	promtool := testenv.RequireBinary(t, "promtool")
 	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
 	if err != nil {

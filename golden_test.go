@@ -69,6 +69,7 @@ func goldenDropped(name string) bool {
 // frozen in time, once, and compares the normalised exposition with
 // testdata/simulate.golden.prom byte for byte.
 func TestGoldenExposition(t *testing.T) {
+	t.Parallel()
 	clock := func() time.Time { return goldenNow }
 	// The tasks' clock is frozen; the gateway checks signatures against the
 	// real clock, which the exporter signs with.

@@ -17,6 +17,9 @@ import (
 // every kind of fault mixed in and checks that goroutines and the heap come
 // back to where they were.
 func TestNoLeaksOverManyScrapes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow (2,000 scrapes); runs without -short, as in CI")
+	}
 	const scrapes, parallel = 2000, 8
 	sim := startSimulator(t, true)
 	faults := map[string]simulator.Fault{

@@ -99,6 +99,7 @@ func eventually(ctx context.Context, t *testing.T, what string, check func() err
 // --simulate mode with the shipped rules, and checks what it stored and
 // which alerts it evaluated.
 func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
+	t.Parallel()
 	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -187,6 +188,9 @@ scrape_configs:
 // use"; it is then started again on another port.
 func startPrometheus(ctx context.Context, t *testing.T, cfg string) promAPI {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("slow (a real Prometheus evaluating rules); runs without -short, as in CI")
+	}
 	bin := testenv.RequireBinary(t, "prometheus")
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "prometheus.yml")
@@ -250,6 +254,7 @@ func tryPrometheus(ctx context.Context, t *testing.T, bin, cfgPath, dataDir stri
 // the tasks from one replica's /sd and spreads the /probe scrapes over two
 // replicas by hashing task_id; every task is scraped exactly once.
 func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
 	replicas := []exporter{startExporter(t, "--simulate"), startExporter(t, "--simulate")}

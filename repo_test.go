@@ -24,6 +24,7 @@ var binaryMagic = [][]byte{
 // TestNoBuiltFilesAreTracked fails when git tracks an executable binary, or
 // an executable file that is not a script: nothing built is committed.
 func TestNoBuiltFilesAreTracked(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("git", "ls-files", "-s", "-z").Output()
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -65,6 +66,7 @@ func builtFileProblem(path string, executable bool) string {
 }
 
 func TestBuiltFileProblemRecognisesBinaries(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, content []byte) string {
 		p := dir + "/" + name
