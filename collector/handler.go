@@ -18,12 +18,12 @@ import (
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
-// TimeoutMargin is kept free before Prometheus' scrape timeout, for
+// timeoutMargin is kept free before Prometheus' scrape timeout, for
 // encoding and sending the answer.
-const TimeoutMargin = 500 * time.Millisecond
+const timeoutMargin = 500 * time.Millisecond
 
 // ScrapeTimeout is how long a scrape may poll: Prometheus' timeout from the
-// X-Prometheus-Scrape-Timeout-Seconds header less TimeoutMargin (but at
+// X-Prometheus-Scrape-Timeout-Seconds header less timeoutMargin (but at
 // least half of it), or fallback when the header is absent or unusable
 // (not a number, NaN, not positive, or over a day).
 func ScrapeTimeout(h http.Header, fallback time.Duration) time.Duration {
@@ -32,7 +32,7 @@ func ScrapeTimeout(h http.Header, fallback time.Duration) time.Duration {
 		return fallback
 	}
 	d := time.Duration(secs * float64(time.Second))
-	return max(d-TimeoutMargin, d/2)
+	return max(d-timeoutMargin, d/2)
 }
 
 // scrapeContext bounds a scrape by its deadline.

@@ -24,9 +24,9 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 )
 
-// MaxBodyBytes caps how much of a response body is read: an answer is a few
+// maxBodyBytes caps how much of a response body is read: an answer is a few
 // KiB, and a hostile or broken endpoint must not make the exporter buffer more.
-const MaxBodyBytes = 1 << 20
+const maxBodyBytes = 1 << 20
 
 // API names: the values of the `api` label.
 const (
@@ -179,22 +179,22 @@ func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newAPIError(resp.StatusCode, resp.Header, body)
 	}
-	if len(body) > MaxBodyBytes {
-		return nil, &DecodeError{Err: fmt.Errorf("body larger than %d bytes", MaxBodyBytes)}
+	if len(body) > maxBodyBytes {
+		return nil, &DecodeError{Err: fmt.Errorf("body larger than %d bytes", maxBodyBytes)}
 	}
 	return body, nil
 }
 
-// readBody reads at most MaxBodyBytes+1 bytes, into a buffer sized from
+// readBody reads at most maxBodyBytes+1 bytes, into a buffer sized from
 // Content-Length when the answer has one (io.ReadAll's doubling from 512
 // bytes was a visible share of a poll's allocations).
 func readBody(resp *http.Response) ([]byte, error) {
 	size := int64(4096)
 	if resp.ContentLength > 0 {
-		size = min(resp.ContentLength+1, MaxBodyBytes+1)
+		size = min(resp.ContentLength+1, maxBodyBytes+1)
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
 	return buf.Bytes(), err
 }
 

@@ -49,11 +49,11 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 			n.err = err
 			return nil
 		}
-		n.value, n.set, n.err = ParseNumber(s)
+		n.value, n.set, n.err = parseNumber(s)
 	case b[0] == '{' || b[0] == '[' || b[0] == 't' || b[0] == 'f':
 		n.err = fmt.Errorf("expected a number, got %s", kindOf(b[0]))
 	default:
-		n.value, n.set, n.err = ParseNumber(string(b))
+		n.value, n.set, n.err = parseNumber(string(b))
 	}
 	return nil
 }
@@ -61,11 +61,11 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 // maxReported bounds how much of a bad value goes into an error message.
 const maxReported = 32
 
-// ParseNumber reads a number the way the APIs write them: surrounding white
+// parseNumber reads a number the way the APIs write them: surrounding white
 // space is ignored, one trailing "%" is dropped (the caller knows the unit),
 // and "", "-", "N/A" (any case) and "null" mean no value (ok=false, err=nil).
 // NaN and infinities are rejected: they are never a real measurement.
-func ParseNumber(s string) (v float64, ok bool, err error) {
+func parseNumber(s string) (v float64, ok bool, err error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
 	if t == "" || t == "-" || strings.EqualFold(t, "n/a") || strings.EqualFold(t, "null") {

@@ -118,7 +118,7 @@ func TestTextDecoding(t *testing.T) {
 }
 
 func TestErrorMessagesAreBounded(t *testing.T) {
-	_, _, err := ParseNumber(strings.Repeat("x", 10000))
+	_, _, err := parseNumber(strings.Repeat("x", 10000))
 	if err == nil || len(err.Error()) > 100 {
 		t.Errorf("error %v", err)
 	}

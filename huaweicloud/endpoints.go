@@ -9,39 +9,30 @@ import (
 // defaultEndpoints are the services' default endpoints, side by side: each
 // makes the endpoint of a region. A config's endpoints override them.
 var defaultEndpoints = map[string]func(region string) string{
-	APIDCS: DefaultDCSEndpoint,
-	APISMS: DefaultSMSEndpoint,
-}
-
-// DefaultEndpoint is the default endpoint of service api in region, or ""
-// for an unknown api.
-func DefaultEndpoint(api, region string) string {
-	if def, ok := defaultEndpoints[api]; ok {
-		return def(region)
-	}
-	return ""
+	APIDCS: defaultDCSEndpoint,
+	APISMS: defaultSMSEndpoint,
 }
 
 // otcRegions are Open Telekom Cloud's regions, whose hosts are not
 // Huawei Cloud's.
 var otcRegions = map[string]bool{"eu-de": true, "eu-nl": true}
 
-// DefaultDCSEndpoint is the DCS endpoint of a region:
+// defaultDCSEndpoint is the DCS endpoint of a region:
 // https://dcs.{region}.myhuaweicloud.com, or Open Telekom Cloud's
 // https://dcs.{region}.otc.t-systems.com for eu-de and eu-nl.
-func DefaultDCSEndpoint(region string) string {
+func defaultDCSEndpoint(region string) string {
 	if otcRegions[region] {
 		return "https://dcs." + region + ".otc.t-systems.com"
 	}
 	return "https://dcs." + region + ".myhuaweicloud.com"
 }
 
-// DefaultSMSEndpoint is SMS's endpoint for an account in region. SMS has
+// defaultSMSEndpoint is SMS's endpoint for an account in region. SMS has
 // one endpoint per cloud, not per region: the SDK's SMS region table is
 // used when it knows the region, any other Chinese-mainland region (cn-*)
 // goes to cn-north-4, and every other region to the international
 // endpoint in ap-southeast-3.
-func DefaultSMSEndpoint(region string) string {
+func defaultSMSEndpoint(region string) string {
 	if r, err := smsregion.SafeValueOf(region); err == nil && r != nil && len(r.Endpoints) > 0 {
 		return r.Endpoints[0]
 	}

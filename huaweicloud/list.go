@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// ListPageSize is the page size asked of the list APIs.
-const ListPageSize = 100
+// listPageSize is the page size asked of the list APIs.
+const listPageSize = 100
 
 // maxListPages stops a list that never ends (a server ignoring offset).
 const maxListPages = 1000
@@ -17,7 +17,7 @@ const maxListPages = 1000
 // at an empty page or at a page shorter than the longest one seen.
 func (c *Client) DCSMigrationTaskIDs(ctx context.Context) ([]string, error) {
 	return listAll(ctx, func(ctx context.Context, offset int) ([]string, int, error) {
-		p, err := c.DCSMigrationTaskPage(ctx, offset, ListPageSize)
+		p, err := c.DCSMigrationTaskPage(ctx, offset, listPageSize)
 		ids := make([]string, 0, len(p.MigrationTasks))
 		for _, t := range p.MigrationTasks {
 			ids = append(ids, string(t.TaskID))
@@ -31,7 +31,7 @@ func (c *Client) DCSMigrationTaskIDs(ctx context.Context) ([]string, error) {
 // short page).
 func (c *Client) SMSTaskIDs(ctx context.Context) ([]string, error) {
 	return listAll(ctx, func(ctx context.Context, offset int) ([]string, int, error) {
-		p, err := c.SMSTaskPage(ctx, offset, ListPageSize)
+		p, err := c.SMSTaskPage(ctx, offset, listPageSize)
 		ids := make([]string, 0, len(p.Tasks))
 		for _, t := range p.Tasks {
 			ids = append(ids, string(t.ID))
