@@ -252,14 +252,20 @@ func (d *decoder) decodeInt(n *yaml.Node, v reflect.Value, path string) {
 	}
 	bits := v.Type().Bits()
 	i, err := strconv.ParseInt(s, 10, bits)
+	lo, hi := int64(-1)<<(bits-1), int64(1)<<(bits-1)-1
+	d.setWhole(n, path, s, err, fmt.Sprintf("%d to %d", lo, hi), func() { v.SetInt(i) })
+}
+
+// setWhole calls set when a whole number parsed without err, or reports
+// why s is not one in the range span.
+func (d *decoder) setWhole(n *yaml.Node, path, s string, err error, span string, set func()) {
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		lo, hi := int64(-1)<<(bits-1), int64(1)<<(bits-1)-1
-		d.invalid(path, n.Line, "%s is out of range (%d to %d)", quote(s), lo, hi)
+		d.invalid(path, n.Line, "%s is out of range (%s)", quote(s), span)
 	case err != nil:
 		d.invalid(path, n.Line, "expected a whole number, got %s", quote(s))
 	default:
-		v.SetInt(i)
+		set()
 	}
 }
 
@@ -283,15 +289,8 @@ func (d *decoder) decodeUint(n *yaml.Node, v reflect.Value, path string) {
 			err = strconv.ErrRange
 		}
 	}
-	switch {
-	case errors.Is(err, strconv.ErrRange):
-		hi := uint64(1)<<(bits-1)<<1 - 1
-		d.invalid(path, n.Line, "%s is out of range (0 to %d)", quote(s), hi)
-	case err != nil:
-		d.invalid(path, n.Line, "expected a whole number, got %s", quote(s))
-	default:
-		v.SetUint(u)
-	}
+	hi := uint64(1)<<(bits-1)<<1 - 1
+	d.setWhole(n, path, s, err, fmt.Sprintf("0 to %d", hi), func() { v.SetUint(u) })
 }
 
 // decodeFloat accepts a decimal number such as 20 or 2.5 that fits the

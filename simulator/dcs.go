@@ -56,17 +56,11 @@ type DCSMovement struct {
 
 // AddDCSTask adds (or replaces) a task; the list API returns tasks in the
 // order they were added.
-func (s *Simulator) AddDCSTask(t DCSTask) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.dcsTasks = upsert(s.dcsTasks, t)
-}
+func (s *Simulator) AddDCSTask(t DCSTask) { s.locked(func() { s.dcsTasks = upsert(s.dcsTasks, t) }) }
 
 // RemoveDCSTask deletes a task: the API then answers DCS.4133.
 func (s *Simulator) RemoveDCSTask(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.dcsTasks = without(s.dcsTasks, id)
+	s.locked(func() { s.dcsTasks = without(s.dcsTasks, id) })
 }
 
 func (s *Simulator) dcsTaskByID(id string) (DCSTask, bool) {

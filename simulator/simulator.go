@@ -170,6 +170,13 @@ func lookup[T task](tasks []*T, id string) (T, bool) {
 	return zero, false
 }
 
+// locked runs f holding the simulator's lock.
+func (s *Simulator) locked(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
 // elapsed is how long the simulator has been running on its clock.
 func (s *Simulator) elapsed() time.Duration { return s.opts.Now().Sub(s.start) }
 

@@ -152,17 +152,11 @@ func (m SMSMovement) at(id string, e time.Duration, now time.Time) SMSProgress {
 }
 
 // AddSMSTask adds (or replaces) an SMS task.
-func (s *Simulator) AddSMSTask(t SMSTask) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.smsTasks = upsert(s.smsTasks, t)
-}
+func (s *Simulator) AddSMSTask(t SMSTask) { s.locked(func() { s.smsTasks = upsert(s.smsTasks, t) }) }
 
 // RemoveSMSTask deletes an SMS task: ShowTask then answers 404.
 func (s *Simulator) RemoveSMSTask(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.smsTasks = without(s.smsTasks, id)
+	s.locked(func() { s.smsTasks = without(s.smsTasks, id) })
 }
 
 // smsRoutes serves the SMS task API.
