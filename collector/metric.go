@@ -14,7 +14,7 @@ import (
 // gaugeMetric is a const gauge, like prometheus.NewConstMetric's, whose
 // label pairs are built by the emitter and shared by a task's series:
 // client_golang's MakeLabelPairs allocates fresh pairs for every series,
-// which was the largest share of a scrape's allocations and memory.
+// the largest share of a scrape's allocations and memory otherwise.
 type gaugeMetric struct {
 	desc   *prometheus.Desc
 	labels []*dto.LabelPair // sorted by name; read-only once built

@@ -187,7 +187,7 @@ func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 
 // readBody reads at most maxBodyBytes+1 bytes, into a buffer sized from
 // Content-Length when the answer has one (io.ReadAll's doubling from 512
-// bytes was a visible share of a poll's allocations).
+// bytes is a visible share of a poll's allocations).
 func readBody(resp *http.Response) ([]byte, error) {
 	size := int64(4096)
 	if resp.ContentLength > 0 {
