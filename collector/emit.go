@@ -27,8 +27,9 @@ type emitter struct {
 	// under. Empty for the exporter's own gauges.
 	api  string
 	task [2]string // account, task_id (the order of taskLabels)
-	// fieldError counts a field whose value could not be decoded.
-	fieldError func(api, field string)
+	// fieldErrors counts the fields whose value could not be decoded, by
+	// api and field (nil: not counted).
+	fieldErrors *prometheus.CounterVec
 }
 
 // emittedPair is a label pair and the raw value it was made from.
@@ -127,8 +128,8 @@ func (m *emitter) checkField(field string, err error) {
 	}
 	level.Debug(m.logger).Log("msg", "field is not usable, series omitted", "api", m.api,
 		"account", m.task[0], "task_id", m.task[1], "field", field, "err", err)
-	if m.fieldError != nil {
-		m.fieldError(m.api, field)
+	if m.fieldErrors != nil {
+		m.fieldErrors.WithLabelValues(m.api, field).Inc()
 	}
 }
 

@@ -120,14 +120,12 @@ func (e *Exporter) pollTasks(ctx context.Context, sets []taskSet) []polledTask {
 func (e *Exporter) build(t *polledTask) {
 	api := t.w.svc.api()
 	m := &emitter{
-		send:   func(m prometheus.Metric) { t.metrics = append(t.metrics, m) },
-		logger: e.opts.Logger,
-		labels: e.labels,
-		api:    api,
-		task:   [2]string{t.w.account.name, t.id},
-		fieldError: func(api, field string) {
-			e.fieldErrors.WithLabelValues(api, field).Inc()
-		},
+		send:        func(m prometheus.Metric) { t.metrics = append(t.metrics, m) },
+		logger:      e.opts.Logger,
+		labels:      e.labels,
+		api:         api,
+		task:        [2]string{t.w.account.name, t.id},
+		fieldErrors: e.fieldErrors,
 	}
 	up, err := t.reader.metrics(m)
 	t.up = up
