@@ -152,15 +152,13 @@ func TestEndToEndConcurrentScrapesShareOneCall(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]scrapetest.Result, 5)
 	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if i%2 == 0 {
 				results[i] = exp.scrape(t, nil)
 			} else {
 				results[i] = scrapetest.Get(t, probeURL(exp.URL, "e2e", "sms", smsTask), nil)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	for _, r := range results {

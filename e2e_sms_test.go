@@ -126,10 +126,10 @@ func TestEndToEndDiscoveryAcrossPages(t *testing.T) {
 	t.Parallel()
 	sim := startSimulator(t, true)
 	const nDCS, nSMS = 250, 230 // three pages of 100 each
-	for i := 0; i < nDCS; i++ {
+	for i := range nDCS {
 		sim.AddDCSTask(fixedTask("dcs-" + strconv.Itoa(i)))
 	}
-	for i := 0; i < nSMS; i++ {
+	for i := range nSMS {
 		sim.AddSMSTask(fixedSMSTask("sms-"+strconv.Itoa(i), simulator.SizesInSubtaskInfo))
 	}
 	// dcs-7 is also configured explicitly: it must be polled once. 730

@@ -140,7 +140,7 @@ func normaliseFamily(f *dto.MetricFamily) {
 		m.TimestampMs = nil
 		if f.GetName() == goldenBuildInfo {
 			for _, l := range m.Label {
-				l.Value = ptr(goldenPlaceholder)
+				l.Value = new(goldenPlaceholder)
 			}
 		}
 		if !goldenVolatile[f.GetName()] {
@@ -148,29 +148,27 @@ func normaliseFamily(f *dto.MetricFamily) {
 		}
 		switch {
 		case m.Gauge != nil:
-			m.Gauge.Value = ptr(0.0)
+			m.Gauge.Value = new(0.0)
 		case m.Counter != nil:
-			m.Counter.Value = ptr(0.0)
+			m.Counter.Value = new(0.0)
 		case m.Untyped != nil:
-			m.Untyped.Value = ptr(0.0)
+			m.Untyped.Value = new(0.0)
 		case m.Histogram != nil:
 			h := m.Histogram
-			h.SampleSum = ptr(0.0)
+			h.SampleSum = new(0.0)
 			for _, b := range h.Bucket {
-				b.CumulativeCount = ptr(h.GetSampleCount())
+				b.CumulativeCount = new(h.GetSampleCount())
 				b.Exemplar = nil
 			}
 		case m.Summary != nil:
-			m.Summary.SampleSum = ptr(0.0)
+			m.Summary.SampleSum = new(0.0)
 			for _, q := range m.Summary.Quantile {
-				q.Value = ptr(0.0)
+				q.Value = new(0.0)
 			}
 		}
 	}
 	sort.SliceStable(f.Metric, func(i, j int) bool { return seriesKey(f.Metric[i]) < seriesKey(f.Metric[j]) })
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // seriesKey orders series by their label pairs.
 func seriesKey(m *dto.Metric) string {
@@ -219,22 +217,21 @@ func checkGoldenParses(t *testing.T, what string, text []byte) {
 func lineDiff(want, got string) string {
 	count := func(s string) map[string]int {
 		m := map[string]int{}
-		for _, l := range strings.Split(s, "\n") {
+		for l := range strings.SplitSeq(s, "\n") {
 			m[l]++
 		}
 		return m
 	}
 	inWant, inGot := count(want), count(got)
 	var b strings.Builder
-	for _, l := range strings.Split(want, "\n") {
+	for l := range strings.SplitSeq(want, "\n") {
 		if inGot[l] > 0 {
 			inGot[l]--
 			continue
 		}
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
-	inGot = count(got)
-	for _, l := range strings.Split(got, "\n") {
+	for l := range strings.SplitSeq(got, "\n") {
 		if inWant[l] > 0 {
 			inWant[l]--
 			continue

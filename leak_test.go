@@ -73,7 +73,7 @@ func TestNoLeaksOverManyScrapes(t *testing.T) {
 		return runtime.NumGoroutine(), m.HeapAlloc
 	}
 
-	for i := 0; i < 20; i++ { // warm up pools and connections
+	for i := range 20 { // warm up pools and connections
 		if err := get(i); err != nil {
 			t.Fatal(err)
 		}
@@ -83,16 +83,14 @@ func TestNoLeaksOverManyScrapes(t *testing.T) {
 	var next, failed atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
-	for w := 0; w < parallel; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range parallel {
+		wg.Go(func() {
 			for i := int(next.Add(1)); i <= scrapes; i = int(next.Add(1)) {
 				if err := get(i); err != nil {
 					failed.Add(1)
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	elapsed := time.Since(start)

@@ -32,7 +32,7 @@ func TestNoBuiltFilesAreTracked(t *testing.T) {
 		}
 		t.Skipf("not a git checkout: %v", err)
 	}
-	for _, entry := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+	for entry := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
 		// "<mode> <object> <stage>\t<path>"
 		meta, path, ok := strings.Cut(entry, "\t")
 		if !ok {

@@ -144,9 +144,7 @@ func forEachBounded(ctx context.Context, n, limit int, job func(context.Context,
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(limit, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= n {
@@ -154,7 +152,7 @@ func forEachBounded(ctx context.Context, n, limit int, job func(context.Context,
 				}
 				job(ctx, k)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

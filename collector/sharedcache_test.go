@@ -21,15 +21,13 @@ func TestSharedCacheShareOneCallAndLetWaitersLeave(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]int, 4)
 	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			f, err := shareCall(context.Background(), c, "k", 0, slow)
 			if err != nil {
 				t.Error(err)
 			}
 			results[i] = f.val
-		}()
+		})
 	}
 	// A waiter with a short deadline leaves without waiting for the call.
 	time.Sleep(50 * time.Millisecond)

@@ -74,7 +74,7 @@ func (s Secret) String() string {
 func (s Secret) GoString() string { return `config.Secret("` + s.String() + `")` }
 
 // MarshalYAML implements yaml.Marshaler.
-func (s Secret) MarshalYAML() (interface{}, error) { return s.String(), nil }
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 
 // MarshalText implements encoding.TextMarshaler (used by JSON and loggers).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func walkFields(t reflect.Type) (leaves []leafField, unsupported []string) {
 		case pointerKind:
 			walk(t.Elem(), path, steps, onPath)
 		case sliceKind:
-			walk(t.Elem(), path+"[0]", append(steps[:len(steps):len(steps)], step{elem: true}), onPath)
+			walk(t.Elem(), path+"[0]", append(slices.Clip(steps), step{elem: true}), onPath)
 		case structKind:
 			if onPath[t] {
 				return // a recursive type: its fields are being walked already
@@ -51,7 +52,7 @@ func walkFields(t reflect.Type) (leaves []leafField, unsupported []string) {
 			fields := yamlFields(t)
 			for _, key := range fields.names {
 				i := fields.index[key]
-				walk(t.Field(i).Type, joinPath(path, key), append(steps[:len(steps):len(steps)], step{key: key, field: i}), onPath)
+				walk(t.Field(i).Type, joinPath(path, key), append(slices.Clip(steps), step{key: key, field: i}), onPath)
 			}
 		default:
 			leaves = append(leaves, leafField{path: path, steps: steps, typ: t})

@@ -208,8 +208,7 @@ func readSecretFile(path string) (Secret, error) {
 // fileError describes a failure to read path without repeating the path
 // twice (as *fs.PathError would).
 func fileError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		err = pe.Err
 	}
 	return fmt.Errorf("cannot read file %q: %v", path, err)

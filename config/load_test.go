@@ -504,8 +504,7 @@ func TestLoadErrors(t *testing.T) {
 				t.Error("Load returned a config with an error")
 			}
 			checkErrorLines(t, errorLines(err, dir), tt.want)
-			var fe *FieldError
-			if !errors.As(err, &fe) {
+			if _, ok := errors.AsType[*FieldError](err); !ok {
 				t.Errorf("error %T does not contain a *FieldError", err)
 			}
 		})

@@ -148,8 +148,7 @@ func (v *validator) endpoint(path, raw string) {
 func endpointProblem(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
 		}
 		return "invalid URL: " + err.Error()

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -127,9 +128,7 @@ func TestDashboards(t *testing.T) {
 func TestDashboardsUseExposedMetrics(t *testing.T) {
 	files := dashboardFiles(t)
 	families := goldenFamilies(t)
-	for name, f := range runtimeFamilies(t) {
-		families[name] = f
-	}
+	maps.Copy(families, runtimeFamilies(t))
 	exposed := dashboardExposedNames(families)
 
 	used := map[string]bool{}
@@ -593,7 +592,7 @@ func dashboardQueryProblems(q dashboardQuery, vars map[string]dashboardVariable)
 			add("selector %s does not name a metric", vs)
 			return nil
 		}
-		if q.selector || !(strings.HasSuffix(name, "_total") || strings.HasSuffix(name, "_bucket")) {
+		if q.selector || (!strings.HasSuffix(name, "_total") && !strings.HasSuffix(name, "_bucket")) {
 			return nil
 		}
 		for _, anc := range path {

@@ -207,8 +207,7 @@ func (c *Client) observe(cl call, code string, start time.Time) {
 // stripURL drops the request URL from a transport error: the caller already
 // knows which task failed, and the message stays short and stable.
 func stripURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return ue.Err
 	}
 	return err

@@ -270,7 +270,7 @@ func TestRateLimiterPacesRequestsAndRespectsTheDeadline(t *testing.T) {
 		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK},
 		Limiter:     rate.NewLimiter(10, 1)})
 	start := time.Now()
-	for i := 0; i < 6; i++ {
+	for range 6 {
 		if _, err := c.DCSMigrationStats(context.Background(), taskID); err != nil {
 			t.Fatal(err)
 		}

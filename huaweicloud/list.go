@@ -49,7 +49,7 @@ func (c *Client) SMSTaskIDs(ctx context.Context) ([]string, error) {
 func listAll(ctx context.Context, page func(ctx context.Context, offset int) ([]string, int, error)) ([]string, error) {
 	var all []string
 	longest := 0
-	for n := 0; n < maxListPages; n++ {
+	for range maxListPages {
 		ids, total, err := page(ctx, len(all))
 		if err != nil {
 			return nil, err

@@ -46,7 +46,7 @@ func New(w io.Writer, lvl, format string) (log.Logger, *slog.Logger, error) {
 // slogKeys writes the bridge's "time" as "ts" in UTC, like the go-kit lines.
 type slogKeys struct{ next log.Logger }
 
-func (l slogKeys) Log(kv ...interface{}) error {
+func (l slogKeys) Log(kv ...any) error {
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i] == "time" {
 			kv[i] = "ts"

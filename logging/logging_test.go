@@ -23,7 +23,7 @@ func TestLevelsFilter(t *testing.T) {
 	if strings.Contains(out, "hidden") || !strings.Contains(out, "msg=shown") || !strings.Contains(out, `msg="shown too"`) {
 		t.Errorf("output:\n%s", out)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
 		if strings.Count(line, "caller=") != 1 || strings.Count(line, "ts=") != 1 || strings.Contains(line, "time=") {
 			t.Errorf("want one ts and one caller: %s", line)
 		}

@@ -54,7 +54,7 @@ func TestRulesPromtool(t *testing.T) {
 			t.Errorf("promtool check rules printed warnings:\n%s", stderr)
 		}
 		success := false
-		for _, line := range strings.Split(stdout, "\n") {
+		for line := range strings.SplitSeq(stdout, "\n") {
 			line = strings.TrimSpace(line)
 			switch {
 			case line == "", strings.HasPrefix(line, "Checking "):

@@ -27,7 +27,7 @@ func parseAuthorization(v string) (authorization, bool) {
 	}
 	var a authorization
 	var haveSig bool
-	for _, part := range strings.Split(strings.TrimPrefix(v, scheme), ",") {
+	for part := range strings.SplitSeq(strings.TrimPrefix(v, scheme), ",") {
 		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
 			return authorization{}, false

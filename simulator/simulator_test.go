@@ -185,7 +185,7 @@ func TestTransientFault(t *testing.T) {
 	s := newSim()
 	s.SetFault("t1", Fault{Kind: FaultServerError, Times: 2})
 	var codes []int
-	for i := 0; i < 4; i++ {
+	for range 4 {
 		codes = append(codes, serve(s, signedRequest(t, "sim", "/v2/"+project+"/migration-task/t1/stats", nil, sk, now)).Code)
 	}
 	if fmt.Sprint(codes) != "[500 500 200 200]" {

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"net/http"
 	"time"
@@ -251,22 +252,16 @@ func (s *Simulator) smsBody(t SMSTask) map[string]any {
 	sizes := map[string]any{"replicatesize": s.num(p.ReplicateSize), "totalsize": s.num(p.TotalSize)}
 	switch t.SizesIn {
 	case SizesAtTopLevel:
-		for k, v := range sizes {
-			body[k] = v
-		}
+		maps.Copy(body, sizes)
 	case SizesInSubTasks:
 		for _, sub := range subs {
 			if sub["name"] == p.CurrentSubTask || (p.CurrentSubTask == "" && sub["name"] == "MIGRATE_LINUX_FILE") {
-				for k, v := range sizes {
-					sub[k] = v
-				}
+				maps.Copy(sub, sizes)
 			}
 		}
 	default:
 		info := map[string]any{"subtask_name": p.CurrentSubTask, "progress": s.num(p.CurrentSubTaskProgress)}
-		for k, v := range sizes {
-			info[k] = v
-		}
+		maps.Copy(info, sizes)
 		b, _ := json.Marshal(info)
 		body["subtask_info"] = string(b)
 	}

@@ -5,6 +5,7 @@ package scrapetest
 import (
 	"bytes"
 	"io"
+	"maps"
 	"net/http"
 	"sort"
 	"strings"
@@ -31,9 +32,7 @@ func Get(t testing.TB, url string, header http.Header) Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
+	maps.Copy(req.Header, header)
 	req.Header.Set("Accept", "text/plain")
 	start := time.Now()
 	resp, err := http.DefaultClient.Do(req)
