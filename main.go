@@ -47,8 +47,9 @@ func main() {
 		version.Version = devVersion
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil))
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil)
+	stop() // os.Exit skips deferred calls
+	os.Exit(code)
 }
 
 // flags are the command line.
