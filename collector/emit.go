@@ -1,6 +1,8 @@
 package collector
 
 import (
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/go-kit/log"
@@ -27,6 +29,9 @@ type emitter struct {
 	// under. Empty for the exporter's own gauges.
 	api  string
 	task [2]string // account, task_id (the order of taskLabels)
+	// client scrubs the account's secrets from a field's value before it is
+	// logged (nil: nothing to scrub).
+	client *huaweicloud.Client
 	// fieldErrors counts the fields whose value could not be decoded, by
 	// api and field (nil: not counted).
 	fieldErrors *prometheus.CounterVec
@@ -54,6 +59,10 @@ func (m *emitter) taskGauge(desc *prometheus.Desc, v float64, extra ...string) {
 // pairs are built once per task and value; one that was not is a bug,
 // logged and dropped rather than sent through a slower general path.
 func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		level.Error(m.logger).Log("msg", "dropping metric: its value is not finite", "desc", desc.String(), "value", v)
+		return
+	}
 	lo, ok := m.labels[desc]
 	if !ok || len(lo.names) != len(head)+len(tail) {
 		level.Error(m.logger).Log("msg", "dropping metric: its Desc was not made through the label index or got the wrong number of labels",
@@ -105,11 +114,16 @@ var (
 // that is not a number is logged at debug level and counted; the series is
 // omitted.
 func (m *emitter) number(desc *prometheus.Desc, field string, n huaweicloud.Number, unit transform, extra ...string) {
-	if v, ok := n.Value(); ok {
-		m.taskGauge(desc, unit(v), extra...)
+	v, ok := n.Value()
+	if !ok {
+		m.checkField(field, n.Err())
 		return
 	}
-	m.checkField(field, n.Err())
+	if u := unit(v); !math.IsNaN(u) && !math.IsInf(u, 0) {
+		m.taskGauge(desc, u, extra...)
+		return
+	}
+	m.checkField(field, fmt.Errorf("%g is out of range in the metric's unit", v))
 }
 
 // boolean sends the task metric 1 or 0 when the API gave a value.
@@ -126,8 +140,12 @@ func (m *emitter) checkField(field string, err error) {
 	if err == nil {
 		return
 	}
+	text := err.Error()
+	if m.client != nil {
+		text = m.client.ScrubText(text)
+	}
 	level.Debug(m.logger).Log("msg", "field is not usable, series omitted", "api", m.api,
-		"account", m.task[0], "task_id", m.task[1], "field", field, "err", err)
+		"account", m.task[0], "task_id", m.task[1], "field", field, "err", text)
 	if m.fieldErrors != nil {
 		m.fieldErrors.WithLabelValues(m.api, field).Inc()
 	}

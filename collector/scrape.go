@@ -126,6 +126,7 @@ func (e *Exporter) build(t *polledTask) {
 		api:         api,
 		task:        [2]string{t.w.account.name, t.id},
 		fieldErrors: e.fieldErrors,
+		client:      t.w.client(),
 	}
 	up, err := t.reader.metrics(m)
 	t.up = up

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -73,6 +74,12 @@ func NewClient(opts Options) *Client {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = http.DefaultClient
 	}
+	// Never follow a redirect: a signed request, its token and the answer
+	// must not go to or come from any host but the configured endpoint. The
+	// 3xx itself is the answer, and an error (ReasonRedirect).
+	hc := *opts.HTTPClient
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	opts.HTTPClient = &hc
 	endpoints := make(map[string]string, len(defaultEndpoints))
 	for api, def := range defaultEndpoints {
 		endpoints[api] = def(opts.Region)
@@ -168,19 +175,22 @@ func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 	resp, err := c.opts.HTTPClient.Do(req)
 	if err != nil {
 		c.observe(cl, "error", start)
-		return nil, stripURL(err)
+		return nil, c.scrubbedErr(stripURL(err), req)
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp)
 	c.observe(cl, strconv.Itoa(resp.StatusCode), start)
 	if err != nil {
-		return nil, stripURL(err)
+		return nil, c.scrubbedErr(stripURL(err), req)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newAPIError(resp.StatusCode, resp.Header, body)
+		return nil, c.scrubbed(newAPIError(resp.StatusCode, resp.Header, body), req)
 	}
 	if len(body) > maxBodyBytes {
 		return nil, &DecodeError{Err: fmt.Errorf("body larger than %d bytes", maxBodyBytes)}
+	}
+	if e := errorInSuccess(resp.StatusCode, resp.Header, body); e != nil {
+		return nil, c.scrubbed(e, req)
 	}
 	return body, nil
 }
@@ -202,6 +212,56 @@ func (c *Client) observe(cl call, code string, start time.Time) {
 	if c.opts.Observer != nil {
 		c.opts.Observer.ObserveRequest(cl.api, cl.operation, code, time.Since(start))
 	}
+}
+
+// scrubbed removes the account's secrets and the request's signature from
+// what the cloud sent back in e, before it is logged or shown anywhere.
+func (c *Client) scrubbed(e *APIError, req *http.Request) *APIError {
+	s := c.requestScrubber(req)
+	e.Code, e.Message, e.Location = s.scrub(e.Code), s.scrub(e.Message), s.scrub(e.Location)
+	return e
+}
+
+// scrubbedErr is err with the secrets removed from its text: a transport
+// error can quote what a server sent (a malformed status line, say). Its
+// type stays reachable (errors.As) for Reason.
+func (c *Client) scrubbedErr(err error, req *http.Request) error {
+	text := err.Error()
+	if clean := c.requestScrubber(req).scrub(text); clean != text {
+		return &scrubbedError{text: clean, err: err}
+	}
+	return err
+}
+
+func (c *Client) requestScrubber(req *http.Request) scrubber {
+	auth := req.Header.Get("Authorization")
+	return newScrubber(append(c.signer.secrets(), auth, signatureOf(auth))...)
+}
+
+// scrubbedError is an error whose text had secrets in it.
+type scrubbedError struct {
+	text string
+	err  error
+}
+
+func (e *scrubbedError) Error() string { return e.text }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// ScrubText removes the account's secrets from text that came from the
+// network (a field's undecodable value, for example).
+func (c *Client) ScrubText(text string) string {
+	return newScrubber(c.signer.secrets()...).scrub(text)
+}
+
+// signatureOf is the Signature= part of an SDK-HMAC-SHA256 Authorization
+// header, or "".
+func signatureOf(authorization string) string {
+	_, sig, ok := strings.Cut(authorization, "Signature=")
+	if !ok {
+		return ""
+	}
+	sig, _, _ = strings.Cut(sig, ",")
+	return strings.TrimSpace(sig)
 }
 
 // stripURL drops the request URL from a transport error: the caller already

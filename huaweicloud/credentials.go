@@ -102,6 +102,20 @@ func (s *requestSigner) sign(req *request.DefaultHttpRequest) (*request.DefaultH
 	return signed, nil
 }
 
+// secrets are the credentials' access key, secret key and security token
+// as far as they are known (none before the provider chain answered).
+func (s *requestSigner) secrets() []string {
+	if s.static != nil {
+		return []string{s.static.AccessKey, s.static.SecretKey, s.static.SecurityToken}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cred == nil {
+		return nil
+	}
+	return []string{s.cred.AK, s.cred.SK, s.cred.SecurityToken}
+}
+
 func (s *requestSigner) resolve() (*auth.BasicCredentials, error) {
 	if s.static != nil {
 		return auth.NewBasicCredentialsBuilder().

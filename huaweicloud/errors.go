@@ -1,12 +1,14 @@
 package huaweicloud
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -26,11 +28,14 @@ const (
 	ReasonNotFound  = "not_found"
 	ReasonDecode    = "decode"
 	ReasonNetwork   = "network"
+	// ReasonRedirect is a 3xx answer: never followed, since the signed
+	// request and its answer must stay with the configured endpoint.
+	ReasonRedirect = "redirect"
 )
 
 // Reasons lists every reason, for pre-initialising counters.
 var Reasons = []string{ReasonTimeout, ReasonHTTP4xx, ReasonHTTP5xx, ReasonThrottled,
-	ReasonAuth, ReasonNotFound, ReasonDecode, ReasonNetwork}
+	ReasonAuth, ReasonNotFound, ReasonDecode, ReasonNetwork, ReasonRedirect}
 
 // Error codes with a meaning of their own.
 const (
@@ -43,11 +48,14 @@ const (
 	CodeAPIGAuth = "APIG.0301"
 )
 
-// APIError is a non-2xx answer from a Huawei Cloud API.
+// APIError is a non-2xx answer from a Huawei Cloud API, or a 2xx answer
+// whose body is an error object instead of data.
 type APIError struct {
 	StatusCode int
 	Code       string // error_code, e.g. DCS.4133
 	Message    string // error_msg, shortened
+	// Location is the host a redirect pointed to (never followed).
+	Location string
 	// RetryAfter is the Retry-After header, when the answer had one.
 	RetryAfter time.Duration
 }
@@ -61,12 +69,17 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
+	if e.Location != "" {
+		b.WriteString(" (redirect to " + e.Location + " not followed)")
+	}
 	return b.String()
 }
 
 // Reason classifies the error into one of the Reasons.
 func (e *APIError) Reason() string {
 	switch {
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		return ReasonRedirect
 	case e.StatusCode == http.StatusTooManyRequests || e.Code == CodeAPIGThrottled:
 		return ReasonThrottled
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden || e.Code == CodeAPIGAuth:
@@ -105,8 +118,55 @@ func newAPIError(status int, header http.Header, body []byte) *APIError {
 	e.Code = runes.Truncate(e.Code, maxReported)
 	e.Message = runes.Truncate(e.Message, maxErrorMessage)
 	e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	if status >= 300 && status < 400 {
+		e.Location = redirectHost(header.Get("Location"))
+	}
 	return e
 }
+
+// redirectHost is the host of a redirect's Location, for the error message;
+// the rest of the URL could carry anything.
+func redirectHost(location string) string {
+	u, err := url.Parse(location)
+	if err != nil || u.Host == "" {
+		return "a relative or unreadable location"
+	}
+	return runes.Truncate(u.Host, maxReported)
+}
+
+// errorKeys are the fields of an error object; a body with any other field
+// is data.
+var errorKeys = map[string]bool{"error_code": true, "error_msg": true, "error_message": true,
+	"code": true, "message": true, "request_id": true, "encoded_authorization_message": true}
+
+// errorInSuccess returns the error a 2xx answer carries instead of data: a
+// body that is an error object ({"error_code": …, "error_msg": …} and no
+// other field), as a proxy or a misbehaving gateway sends. Other bodies,
+// and every body without those names, give nil at the cost of a search.
+func errorInSuccess(status int, header http.Header, body []byte) *APIError {
+	if !bytes.Contains(body, []byte(`"error_`)) && !bytes.Contains(body, []byte(`"code"`)) {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil || len(fields) == 0 {
+		return nil
+	}
+	for k := range fields {
+		if !errorKeys[k] {
+			return nil
+		}
+	}
+	e := newAPIError(status, header, body)
+	if e.Code == "" && e.Message == "" {
+		return nil
+	}
+	return e
+}
+
+// maxRetryAfter bounds a Retry-After: longer than any scrape, so a wait this
+// long is never made (waitToRetry gives up when a wait ends past the
+// deadline).
+const maxRetryAfter = 24 * time.Hour
 
 // parseRetryAfter reads delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
@@ -114,11 +174,13 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
+		// A delay longer than any scrape means "not in this scrape"; bound it
+		// so that a huge value cannot overflow into a short (or negative) wait.
+		return time.Duration(min(s, uint64(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }

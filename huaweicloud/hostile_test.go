@@ -1,0 +1,186 @@
+package huaweicloud_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
+)
+
+const testToken = "temporary-security-token-value-0001"
+
+// hostileClient is a client with temporary credentials whose DCS endpoint
+// is url.
+func hostileClient(url string) *huaweicloud.Client {
+	return huaweicloud.NewClient(huaweicloud.Options{
+		ProjectID: testProject, Region: "cn-north-4",
+		Endpoints:   map[string]string{huaweicloud.APIDCS: url},
+		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken},
+	})
+}
+
+func TestRedirectsAreNeverFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		_, _ = w.Write([]byte(`{"offset": 7}`))
+	}))
+	defer other.Close()
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path+"?ak="+testAK, status)
+		}))
+		_, err := hostileClient(srv.URL).DCSMigrationStats(context.Background(), taskID)
+		srv.Close()
+		if got := huaweicloud.Reason(err); got != huaweicloud.ReasonRedirect {
+			t.Errorf("%d: reason %q (%v), want redirect", status, got, err)
+		}
+		if err != nil && (!strings.Contains(err.Error(), "not followed") || strings.Contains(err.Error(), testAK)) {
+			t.Errorf("%d: %v", status, err)
+		}
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the other host got %d requests", n)
+	}
+}
+
+func TestErrorObjectInA2xxAnswerIsAnError(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		body   string
+		reason string // "" means success
+	}{
+		{200, `{"error_code":"DCS.4133","error_msg":"Instance job is not found."}`, huaweicloud.ReasonNotFound},
+		{200, `{"error_code":"DCS.4001","error_msg":"Invalid project id.","request_id":"r1"}`, huaweicloud.ReasonHTTP4xx},
+		{202, `{"code":"APIG.0301","message":"Incorrect IAM authentication information"}`, huaweicloud.ReasonAuth},
+		{200, `{"error_msg":"something broke"}`, huaweicloud.ReasonHTTP4xx},
+		{200, `{"offset": 7, "error_code": ""}`, ""},                           // data
+		{200, `{"offset": 7, "error_code": "X", "error_msg": "partial"}`, ""},  // data with a field named so
+		{200, `{"error_code": "", "error_msg": ""}`, huaweicloud.ReasonDecode}, // nothing at all: not an error object, not data either
+		{200, `{"message_count": 3}`, ""},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(c.status)
+			_, _ = w.Write([]byte(c.body))
+		}))
+		st, err := hostileClient(srv.URL).DCSMigrationStats(context.Background(), taskID)
+		srv.Close()
+		switch {
+		case c.reason == "" && err != nil:
+			t.Errorf("%s: %v, want data", c.body, err)
+		case c.reason == huaweicloud.ReasonDecode:
+			// An empty error object decodes as a stats answer with no value:
+			// every series is omitted, which is what "no data" means.
+			if _, ok := st.Offset.Value(); ok || err != nil {
+				t.Errorf("%s: offset set or error %v", c.body, err)
+			}
+		case c.reason != "" && huaweicloud.Reason(err) != c.reason:
+			t.Errorf("%s: reason %q (%v), want %s", c.body, huaweicloud.Reason(err), err, c.reason)
+		}
+	}
+}
+
+func TestHugeRetryAfterIsNoShortWait(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "18446744074")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"error_code":"APIG.0308","error_msg":"throttled"}`))
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := hostileClient(srv.URL).DCSMigrationStats(ctx, taskID)
+	var apiErr *huaweicloud.APIError
+	if !errors.As(err, &apiErr) || apiErr.RetryAfter < time.Hour {
+		t.Fatalf("%v, Retry-After %v: want a long wait, not an overflowed one", err, apiErr)
+	}
+	if n := calls.Load(); n != 1 || time.Since(start) > 2*time.Second {
+		t.Errorf("%d calls in %v: a wait past the deadline must not be made", n, time.Since(start))
+	}
+}
+
+// forms are the ways a hostile gateway could echo a secret.
+func forms(secret string) []string {
+	b := []byte(secret)
+	return []string{secret, url.QueryEscape(secret), base64.StdEncoding.EncodeToString(b),
+		base64.RawURLEncoding.EncodeToString(b), hex.EncodeToString(b), strings.ToUpper(hex.EncodeToString(b))}
+}
+
+func TestEchoedSecretsAreScrubbed(t *testing.T) {
+	var signature atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		_, sig, _ := strings.Cut(auth, "Signature=")
+		signature.Store(sig)
+		var echo []string
+		for _, s := range []string{testAK, testSK, testToken, sig, auth} {
+			echo = append(echo, forms(s)...)
+		}
+		w.Header().Set("Location", "http://"+testAK+".example/"+testToken)
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error_code":"APIG.0301","error_msg":"ak ` + strings.Join(echo, " ") + ` not exist"}`))
+	}))
+	defer srv.Close()
+	_, err := hostileClient(srv.URL).DCSMigrationStats(context.Background(), taskID)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	text := err.Error()
+	sig, _ := signature.Load().(string)
+	if sig == "" {
+		t.Fatal("no signature seen")
+	}
+	for _, s := range []string{testAK, testSK, testToken, sig} {
+		for _, f := range forms(s) {
+			if strings.Contains(strings.ToLower(text), strings.ToLower(f)) {
+				t.Errorf("%q is in the error: %s", f, text)
+			}
+		}
+	}
+	if !strings.Contains(text, huaweicloud.Redacted) {
+		t.Errorf("nothing redacted: %s", text)
+	}
+}
+
+func TestSecretsInAMalformedAnswerAreScrubbed(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = bufio.NewReader(conn).ReadString('\n')
+			_, _ = conn.Write([]byte("HTTP/1.1 2OO " + testToken + " " + testAK + "\r\n\r\n"))
+			_ = conn.Close()
+		}
+	}()
+	_, err = hostileClient("http://"+l.Addr().String()).DCSMigrationStats(context.Background(), taskID)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if strings.Contains(err.Error(), testToken) || strings.Contains(err.Error(), testAK) {
+		t.Errorf("a secret is in the transport error: %v", err)
+	}
+	if got := huaweicloud.Reason(err); got != huaweicloud.ReasonNetwork {
+		t.Errorf("reason %s, want network", got)
+	}
+}
