@@ -61,6 +61,8 @@ type flags struct {
 	logLevel      string
 	logFormat     string
 	simulate      bool
+	probeShare    float64
+	probeKnown    bool
 	web           *web.FlagConfig
 }
 
@@ -85,6 +87,10 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("info").EnumVar(&f.logLevel, logging.Levels...)
 	app.Flag("log.format", "Output format of log messages: "+fmt.Sprint(logging.Formats)).
 		Default("logfmt").EnumVar(&f.logFormat, logging.Formats...)
+	app.Flag("probe.api-share", "Share (0 to 1] of each account's requests_per_second and of --api.concurrency that /probe requests may use together, so that a flood of probes cannot starve /metrics (1 on probe-only replicas).").
+		Default(fmt.Sprint(collector.DefaultProbeShare)).Float64Var(&f.probeShare)
+	app.Flag("probe.known-tasks-only", "Answer /probe only for tasks that are configured or discovered (400 for any other task id).").
+		BoolVar(&f.probeKnown)
 	app.Flag("simulate", "Ignore the config file and poll an embedded simulated cloud on 127.0.0.1 (no credentials needed).").
 		BoolVar(&f.simulate)
 	f.web = kingpinflag.AddFlags(app, ":9863")
@@ -100,6 +106,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	}
 	if f.scrapeTimeout <= 0 {
 		return nil, errors.New("--scrape.timeout must be positive")
+	}
+	if !(f.probeShare > 0 && f.probeShare <= 1) {
+		return nil, errors.New("--probe.api-share must be above 0 and at most 1")
 	}
 	return f, nil
 }
@@ -137,6 +146,9 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 		Concurrency:   f.concurrency,
 		ScrapeTimeout: f.scrapeTimeout,
 		UserAgent:     name + "/" + version.Version,
+		ProbeShare:    f.probeShare,
+
+		ProbeKnownTasksOnly: f.probeKnown,
 	})
 	holder, stopSimulation, err := loadConfig(f, logger, exp.ApplyConfig)
 	if err != nil {

@@ -8,16 +8,20 @@ import (
 	"github.com/migration-exporter/migration_exporter/config"
 )
 
-// discovery lists a service's tasks at most once per interval. A failed
-// list keeps the last good one. Scrapes that need a fresh list at the same
-// time wait for one call instead of listing each.
+// discovery lists a service's tasks at most once per interval, keeping the
+// last good list when a list fails. One list call is made at a time: while
+// it runs, other scrapes use the last good list at once (or, before there
+// is one, wait for the call or for their own deadline, whichever comes
+// first), so a list that stalls holds up no scrape past its deadline and no
+// other service's polling (each service lists and polls on its own).
 type discovery struct {
 	interval time.Duration
 	list     func(context.Context) ([]string, error)
 
-	mu      sync.Mutex
-	ids     []string
-	fetched time.Time // of the last good list; zero before the first
+	mu       sync.Mutex
+	ids      []string
+	fetched  time.Time     // of the last good list; zero before the first
+	inflight chan struct{} // closed when the list call under way ends; nil when none
 }
 
 func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error)) *discovery {
@@ -30,27 +34,57 @@ func newDiscovery(interval time.Duration, list func(context.Context) ([]string, 
 // are dropped: they would go into URL paths.
 func (d *discovery) taskIDs(ctx context.Context, now time.Time, failed func(error)) []string {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.fetched.IsZero() && now.Sub(d.fetched) < d.interval {
-		return d.ids
+	switch {
+	case !d.fetched.IsZero() && now.Sub(d.fetched) < d.interval:
+		ids := d.ids
+		d.mu.Unlock()
+		return ids
+	case d.inflight != nil && !d.fetched.IsZero():
+		ids := d.ids // another scrape is listing: the last good list serves
+		d.mu.Unlock()
+		return ids
+	case d.inflight != nil:
+		wait := d.inflight
+		d.mu.Unlock()
+		select {
+		case <-wait:
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return d.ids
+		case <-ctx.Done():
+			return nil
+		}
 	}
+	done := make(chan struct{})
+	d.inflight = done
+	d.mu.Unlock()
+
 	ids, err := d.list(ctx)
-	if err != nil {
-		failed(err)
-		return d.ids
-	}
 	valid := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if config.ValidTaskID(id) {
 			valid = append(valid, id)
 		}
 	}
-	d.ids, d.fetched = valid, now
-	return d.ids
+	d.mu.Lock()
+	if err == nil {
+		d.ids, d.fetched = valid, now
+	}
+	d.inflight = nil
+	close(done)
+	out := d.ids
+	d.mu.Unlock()
+	if err != nil {
+		failed(err)
+	}
+	return out
 }
 
 // merge returns explicit then discovered ids, each once.
 func merge(explicit, discovered []string) []string {
+	if len(discovered) == 0 {
+		return explicit
+	}
 	seen := make(map[string]bool, len(explicit)+len(discovered))
 	out := make([]string, 0, len(explicit)+len(discovered))
 	for _, list := range [][]string{explicit, discovered} {

@@ -37,7 +37,19 @@ type Options struct {
 	Provider huaweicloud.CredentialProvider
 	// Transport sends the API requests (nil: a tuned clone of the default).
 	Transport http.RoundTripper
+	// ProbeShare is the share (0 to 1] of each account's requests per second
+	// and of Concurrency that /probe requests may use together, so that a
+	// flood of probes cannot take what /metrics needs (default
+	// DefaultProbeShare).
+	ProbeShare float64
+	// ProbeKnownTasksOnly restricts /probe to configured and discovered
+	// tasks.
+	ProbeKnownTasksOnly bool
 }
+
+// DefaultProbeShare is the share of an account's API budget /probe
+// requests may use when Options do not say.
+const DefaultProbeShare = 0.5
 
 // Exporter holds the accounts to poll and the exporter's own counters. It
 // is safe for concurrent use: scrapes may overlap, and ApplyConfig swaps
@@ -63,7 +75,8 @@ type account struct {
 	name, region, projectID string
 	client                  *huaweicloud.Client
 	cache                   *sharedCache
-	watched                 []*watched // one per service, in the order of Exporter.services
+	probeShare              *huaweicloud.Share // what /probe requests may use of the account's budget
+	watched                 []*watched         // one per service, in the order of Exporter.services
 }
 
 // New returns an Exporter with no accounts.
@@ -74,6 +87,9 @@ func New(opts Options) *Exporter {
 	opts.Concurrency = max(opts.Concurrency, 1)
 	if opts.ScrapeTimeout <= 0 {
 		opts.ScrapeTimeout = DefaultScrapeTimeout
+	}
+	if !(opts.ProbeShare > 0 && opts.ProbeShare <= 1) {
+		opts.ProbeShare = DefaultProbeShare
 	}
 	if opts.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -161,10 +177,13 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 		HTTPClient:  e.http,
 		Observer:    e,
 		UserAgent:   e.opts.UserAgent,
-		// A burst of one second's worth of requests.
-		Limiter: rate.NewLimiter(rate.Limit(a.RequestsPerSecond), max(1, int(math.Ceil(a.RequestsPerSecond)))),
+		Limiter:     newLimiter(a.RequestsPerSecond),
 	})
-	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, cache: &sharedCache{}}
+	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, cache: &sharedCache{},
+		probeShare: &huaweicloud.Share{
+			Limiter: newLimiter(a.RequestsPerSecond * e.opts.ProbeShare),
+			Slots:   make(chan struct{}, max(1, int(float64(e.opts.Concurrency)*e.opts.ProbeShare))),
+		}}
 	for _, svc := range e.services {
 		s := svc.settings(a)
 		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval}
@@ -176,6 +195,11 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 		acc.watched = append(acc.watched, w)
 	}
 	return acc
+}
+
+// newLimiter paces requests at rps, with a burst of one second's worth.
+func newLimiter(rps float64) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(rps), max(1, int(math.Ceil(rps))))
 }
 
 // staticCredentials are the config's credentials, or nil for the provider

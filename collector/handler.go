@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-kit/log"
@@ -15,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
@@ -56,8 +59,19 @@ func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handle
 func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
 	start := time.Now()
 	accounts := *e.accounts.Load()
-	sets, discovered := e.taskSets(ctx, accounts)
-	tasks := e.pollTasks(ctx, sets)
+	ws := active(accounts)
+	found := make([]int, len(ws))
+	tasks := e.pollTasks(ctx, ws, func(ctx context.Context, k int) []string {
+		ids, n := e.taskIDs(ctx, ws[k])
+		found[k] = n
+		return ids
+	})
+	var discovered []discoveredCount
+	for k, w := range ws {
+		if found[k] >= 0 {
+			discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.api(), count: found[k]})
+		}
+	}
 	own := scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start)}
 	return []prometheus.Collector{taskMetrics{e, tasks}, own}
 }
@@ -66,7 +80,9 @@ func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
 // service's api (dcs, sms): the metrics of that one task plus probe_success
 // and probe_duration_seconds (the multi-target pattern). An unknown account
 // or module, or a task id that is not one, is a 400 with a plain message;
-// the task id is checked before it goes anywhere near a URL.
+// the task id is checked before it goes anywhere near a URL. With
+// ProbeKnownTasksOnly a task that is neither configured nor discovered is a
+// 400 too. Probes draw on the account's probe share of its API budget.
 func (e *Exporter) ProbeHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -75,7 +91,7 @@ func (e *Exporter) ProbeHandler() http.Handler {
 			http.Error(w, fmt.Sprintf("unknown account %q", runes.Truncate(q.Get("account"), maxParamEcho)), http.StatusBadRequest)
 			return
 		}
-		watched, ok := a.watching(q.Get("module"))
+		target, ok := a.watching(q.Get("module"))
 		if !ok {
 			http.Error(w, fmt.Sprintf("unknown module %q (want %s)", runes.Truncate(q.Get("module"), maxParamEcho), e.apiNames()), http.StatusBadRequest)
 			return
@@ -87,9 +103,18 @@ func (e *Exporter) ProbeHandler() http.Handler {
 		}
 		ctx, cancel := e.scrapeContext(r)
 		defer cancel()
+		if e.opts.ProbeKnownTasksOnly {
+			if known, _ := e.taskIDs(ctx, target); !slices.Contains(known, taskID) {
+				http.Error(w, fmt.Sprintf("task_id %q is neither configured nor discovered for account %q and module %q (probes are restricted to known tasks)",
+					taskID, a.name, target.svc.api()), http.StatusBadRequest)
+				return
+			}
+		}
+		ctx = huaweicloud.WithShare(ctx, a.probeShare)
 		start := time.Now()
-		tasks := e.pollTasks(ctx, []taskSet{{w: watched, ids: []string{taskID}}})
-		own := probeMetrics{e: e, success: tasks[0].up, elapsed: time.Since(start)}
+		ids := []string{taskID}
+		tasks := e.pollTasks(ctx, []*watched{target}, func(context.Context, int) []string { return ids })
+		own := probeMetrics{e: e, success: tasks[0][0].up, elapsed: time.Since(start)}
 		e.serve(w, r, []prometheus.Collector{taskMetrics{e, tasks}, own})
 	})
 }
@@ -152,11 +177,17 @@ func (e *Exporter) SDHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := e.scrapeContext(r)
 		defer cancel()
-		sets, _ := e.taskSets(ctx, *e.accounts.Load())
+		ws := active(*e.accounts.Load())
+		idsOf := make([][]string, len(ws))
+		var lists sync.WaitGroup
+		for k, w := range ws {
+			lists.Go(func() { idsOf[k], _ = e.taskIDs(ctx, w) })
+		}
+		lists.Wait()
 		targets := []sdTarget{}
-		for _, s := range sets {
-			account, module := s.w.account.name, s.w.svc.api()
-			for _, id := range s.ids {
+		for k, w := range ws {
+			account, module := w.account.name, w.svc.api()
+			for _, id := range idsOf[k] {
 				targets = append(targets, sdTarget{Targets: []string{r.Host}, Labels: map[string]string{
 					"account": account, "module": module, "task_id": id,
 					"__param_account": account, "__param_module": module, "__param_task_id": id,

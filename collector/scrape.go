@@ -12,16 +12,13 @@ import (
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
-// A scrape of /metrics or /probe goes: taskSets (configured and discovered
-// ids) → pollTasks (every task's calls, at most Concurrency in flight; each
-// task's metrics are built as soon as its last answer is in) → the
-// collectors below, which only send what was built.
-
-// taskSet is the tasks of one watched service to poll this scrape.
-type taskSet struct {
-	w   *watched
-	ids []string
-}
+// A scrape of /metrics or /probe: for each watched service on its own,
+// work out its task ids (configured, plus discovered: a list call when the
+// last list is too old) and plan its API calls; every call of every service
+// goes through one pool of at most Concurrency workers; a task's metrics
+// are built as soon as its last answer is in. The collectors below only
+// send what was built. A service that waits for its list (or stalls)
+// holds up no other service's calls.
 
 // discoveredCount is how many tasks one discovery list gave.
 type discoveredCount struct {
@@ -29,36 +26,34 @@ type discoveredCount struct {
 	count        int
 }
 
-// taskSets merges each watched service's configured task ids with the
-// discovered ones, listing the services that need it concurrently.
-func (e *Exporter) taskSets(ctx context.Context, accounts []*account) ([]taskSet, []discoveredCount) {
-	var sets []taskSet
-	var listed []int // indices into sets of the services that discover
+// active lists the watched services of accounts that have tasks to poll or
+// to discover.
+func active(accounts []*account) []*watched {
+	var ws []*watched
 	for _, a := range accounts {
 		for _, w := range a.watched {
-			if w.discovery != nil {
-				listed = append(listed, len(sets))
-			} else if len(w.taskIDs) == 0 {
-				continue
+			if w.discovery != nil || len(w.taskIDs) > 0 {
+				ws = append(ws, w)
 			}
-			sets = append(sets, taskSet{w: w, ids: w.taskIDs})
 		}
 	}
-	now := time.Now()
-	found := make([]discoveredCount, len(listed))
-	forEachBounded(ctx, len(listed), e.opts.Concurrency, func(ctx context.Context, k int) {
-		s := &sets[listed[k]]
-		api, name := s.w.svc.api(), s.w.account.name
-		ids := s.w.discovery.taskIDs(ctx, now, func(err error) {
-			reason := huaweicloud.Reason(err)
-			e.discoveryErrors.WithLabelValues(api, reason).Inc()
-			level.Warn(e.opts.Logger).Log("msg", "task discovery failed, keeping the last good list",
-				"account", name, "api", api, "reason", reason, "err", err)
-		})
-		found[k] = discoveredCount{account: name, api: api, count: len(ids)}
-		s.ids = merge(s.w.taskIDs, ids)
+	return ws
+}
+
+// taskIDs are w's configured task ids and, with discovery, the discovered
+// ones; found is how many discovery gave (-1 without discovery).
+func (e *Exporter) taskIDs(ctx context.Context, w *watched) (ids []string, found int) {
+	if w.discovery == nil {
+		return w.taskIDs, -1
+	}
+	api, name := w.svc.api(), w.account.name
+	discovered := w.discovery.taskIDs(ctx, time.Now(), func(err error) {
+		reason := huaweicloud.Reason(err)
+		e.discoveryErrors.WithLabelValues(api, reason).Inc()
+		level.Warn(e.opts.Logger).Log("msg", "task discovery failed, keeping the last good list",
+			"account", name, "api", api, "reason", reason, "err", err)
 	})
-	return sets, found
+	return merge(w.taskIDs, discovered), len(discovered)
 }
 
 // polledTask is one task's poll in one scrape.
@@ -71,49 +66,51 @@ type polledTask struct {
 	metrics []prometheus.Metric // built when the last call is done
 }
 
-// pollTasks reads every task of sets with at most Concurrency calls in
-// flight. The call that completes a task builds its metrics and counts its
-// error at once, while other tasks' answers are still on the way.
-func (e *Exporter) pollTasks(ctx context.Context, sets []taskSet) []polledTask {
-	n := 0
-	for _, s := range sets {
-		n += len(s.ids)
-	}
-	tasks := make([]polledTask, n) // complete before any call runs: calls keep pointers into it
-	var jobs []func(context.Context)
-	base := 0
-	for _, s := range sets {
-		readers, calls := s.w.svc.plan(s.w, s.ids)
-		group := tasks[base : base+len(s.ids)]
-		for i, id := range s.ids {
-			group[i].w, group[i].id, group[i].reader = s.w, id, readers[i]
-		}
-		for _, c := range calls {
-			for i := c.first; i < c.first+c.n; i++ {
-				group[i].pending.Add(1)
+// pollTasks polls the tasks of each of ws, whose ids idsOf gives (it may
+// list them first), and returns them by service, in the order of ws and of
+// the ids.
+func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(context.Context, int) []string) [][]polledTask {
+	p := newPool(ctx, e.opts.Concurrency)
+	groups := make([][]polledTask, len(ws))
+	var planners sync.WaitGroup
+	for k, w := range ws {
+		planners.Go(func() {
+			ids := idsOf(ctx, k)
+			group := make([]polledTask, len(ids)) // complete before any call runs: calls keep pointers into it
+			groups[k] = group
+			readers, calls := w.svc.plan(w, ids)
+			for i, id := range ids {
+				group[i].w, group[i].id, group[i].reader = w, id, readers[i]
 			}
-			jobs = append(jobs, func(ctx context.Context) {
-				c.run(ctx)
+			for _, c := range calls {
 				for i := c.first; i < c.first+c.n; i++ {
-					if group[i].pending.Add(-1) == 0 {
-						e.build(&group[i])
-					}
+					group[i].pending.Add(1)
 				}
-			})
-		}
-		base += len(s.ids)
+			}
+			for i := range group {
+				if group[i].pending.Load() == 0 { // a plan without a call for it
+					e.build(&group[i])
+				}
+			}
+			for _, c := range calls {
+				p.submit(func(ctx context.Context) {
+					c.run(ctx)
+					for i := c.first; i < c.first+c.n; i++ {
+						if group[i].pending.Add(-1) == 0 {
+							e.build(&group[i])
+						}
+					}
+				})
+			}
+		})
 	}
-	for i := range tasks {
-		if tasks[i].pending.Load() == 0 { // a plan without a call for it
-			e.build(&tasks[i])
-		}
-	}
-	forEachBounded(ctx, len(jobs), e.opts.Concurrency, func(ctx context.Context, k int) { jobs[k](ctx) })
-	for _, s := range sets {
+	planners.Wait()
+	p.wait()
+	for _, w := range ws {
 		// Answers of tasks that left the task set do not stay in memory.
-		s.w.account.cache.prune(2 * s.w.account.maxMinInterval())
+		w.account.cache.prune(2 * w.account.maxMinInterval())
 	}
-	return tasks
+	return groups
 }
 
 // build makes a task's metrics from its reader and counts its error.
@@ -138,30 +135,53 @@ func (e *Exporter) build(t *polledTask) {
 	}
 }
 
-// forEachBounded calls job(ctx, 0..n-1) on at most limit goroutines. A job
-// whose turn comes after ctx is done still runs, so that it records ctx's
-// error.
-func forEachBounded(ctx context.Context, n, limit int, job func(context.Context, int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(limit, n) {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= n {
-					return
-				}
-				job(ctx, k)
+// pool runs jobs on at most limit goroutines, started as jobs come and
+// reused for the next ones (a worker's stack has grown through the HTTP and
+// JSON code already). A job whose turn comes after ctx is done still runs,
+// so that it records ctx's error.
+type pool struct {
+	ctx     context.Context
+	jobs    chan func(context.Context)
+	limit   int32
+	started atomic.Int32
+	workers sync.WaitGroup
+}
+
+func newPool(ctx context.Context, limit int) *pool {
+	return &pool{ctx: ctx, jobs: make(chan func(context.Context)), limit: int32(limit)}
+}
+
+// submit hands job to an idle worker, starts one when none is idle and the
+// limit allows, or else waits for one to be free.
+func (p *pool) submit(job func(context.Context)) {
+	select {
+	case p.jobs <- job:
+		return
+	default:
+	}
+	if p.started.Add(1) <= p.limit {
+		p.workers.Go(func() {
+			job(p.ctx)
+			for j := range p.jobs {
+				j(p.ctx)
 			}
 		})
+		return
 	}
-	wg.Wait()
+	p.jobs <- job
+}
+
+// wait returns when every submitted job has run; submit must not be called
+// after it.
+func (p *pool) wait() {
+	close(p.jobs)
+	p.workers.Wait()
 }
 
 // taskMetrics sends the metrics a scrape built for its tasks.
 type taskMetrics struct {
 	e     *Exporter
-	tasks []polledTask
+	tasks [][]polledTask
 }
 
 // Describe implements prometheus.Collector.
@@ -175,9 +195,11 @@ func (c taskMetrics) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (c taskMetrics) Collect(ch chan<- prometheus.Metric) {
-	for i := range c.tasks {
-		for _, m := range c.tasks[i].metrics {
-			ch <- m
+	for _, group := range c.tasks {
+		for i := range group {
+			for _, m := range group[i].metrics {
+				ch <- m
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -62,13 +63,23 @@ func shareCall[T any](ctx context.Context, c *sharedCache, key string, minInterv
 	return f, err
 }
 
-// do runs fn once for all the callers that ask for key while it runs.
+// do runs fn once for all the callers that ask for key while it runs. A
+// waiter leaves at its own deadline; when the call it waited for ended by
+// its runner's deadline (a shorter one, a probe's say) and the waiter still
+// has time, it calls again rather than take that error as its own.
 func (c *sharedCache) do(ctx context.Context, key string, fn func() (any, error)) (any, error) {
-	c.mu.Lock()
-	if f, ok := c.inflight[key]; ok {
+	for {
+		c.mu.Lock()
+		f, ok := c.inflight[key]
+		if !ok {
+			break // with c.mu held
+		}
 		c.mu.Unlock()
 		select {
 		case <-f.done:
+			if ctx.Err() == nil && (errors.Is(f.err, context.DeadlineExceeded) || errors.Is(f.err, context.Canceled)) {
+				continue
+			}
 			return f.val, f.err
 		case <-ctx.Done():
 			return nil, ctx.Err()

@@ -119,11 +119,43 @@ func (c *Client) get(ctx context.Context, cl call, out any) error {
 	return nil
 }
 
+// Share is a part of an account's API budget set aside for one kind of
+// caller (the exporter gives one to /probe requests, so that a flood of
+// probes cannot use up what /metrics needs): a rate and a number of calls
+// in flight. A call whose context carries a Share (WithShare) waits for a
+// slot and for the Share's limiter, then for the account's as every call.
+type Share struct {
+	Limiter *rate.Limiter
+	Slots   chan struct{} // one element per call in flight
+}
+
+type shareKey struct{}
+
+// WithShare returns ctx whose calls draw on s as well as on the account's
+// budget.
+func WithShare(ctx context.Context, s *Share) context.Context {
+	return context.WithValue(ctx, shareKey{}, s)
+}
+
 // do sends the call, retrying throttled and 5xx answers within ctx's
 // deadline, and returns the body of a 2xx answer. Any other answer becomes
 // an *APIError.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
+	share, _ := ctx.Value(shareKey{}).(*Share)
+	if share != nil {
+		select {
+		case share.Slots <- struct{}{}:
+			defer func() { <-share.Slots }()
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for one of the %d calls in flight that probes may make: %w", cap(share.Slots), ctx.Err())
+		}
+	}
 	for attempt := 0; ; attempt++ {
+		if share != nil {
+			if err := share.Limiter.Wait(ctx); err != nil {
+				return nil, fmt.Errorf("probe rate limit (%g requests/s): %w", float64(share.Limiter.Limit()), context.DeadlineExceeded)
+			}
+		}
 		if c.opts.Limiter != nil {
 			if err := c.opts.Limiter.Wait(ctx); err != nil {
 				// Wait fails at once when the next token comes after the deadline.

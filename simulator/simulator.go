@@ -6,8 +6,11 @@
 package simulator
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +49,11 @@ const (
 	FaultNotFound              // the API's "not found": DCS 400 DCS.4133, SMS 404
 	FaultMalformed             // HTTP 200 with a truncated JSON body
 	FaultOversized             // HTTP 200 with a 5 MiB body
+	// The hostile answers a proxy, a captive portal or an attacker gives:
+	FaultRedirect       // HTTP 302 to Fault.RedirectTo (another host or port)
+	FaultErrorIn200     // HTTP 200 whose body is the API's "not found" error object
+	FaultEchoSecrets    // HTTP 401 whose message echoes the AK, SK, security token and signature, raw and encoded
+	FaultHugeRetryAfter // HTTP 429 with Retry-After: 18446744074 (overflows a time.Duration in ns)
 )
 
 // Fault is injected into the answers about one task.
@@ -55,6 +63,8 @@ type Fault struct {
 	// Times, when positive, limits Kind to the first Times answers; later
 	// ones are normal (a transient fault).
 	Times int
+	// RedirectTo is the base URL a FaultRedirect points to.
+	RedirectTo string
 }
 
 // OversizedBodyBytes is the size of a FaultOversized body.
@@ -73,6 +83,7 @@ type Simulator struct {
 	faults   map[string]Fault
 	requests map[string]int // "operation task_id" -> count
 	faulted  map[string]int // task_id -> answers spoilt by its fault
+	echoed   []string       // signatures FaultEchoSecrets sent back (the last few)
 }
 
 // New returns a simulator with no tasks.
@@ -215,10 +226,44 @@ func (s *Simulator) begin(w http.ResponseWriter, r *http.Request, operation, tas
 		_, _ = w.Write([]byte(`{"full_migration_progress": "12", "offset": `))
 	case FaultOversized:
 		writeOversized(w)
+	case FaultRedirect:
+		http.Redirect(w, r, f.RedirectTo+r.URL.RequestURI(), http.StatusFound)
+	case FaultErrorIn200:
+		(&apiError{http.StatusOK, notFound.code, notFound.message}).write(w)
+	case FaultEchoSecrets:
+		errAuth("ak " + s.echo(r) + " not exist").write(w)
+	case FaultHugeRetryAfter:
+		w.Header().Set("Retry-After", "18446744074")
+		(&apiError{http.StatusTooManyRequests, "APIG.0308", "The request is throttled."}).write(w)
 	default:
 		return true
 	}
 	return false
+}
+
+// echo is every secret of r, raw and encoded, as a hostile gateway could
+// send them back: the access and secret keys, the security token, the
+// Authorization header and its signature.
+func (s *Simulator) echo(r *http.Request) string {
+	auth := r.Header.Get("Authorization")
+	_, sig, _ := strings.Cut(auth, "Signature=")
+	s.locked(func() { s.echoed = append(s.echoed[max(0, len(s.echoed)-99):], sig) })
+	var out []string
+	for _, v := range []string{s.opts.AccessKey, s.opts.SecretKey, r.Header.Get("X-Security-Token"), auth, sig} {
+		if v == "" {
+			continue
+		}
+		out = append(out, v, url.QueryEscape(v), base64.StdEncoding.EncodeToString([]byte(v)), hex.EncodeToString([]byte(v)))
+	}
+	return strings.Join(out, " ")
+}
+
+// EchoedSignatures are the request signatures FaultEchoSecrets sent back
+// (the last hundred), for tests that look for them where they must not be.
+func (s *Simulator) EchoedSignatures() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.echoed...)
 }
 
 // writeOversized answers with valid JSON of OversizedBodyBytes.
