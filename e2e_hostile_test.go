@@ -102,7 +102,23 @@ func TestEndToEndHostileAnswers(t *testing.T) {
 	sim.SetFault(echo, simulator.Fault{Kind: simulator.FaultEchoSecrets})
 	sim.SetFault(retry, simulator.Fault{Kind: simulator.FaultHugeRetryAfter})
 
-	exp := startExporter(t, "--log.level=debug", "--config.file="+writeTokenConfig(t, sim.URL, ok, redirect, in200, echo, retry, overflow))
+	cfgPath := writeTokenConfig(t, sim.URL, ok, redirect, in200, echo, retry, overflow)
+	for _, lvl := range []string{"debug", "info", "warn", "error"} {
+		t.Run(lvl, func(t *testing.T) {
+			exp := startExporter(t, "--log.level="+lvl, "--config.file="+cfgPath)
+			checkHostileScrape(t, exp, sim, other, &elsewhere, lvl == "debug")
+		})
+	}
+}
+
+// checkHostileScrape scrapes exp once and checks TestEndToEndHostileAnswers'
+// tasks, then sweeps every output for secrets. debug says the log has
+// every line, redactions included.
+func checkHostileScrape(t *testing.T, exp exporter, sim *simulator.Server, other *httptest.Server, elsewhere *atomic.Int32, debug bool) {
+	const (
+		ok, redirect, in200, echo, retry, overflow = "t-ok", "t-redirect", "t-error-in-200", "t-echo", "t-retry-after", "t-overflow"
+	)
+	retriesBefore := sim.Requests("ShowMigrationTaskStats", retry)
 	start := time.Now()
 	r := exp.scrape(t, http.Header{"X-Prometheus-Scrape-Timeout-Seconds": {"5"}})
 	if d := time.Since(start); d > 3*time.Second {
@@ -127,7 +143,7 @@ func TestEndToEndHostileAnswers(t *testing.T) {
 	if n := elsewhere.Load(); n != 0 {
 		t.Errorf("the host a redirect pointed to got %d requests", n)
 	}
-	if n := sim.Requests("ShowMigrationTaskStats", retry); n != 1 {
+	if n := sim.Requests("ShowMigrationTaskStats", retry) - retriesBefore; n != 1 {
 		t.Errorf("%d stats requests for the task with a huge Retry-After, want 1 (no retry)", n)
 	}
 	// Overflowing numbers: the field is omitted and counted, the task is up.
@@ -154,7 +170,15 @@ func TestEndToEndHostileAnswers(t *testing.T) {
 		t.Errorf("probe of the echoing task:\n%s", outputs["probe "+echo])
 	}
 	outputs["logs"] = exp.Logs.String()
-	if !strings.Contains(outputs["logs"], "<redacted>") {
+	outputs["landing page"] = get(t, exp.URL+"/")
+	resp, err := http.Post(exp.URL+"/-/reload", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reload, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	outputs["reload"] = string(reload)
+	if debug && !strings.Contains(outputs["logs"], "<redacted>") {
 		t.Errorf("the echoing task's error was not logged with its secrets redacted:\n%s", outputs["logs"])
 	}
 	secrets := append([]string{testAK, testSK, testToken}, sim.EchoedSignatures()...)

@@ -3,7 +3,9 @@ package collector
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +28,10 @@ func TestScrapeTimeout(t *testing.T) {
 		"-3":    fallback,
 		"abc":   fallback,
 		"1e300": fallback,
+		"NaN":   fallback,
+		"nan":   fallback,
+		"+Inf":  fallback,
+		"-Inf":  fallback,
 	}
 	for in, want := range cases {
 		h := http.Header{}
@@ -262,5 +268,40 @@ func TestEmitterDropsAMetricWhoseDescIsNotIndexed(t *testing.T) {
 	m.taskGauge(stray, 1)
 	if len(sent) != 0 || !strings.Contains(logs.String(), "dropping metric") {
 		t.Errorf("sent %d, logged %q", len(sent), logs.String())
+	}
+}
+
+// A /probe-only deployment must not grow the min_interval cache without
+// bound: each probe prunes answers older than twice the interval.
+func TestProbesPruneTheMinIntervalCache(t *testing.T) {
+	e := New(Options{Transport: cannedTransport{}, ScrapeTimeout: time.Minute})
+	cfg := benchConfig(t, "http://canned.invalid", nil, nil)
+	cfg.Accounts[0].SMS.MinInterval = 200 * time.Millisecond
+	if err := e.ApplyConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	probe := func(id string) {
+		rec := httptest.NewRecorder()
+		e.ProbeHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/probe?account=bench&module=sms&task_id="+id, nil))
+		if !strings.Contains(rec.Body.String(), "probe_success 1") {
+			t.Fatalf("probe %s: %d %s", id, rec.Code, rec.Body)
+		}
+	}
+	cacheSize := func() int {
+		a, _ := e.account("bench")
+		a.cache.mu.Lock()
+		defer a.cache.mu.Unlock()
+		return len(a.cache.cache)
+	}
+	for i := range 50 {
+		probe(fmt.Sprintf("task-%d", i))
+	}
+	if n := cacheSize(); n < 2 || n > 50 {
+		t.Fatalf("%d cached answers after 50 probes", n)
+	}
+	time.Sleep(450 * time.Millisecond) // past twice the interval
+	probe("task-last")
+	if n := cacheSize(); n != 1 {
+		t.Errorf("%d cached answers after the old ones expired, want 1 (the last probe's)", n)
 	}
 }
