@@ -56,6 +56,13 @@ func (e exporter) scrape(t *testing.T, header http.Header) scrapetest.Result {
 // 127.0.0.1:0 with the given extra flags, and stops it when the test ends.
 func startExporter(t *testing.T, args ...string) exporter {
 	t.Helper()
+	return startExporterWith(t, runOptions{}, args...)
+}
+
+// startExporterWith is startExporter with run's options (server limits, a
+// ConnState hook); their listener is replaced by one on 127.0.0.1:0.
+func startExporterWith(t *testing.T, opts runOptions, args ...string) exporter {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +74,8 @@ func startExporter(t *testing.T, args ...string) exporter {
 	var code int
 	stopped := make(chan struct{})
 	go func() {
-		code = run(ctx, args, logs, logs, l)
+		opts.listener = l
+		code = run(ctx, args, logs, logs, &opts)
 		close(stopped)
 	}()
 	t.Cleanup(func() {

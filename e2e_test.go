@@ -275,6 +275,65 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	r.ExpectAbsent(t, "dcs_migration_up", "task_id", taskA)
 }
 
+// A config path that blocks on read (a FIFO with no writer) must not hang
+// /-/reload, nor the reloads queued behind it: each answers with an error at
+// once and the old config stays, until a good file is back.
+func TestEndToEndReloadOfAFIFODoesNotHang(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	sim.AddDCSTask(fixedTask("task-b"))
+	dir := t.TempDir()
+	path := writeConfig(t, dir, sim.URL, testSK, taskA)
+	exp := startExporter(t, "--config.file="+path)
+
+	client := &http.Client{Timeout: 10 * time.Second} // a hang fails, not blocks, the test
+	post := func() (int, string, time.Duration) {
+		start := time.Now()
+		resp, err := client.Post(exp.URL+"/-/reload", "", nil)
+		if err != nil {
+			t.Fatalf("POST /-/reload after %v: %v", time.Since(start), err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), time.Since(start)
+	}
+
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 { // the second would queue behind a hung first
+		code, body, took := post()
+		t.Logf("reload %d onto the FIFO answered in %v", i, took)
+		want := path + ": is not a regular file (it is a named pipe (FIFO))"
+		if code != http.StatusInternalServerError || !strings.Contains(body, want) {
+			t.Errorf("reload %d onto a FIFO answered %d %q, want 500 with %q", i, code, body, want)
+		}
+		if took > 3*time.Second {
+			t.Errorf("reload %d onto a FIFO took %v", i, took)
+		}
+	}
+	r := exp.scrape(t, nil)
+	r.Expect(t, 0, "migration_exporter_config_last_reload_successful")
+	r.Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+
+	// A good file again: the next reload takes it.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	if code, body, _ := post(); code != http.StatusOK {
+		t.Fatalf("good reload after the FIFO answered %d %q", code, body)
+	}
+	r = exp.scrape(t, nil)
+	r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "task-b")
+	r.ExpectAbsent(t, "dcs_migration_up", "task_id", taskA)
+}
+
 func TestEndToEndSIGHUPReloads(t *testing.T) {
 	sim := startSimulator(t, false)
 	sim.AddDCSTask(fixedTask(taskA))

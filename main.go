@@ -113,10 +113,23 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	return f, nil
 }
 
-// run is the program: it returns the exit code. listener, when not nil,
-// is served instead of --web.listen-address (the tests pass one bound to
-// 127.0.0.1:0).
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, listener net.Listener) int {
+// runOptions are what tests change in run; nil or the zero value is
+// production.
+type runOptions struct {
+	// listener, when not nil, is served instead of --web.listen-address
+	// (the tests pass one bound to 127.0.0.1:0).
+	listener net.Listener
+	// limits are the HTTP server's; zero fields take the defaults.
+	limits serverLimits
+	// connState, when not nil, is the http.Server's ConnState hook.
+	connState func(net.Conn, http.ConnState)
+}
+
+// run is the program: it returns the exit code. opts may be nil.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, opts *runOptions) int {
+	if opts == nil {
+		opts = &runOptions{}
+	}
 	f, err := parseFlags(args, stdout, stderr)
 	if errors.Is(err, errExited) {
 		return 0
@@ -130,7 +143,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listener 
 		fmt.Fprintln(stderr, name+":", err)
 		return 2
 	}
-	if err := serve(ctx, f, logger, slogger, listener); err != nil {
+	if err := serve(ctx, f, logger, slogger, opts); err != nil {
 		level.Error(logger).Log("msg", "exiting", "err", err)
 		return 1
 	}
@@ -138,7 +151,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listener 
 }
 
 // serve runs the exporter until ctx is done.
-func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logger, listener net.Listener) error {
+func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logger, opts *runOptions) error {
 	level.Info(logger).Log("msg", "starting "+name, "version", version.Info(), "build_context", version.BuildContext())
 
 	exp := collector.New(collector.Options{
@@ -176,11 +189,11 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(mux, opts)
 	errc := make(chan error, 1)
 	go func() {
-		if listener != nil {
-			errc <- web.Serve(listener, srv, f.web, slogger)
+		if opts.listener != nil {
+			errc <- web.Serve(opts.listener, srv, f.web, slogger)
 			return
 		}
 		errc <- web.ListenAndServe(srv, f.web, slogger)
@@ -193,6 +206,79 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		return srv.Shutdown(shutdownCtx)
+	}
+}
+
+// The HTTP server's limits. They close idle and half-sent connections, so
+// that neither idle keep-alive connections nor clients that stop in the
+// middle of a request hold a goroutine (and a socket) for ever. None of them
+// may cut a legitimate scrape short: a scrape polls for as long as the
+// scraper's X-Prometheus-Scrape-Timeout-Seconds header allows (see
+// collector.ScrapeTimeout, which accepts up to a day), or --scrape.timeout
+// without the header.
+const (
+	// readHeaderTimeout bounds reading a request's line and headers, from
+	// its first byte (or the connection's accept). Prometheus sends a few
+	// hundred bytes at once; 10s is plenty even on a slow link.
+	readHeaderTimeout = 10 * time.Second
+	// readTimeout bounds reading a whole request, body included. The
+	// exporter takes no request bodies (GETs, and POST /-/reload ignores
+	// its body), but without it a client that declares a body and sends
+	// it slowly would hold the connection: after the handler the server
+	// reads up to 256 KiB of an unread body with no other deadline. It does
+	// not bound the handler: net/http clears the read deadline once the
+	// request is read, so a long scrape is not cut.
+	readTimeout = 30 * time.Second
+	// idleTimeout closes a keep-alive connection that carries no request
+	// for this long. Prometheus reuses its connection from one scrape to
+	// the next, so it must outlast common scrape intervals (15s to 1m):
+	// those scrapes keep reusing their connection. It is short enough that
+	// hundreds of idle sockets (targets that moved, scrapers gone away) do
+	// not pin goroutines for ever. It must be set: when it is zero net/http
+	// uses readTimeout, and 30s would reconnect every 1m scrape.
+	idleTimeout = 2 * time.Minute
+	// maxHeaderBytes bounds a request's line and headers (net/http allows
+	// 4 KiB more). Prometheus' are well under 1 KiB, a /probe query string
+	// is a few hundred bytes, and 64 KiB leaves room for long bearer tokens
+	// and browser cookies on the landing page, where net/http's default of
+	// 1 MiB would let each half-sent connection buffer 1 MiB.
+	maxHeaderBytes = 64 << 10
+	// No WriteTimeout. net/http starts it when a request's headers are
+	// read, so it bounds the handler's whole run, not just the writing: any
+	// fixed value either cuts scrapes that Prometheus allows to run longer
+	// (the scraper gets no answer) or is too long to matter. A client that
+	// stops reading an answer is therefore not closed by a server timeout.
+)
+
+// serverLimits are the HTTP server's timeouts and header limit. A zero
+// field takes its production default (the constants above); the tests set
+// short ones.
+type serverLimits struct {
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
+	idleTimeout       time.Duration
+	maxHeaderBytes    int
+}
+
+// newServer is the HTTP server of handler, with opts' limits.
+func newServer(handler http.Handler, opts *runOptions) *http.Server {
+	l := opts.limits
+	orDefault := func(v, def time.Duration) time.Duration {
+		if v == 0 {
+			return def
+		}
+		return v
+	}
+	if l.maxHeaderBytes == 0 {
+		l.maxHeaderBytes = maxHeaderBytes
+	}
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: orDefault(l.readHeaderTimeout, readHeaderTimeout),
+		ReadTimeout:       orDefault(l.readTimeout, readTimeout),
+		IdleTimeout:       orDefault(l.idleTimeout, idleTimeout),
+		MaxHeaderBytes:    l.maxHeaderBytes,
+		ConnState:         opts.connState,
 	}
 }
 

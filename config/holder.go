@@ -63,6 +63,10 @@ func (h *Holder) Current() *Config {
 // or apply fails, the previous configuration stays current, the failure is
 // recorded for LastReload and the error is returned. Concurrent calls are
 // serialized.
+//
+// Loading a file returns within FileReadTimeout, even when the path is a
+// FIFO or on a stalled mount (see Load), so a blocked file cannot keep
+// reloadMu and hang the reloads that follow.
 func (h *Holder) Reload() error {
 	h.reloadMu.Lock()
 	defer h.reloadMu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -30,19 +31,26 @@ const maxSecretFileSize = 64 << 10
 //
 // Each problem is a *FieldError (see errors.As). No error message contains a
 // secret.
+//
+// Load cannot hang: the file and its *_file secrets must be regular files
+// (a FIFO, a device or a directory is refused at once) and must all be read
+// within FileReadTimeout (a stalled network mount gives an error, not a
+// hang); see readfile.go.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	deadline := time.Now().Add(FileReadTimeout)
+	data, err := readFileBefore(deadline, path, -1)
 	if err != nil {
 		return nil, fmt.Errorf("reading configuration: %w", err)
 	}
-	l := loader{name: path, baseDir: filepath.Dir(path), lookupEnv: os.LookupEnv}
+	l := loader{name: path, baseDir: filepath.Dir(path), lookupEnv: os.LookupEnv, deadline: deadline}
 	return l.parse(data)
 }
 
 // Parse is Load on data already read; name is used in error messages.
-// Relative *_file paths are relative to the working directory.
+// Relative *_file paths are relative to the working directory. The secret
+// files must be read within FileReadTimeout, as with Load.
 func Parse(name string, data []byte) (*Config, error) {
-	l := loader{name: name, lookupEnv: os.LookupEnv}
+	l := loader{name: name, lookupEnv: os.LookupEnv, deadline: time.Now().Add(FileReadTimeout)}
 	return l.parse(data)
 }
 
@@ -51,6 +59,7 @@ type loader struct {
 	name      string                      // file name for messages
 	baseDir   string                      // directory of relative *_file paths
 	lookupEnv func(string) (string, bool) // environment for ${VAR}
+	deadline  time.Time                   // for reading the *_file secrets
 }
 
 // parse runs all the steps and gathers the problems of each.
@@ -167,7 +176,7 @@ func (l loader) readSecret(s secretField) error {
 	if *s.value != "" {
 		return fmt.Errorf("cannot be combined with %s; give one of them", s.name)
 	}
-	v, err := readSecretFile(l.resolve(s.file))
+	v, err := readSecretFile(l.deadline, l.resolve(s.file))
 	if err != nil {
 		return err
 	}
@@ -183,15 +192,11 @@ func (l loader) resolve(path string) string {
 	return filepath.Join(l.baseDir, path)
 }
 
-// readSecretFile reads a secret, trimming trailing whitespace. Its errors
-// name the file but never quote its content.
-func readSecretFile(path string) (Secret, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fileError(path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSecretFileSize+1))
+// readSecretFile reads a secret, trimming trailing whitespace, by deadline.
+// The file must be a regular file (see readFileBefore). Its errors name the
+// file but never quote its content.
+func readSecretFile(deadline time.Time, path string) (Secret, error) {
+	data, err := readFileBefore(deadline, path, maxSecretFileSize+1)
 	switch {
 	case err != nil:
 		return "", fileError(path, err)
