@@ -24,7 +24,8 @@ import (
 const testToken = "e2e-temporary-security-token-do-not-leak-0001"
 
 // writeTokenConfig writes a one-account config with temporary credentials
-// (AK, SK and security token) polling the DCS taskIDs at endpoint.
+// (AK, SK and security token) polling the DCS taskIDs at endpoint, and the
+// SMS task s-error-in-200.
 func writeTokenConfig(t *testing.T, endpoint string, taskIDs ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "migration_exporter.yml")
@@ -41,6 +42,8 @@ func writeTokenConfig(t *testing.T, endpoint string, taskIDs ...string) string {
       sms: %s
     dcs:
       task_ids: [%s]
+    sms:
+      task_ids: [s-error-in-200]
 `, testProject, testAK, testSK, testToken, endpoint, endpoint, strings.Join(taskIDs, ", "))
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -101,6 +104,8 @@ func TestEndToEndHostileAnswers(t *testing.T) {
 	sim.SetFault(in200, simulator.Fault{Kind: simulator.FaultErrorIn200})
 	sim.SetFault(echo, simulator.Fault{Kind: simulator.FaultEchoSecrets})
 	sim.SetFault(retry, simulator.Fault{Kind: simulator.FaultHugeRetryAfter})
+	sim.AddSMSTask(simulator.SMSTask{ID: "s-error-in-200", Name: "server"})
+	sim.SetFault("s-error-in-200", simulator.Fault{Kind: simulator.FaultErrorIn200})
 
 	cfgPath := writeTokenConfig(t, sim.URL, ok, redirect, in200, echo, retry, overflow)
 	for _, lvl := range []string{"debug", "info", "warn", "error"} {
@@ -140,6 +145,9 @@ func checkHostileScrape(t *testing.T, exp exporter, sim *simulator.Server, other
 	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "dcs", "reason", "auth")
 	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "dcs", "reason", "throttled")
 	r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "dcs", "reason", "decode")
+	// SMS alike: its "not found" object (SMS.9999) in a 200 is a 4xx-class error.
+	r.Expect(t, 0, "sms_migration_up", "task_id", "s-error-in-200")
+	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "sms", "reason", "http_4xx")
 	if n := elsewhere.Load(); n != 0 {
 		t.Errorf("the host a redirect pointed to got %d requests", n)
 	}

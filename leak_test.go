@@ -30,6 +30,10 @@ func TestNoLeaksOverManyScrapes(t *testing.T) {
 		"f-malformed": {Kind: simulator.FaultMalformed},
 		"f-oversized": {Kind: simulator.FaultOversized},
 		"f-slow":      {Latency: time.Second}, // always past the deadline
+		"f-redirect":  {Kind: simulator.FaultRedirect, RedirectTo: "http://127.0.0.1:1"},
+		"f-error-200": {Kind: simulator.FaultErrorIn200},
+		"f-echo":      {Kind: simulator.FaultEchoSecrets},
+		"f-retry-big": {Kind: simulator.FaultHugeRetryAfter},
 	}
 	var ids []string
 	for id, f := range faults {
