@@ -42,6 +42,7 @@ func newDCS(ix labelIndex) *dcs {
 	}
 }
 
+func (*dcs) module() string                            { return huaweicloud.APIDCS }
 func (*dcs) api() string                               { return huaweicloud.APIDCS }
 func (*dcs) settings(a *config.Account) config.Service { return a.DCS }
 func (*dcs) endpoint(e config.Endpoints) string        { return e.DCS }

@@ -28,7 +28,7 @@ type emitter struct {
 	// task metric, and what a field that cannot be decoded is reported
 	// under. Empty for the exporter's own gauges.
 	api  string
-	task [2]string // account, task_id (the order of taskLabels)
+	task [2]string // account, then the id (task_id, or group_id for a task group)
 	// client scrubs the account's secrets from a field's value before it is
 	// logged (nil: nothing to scrub).
 	client *huaweicloud.Client

@@ -69,7 +69,7 @@ func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
 	var discovered []discoveredCount
 	for k, w := range ws {
 		if found[k] >= 0 {
-			discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.api(), count: found[k]})
+			discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.module(), count: found[k]})
 		}
 	}
 	own := scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start)}
@@ -93,7 +93,7 @@ func (e *Exporter) ProbeHandler() http.Handler {
 		}
 		target, ok := a.watching(q.Get("module"))
 		if !ok {
-			http.Error(w, fmt.Sprintf("unknown module %q (want %s)", runes.Truncate(q.Get("module"), maxParamEcho), e.apiNames()), http.StatusBadRequest)
+			http.Error(w, fmt.Sprintf("unknown module %q (want %s)", runes.Truncate(q.Get("module"), maxParamEcho), e.moduleNames()), http.StatusBadRequest)
 			return
 		}
 		taskID := q.Get("task_id")
@@ -106,7 +106,7 @@ func (e *Exporter) ProbeHandler() http.Handler {
 		if e.opts.ProbeKnownTasksOnly {
 			if known, _ := e.taskIDs(ctx, target); !slices.Contains(known, taskID) {
 				http.Error(w, fmt.Sprintf("task_id %q is neither configured nor discovered for account %q and module %q (probes are restricted to known tasks)",
-					taskID, a.name, target.svc.api()), http.StatusBadRequest)
+					taskID, a.name, target.svc.module()), http.StatusBadRequest)
 				return
 			}
 		}
@@ -122,21 +122,21 @@ func (e *Exporter) ProbeHandler() http.Handler {
 // maxParamEcho bounds a query parameter echoed in an error message.
 const maxParamEcho = 64
 
-// watching returns what the account watches of the service called api.
-func (a *account) watching(api string) (*watched, bool) {
+// watching returns what the account watches of the service called module.
+func (a *account) watching(module string) (*watched, bool) {
 	for _, w := range a.watched {
-		if w.svc.api() == api {
+		if w.svc.module() == module {
 			return w, true
 		}
 	}
 	return nil, false
 }
 
-// apiNames lists the services' names, e.g. "dcs or sms".
-func (e *Exporter) apiNames() string {
+// moduleNames lists the services' modules, e.g. "dcs or sms".
+func (e *Exporter) moduleNames() string {
 	names := make([]string, len(e.services))
 	for i, svc := range e.services {
-		names[i] = svc.api()
+		names[i] = svc.module()
 	}
 	if len(names) < 2 {
 		return strings.Join(names, "")
@@ -186,7 +186,7 @@ func (e *Exporter) SDHandler() http.Handler {
 		lists.Wait()
 		targets := []sdTarget{}
 		for k, w := range ws {
-			account, module := w.account.name, w.svc.api()
+			account, module := w.account.name, w.svc.module()
 			for _, id := range idsOf[k] {
 				targets = append(targets, sdTarget{Targets: []string{r.Host}, Labels: map[string]string{
 					"account": account, "module": module, "task_id": id,

@@ -56,11 +56,15 @@ func (ix labelIndex) desc(name, help string, labels ...string) *prometheus.Desc 
 
 // taskDesc describes a task metric: account and task_id, then extra labels.
 func (ix labelIndex) taskDesc(name, help string, extra ...string) *prometheus.Desc {
-	return ix.desc(name, help, append(append([]string{}, taskLabels...), extra...)...)
+	return ix.idDesc("task_id", name, help, extra...)
 }
 
-// taskLabels are the first labels of every task metric, in this order.
-var taskLabels = []string{"account", "task_id"}
+// idDesc describes a metric of a task-like object whose id label is
+// idLabel (task_id, or group_id for a task group): account and the id,
+// then extra labels. The emitter fills the first two from the task.
+func (ix labelIndex) idDesc(idLabel, name, help string, extra ...string) *prometheus.Desc {
+	return ix.desc(name, help, append([]string{"account", idLabel}, extra...)...)
+}
 
 // maxLabelValue bounds label values taken from API answers.
 const maxLabelValue = 128

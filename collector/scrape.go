@@ -46,12 +46,12 @@ func (e *Exporter) taskIDs(ctx context.Context, w *watched) (ids []string, found
 	if w.discovery == nil {
 		return w.taskIDs, -1
 	}
-	api, name := w.svc.api(), w.account.name
+	api, module, name := w.svc.api(), w.svc.module(), w.account.name
 	discovered := w.discovery.taskIDs(ctx, time.Now(), func(err error) {
 		reason := huaweicloud.Reason(err)
 		e.discoveryErrors.WithLabelValues(api, reason).Inc()
 		level.Warn(e.opts.Logger).Log("msg", "task discovery failed, keeping the last good list",
-			"account", name, "api", api, "reason", reason, "err", err)
+			"account", name, "api", api, "module", module, "reason", reason, "err", err)
 	})
 	return merge(w.taskIDs, discovered), len(discovered)
 }

@@ -16,9 +16,13 @@ import (
 // implementation, in a file of its own, and one more entry in newServices;
 // nothing else in the collector names a service.
 type service interface {
-	// api names the service: the value of the `api` label and of /probe's
-	// module parameter, and the key of its endpoint.
+	// api is the cloud service: the value of the `api` label of the
+	// exporter's own metrics, and the key of its endpoint.
 	api() string
+	// module names the service among the exporter's services: /probe's
+	// module parameter, /sd's module label. It is api() unless a cloud
+	// service has more than one kind of task (OMS tasks and task groups).
+	module() string
 	// settings are the account's settings for the service.
 	settings(a *config.Account) config.Service
 	// endpoint is the account's endpoint override for the service ("" for
@@ -70,7 +74,7 @@ func (w *watched) client() *huaweicloud.Client { return w.account.client }
 // served again. at is when the answer served was read, set only with a
 // min interval (without one every answer is this scrape's).
 func fetch[T any](ctx context.Context, w *watched, key string, read func(context.Context) (T, error)) (v T, at time.Time, err error) {
-	f, err := shareCall(ctx, w.account.cache, w.svc.api()+" "+key, w.minInterval, read)
+	f, err := shareCall(ctx, w.account.cache, w.svc.module()+" "+key, w.minInterval, read)
 	if w.minInterval > 0 {
 		at = f.at
 	}

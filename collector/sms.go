@@ -44,6 +44,7 @@ func newSMS(ix labelIndex) *sms {
 	}
 }
 
+func (*sms) module() string                            { return huaweicloud.APISMS }
 func (*sms) api() string                               { return huaweicloud.APISMS }
 func (*sms) settings(a *config.Account) config.Service { return a.SMS }
 func (*sms) endpoint(e config.Endpoints) string        { return e.SMS }
