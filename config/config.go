@@ -22,9 +22,10 @@ type Account struct {
 	// RequestsPerSecond caps this account's API requests (all services,
 	// all scrapes together); ApplyDefaults turns 0 into
 	// DefaultRequestsPerSecond.
-	RequestsPerSecond float64 `yaml:"requests_per_second"`
-	DCS               Service `yaml:"dcs"`
-	SMS               Service `yaml:"sms"`
+	RequestsPerSecond float64    `yaml:"requests_per_second"`
+	DCS               Service    `yaml:"dcs"`
+	SMS               Service    `yaml:"sms"`
+	DRS               DRSService `yaml:"drs"`
 }
 
 // Credentials are an AK/SK pair and an optional security token. Each value
@@ -42,6 +43,7 @@ type Credentials struct {
 type Endpoints struct {
 	DCS string `yaml:"dcs"`
 	SMS string `yaml:"sms"`
+	DRS string `yaml:"drs"`
 }
 
 // Service selects the tasks of one migration service.
@@ -78,3 +80,28 @@ func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 
 // MarshalText implements encoding.TextMarshaler (used by JSON and loggers).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// DefaultDRSBatchSize is how many DRS jobs one batch call asks about when
+// batch_size is not set: another DRS batch API documents at most 10.
+const DefaultDRSBatchSize = 10
+
+// MaxDRSBatchSize is the most batch_size may be (batch-status pages at 100).
+const MaxDRSBatchSize = 100
+
+// DRSService selects the DRS jobs (database migration, synchronization and
+// disaster-recovery jobs) of an account.
+type DRSService struct {
+	JobIDs   []string `yaml:"job_ids"`
+	Discover bool     `yaml:"discover"`
+	// DiscoveryInterval is how long the job list (ids, and the names of
+	// drs_migration_job_info) is reused (default 5m).
+	DiscoveryInterval time.Duration `yaml:"discovery_interval"`
+	MinInterval       time.Duration `yaml:"min_interval"`
+	// BatchSize is how many jobs one batch call asks about (default 10).
+	BatchSize int `yaml:"batch_size"`
+}
+
+// Service is the DRS block seen as any service's: job ids are task ids.
+func (d DRSService) Service() Service {
+	return Service{TaskIDs: d.JobIDs, Discover: d.Discover, DiscoveryInterval: d.DiscoveryInterval, MinInterval: d.MinInterval}
+}

@@ -17,8 +17,9 @@ const DefaultRequestsPerSecond = 20
 // place defaults live:
 //
 //   - a zero requests_per_second becomes DefaultRequestsPerSecond;
-//   - a zero discovery_interval (of dcs and of sms) becomes
+//   - a zero discovery_interval (of dcs, sms and drs) becomes
 //     DefaultDiscoveryInterval;
+//   - a zero drs.batch_size becomes DefaultDRSBatchSize;
 //   - trailing "/" are trimmed from endpoint URLs.
 //
 // Values that Validate rejects, such as a negative interval or a malformed
@@ -39,8 +40,15 @@ func (c *Config) ApplyDefaults() {
 		}
 		a.Endpoints.DCS = normalizeEndpoint(a.Endpoints.DCS)
 		a.Endpoints.SMS = normalizeEndpoint(a.Endpoints.SMS)
+		a.Endpoints.DRS = normalizeEndpoint(a.Endpoints.DRS)
 		a.DCS.applyDefaults()
 		a.SMS.applyDefaults()
+		if a.DRS.DiscoveryInterval == 0 {
+			a.DRS.DiscoveryInterval = DefaultDiscoveryInterval
+		}
+		if a.DRS.BatchSize == 0 {
+			a.DRS.BatchSize = DefaultDRSBatchSize
+		}
 	}
 }
 

@@ -75,6 +75,7 @@ func (v *validator) account(a Account, p string) {
 	v.credentials(a.Credentials, p+".credentials")
 	v.endpoint(p+".endpoints.dcs", a.Endpoints.DCS)
 	v.endpoint(p+".endpoints.sms", a.Endpoints.SMS)
+	v.endpoint(p+".endpoints.drs", a.Endpoints.DRS)
 	switch rps := a.RequestsPerSecond; {
 	case rps < 0:
 		v.add(p+".requests_per_second", "must not be negative, got %v", rps)
@@ -85,8 +86,12 @@ func (v *validator) account(a Account, p string) {
 	case math.IsInf(rps, 0):
 		v.add(p+".requests_per_second", "must be a finite number, got %v", rps)
 	}
-	v.service(a.DCS, p+".dcs")
-	v.service(a.SMS, p+".sms")
+	v.service(a.DCS, p+".dcs", "task_ids")
+	v.service(a.SMS, p+".sms", "task_ids")
+	v.service(a.DRS.Service(), p+".drs", "job_ids")
+	if b := a.DRS.BatchSize; b < 1 || b > MaxDRSBatchSize {
+		v.add(p+".drs.batch_size", "must be from 1 to %d, got %d%s", MaxDRSBatchSize, b, defaultsHint)
+	}
 }
 
 // defaultsHint ends the message about a zero that ApplyDefaults would have
@@ -168,17 +173,17 @@ func endpointProblem(raw string) string {
 	return ""
 }
 
-// service checks the task IDs and the intervals.
-func (v *validator) service(s Service, p string) {
+// service checks the task IDs (listed under idsKey) and the intervals.
+func (v *validator) service(s Service, p, idsKey string) {
 	firstByID := map[string]int{}
 	for i, id := range s.TaskIDs {
-		ip := fmt.Sprintf("%s.task_ids[%d]", p, i)
+		ip := fmt.Sprintf("%s.%s[%d]", p, idsKey, i)
 		if !taskIDRE.MatchString(id) {
 			v.add(ip, "%s is not a valid task ID (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)", quote(id))
 			continue
 		}
 		if j, dup := firstByID[id]; dup {
-			v.add(ip, "%s is already listed as task_ids[%d]", quote(id), j).ref = fmt.Sprintf("%s.task_ids[%d]", p, j)
+			v.add(ip, "%s is already listed as %s[%d]", quote(id), idsKey, j).ref = fmt.Sprintf("%s.%s[%d]", p, idsKey, j)
 			continue
 		}
 		firstByID[id] = i

@@ -22,6 +22,8 @@ func validAccount(name string) Account {
 	a.RequestsPerSecond = DefaultRequestsPerSecond
 	a.DCS.DiscoveryInterval = DefaultDiscoveryInterval
 	a.SMS.DiscoveryInterval = DefaultDiscoveryInterval
+	a.DRS.DiscoveryInterval = DefaultDiscoveryInterval
+	a.DRS.BatchSize = DefaultDRSBatchSize
 	return a
 }
 
@@ -128,6 +130,8 @@ func TestValidateRejectsWhatApplyDefaultsWouldFill(t *testing.T) {
 	want := []string{
 		"accounts[0].requests_per_second: must be positive, got 0 (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].dcs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].drs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].drs.batch_size: must be from 1 to 100, got 0 (ApplyDefaults replaces 0 with the default)",
 	}
 	if err == nil {
 		t.Fatal("Validate accepted a zero rate and interval")

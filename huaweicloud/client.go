@@ -92,15 +92,17 @@ func NewClient(opts Options) *Client {
 	return &Client{opts: opts, endpoints: endpoints, signer: newRequestSigner(opts.ProjectID, opts.Credentials, opts.Provider)}
 }
 
-// call describes one GET request.
+// call describes one request: a GET, or a POST with a JSON body.
 type call struct {
 	api, operation string
 	path           string            // with {placeholders}; {project_id} is filled by the signer
 	pathParams     map[string]string // values must already be validated ids
 	query          url.Values
+	body           []byte // JSON; a call with a body is a POST (the signer hashes the body)
 }
 
-// getAs performs the call and decodes a 2xx JSON body into a T.
+// getAs performs the call and decodes a 2xx JSON body into a T (the name
+// says GET; a call with a body is POSTed).
 func getAs[T any](ctx context.Context, c *Client, cl call) (T, error) {
 	var v T
 	err := c.get(ctx, cl, &v)
@@ -179,9 +181,13 @@ func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 	if endpoint == "" {
 		return nil, fmt.Errorf("no %s endpoint configured", cl.api)
 	}
+	method := http.MethodGet
+	if cl.body != nil {
+		method = http.MethodPost
+	}
 	b := request.NewHttpRequestBuilder().
 		WithEndpoint(endpoint).
-		WithMethod(http.MethodGet).
+		WithMethod(method).
 		WithPath(cl.path).
 		WithSigningAlgorithm(algorithm.HmacSHA256).
 		AddHeaderParam("Content-Type", "application/json").
@@ -192,6 +198,10 @@ func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 	for k, vs := range cl.query {
 		// The SDK signs and sends only query values held as reflect.Values.
 		b.AddQueryParam(k, reflect.ValueOf(vs[0]))
+	}
+	if cl.body != nil {
+		// A string body is sent and hashed as it is.
+		b.WithBody("application/json", string(cl.body))
 	}
 	signed, err := c.signer.sign(b.Build())
 	if err != nil {
@@ -216,7 +226,11 @@ func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 		return nil, c.scrubbedErr(stripURL(err), req)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.scrubbed(newAPIError(resp.StatusCode, resp.Header, body), req)
+		e := c.scrubbed(newAPIError(resp.StatusCode, resp.Header, body), req)
+		if resp.StatusCode >= 400 && resp.StatusCode < 500 && len(body) <= maxBodyBytes {
+			e.body = body // a batch API's per-job errors; never logged or shown
+		}
+		return nil, e
 	}
 	if len(body) > maxBodyBytes {
 		return nil, &DecodeError{Err: fmt.Errorf("body larger than %d bytes", maxBodyBytes)}

@@ -3,6 +3,7 @@ package huaweicloud
 import (
 	"strings"
 
+	drsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/drs/v3/region"
 	smsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sms/v3/region"
 )
 
@@ -11,6 +12,7 @@ import (
 var defaultEndpoints = map[string]func(region string) string{
 	APIDCS: defaultDCSEndpoint,
 	APISMS: defaultSMSEndpoint,
+	APIDRS: defaultDRSEndpoint,
 }
 
 // otcRegions are Open Telekom Cloud's regions, whose hosts are not
@@ -40,4 +42,19 @@ func defaultSMSEndpoint(region string) string {
 		return "https://sms.cn-north-4.myhuaweicloud.com"
 	}
 	return "https://sms.ap-southeast-3.myhuaweicloud.com"
+}
+
+// defaultDRSEndpoint is the DRS endpoint of a region, from the SDK's DRS
+// region table when it knows the region (eu-west-101 is on
+// myhuaweicloud.eu), else https://drs.{region}.myhuaweicloud.com, or Open
+// Telekom Cloud's https://drs.{region}.otc.t-systems.com for eu-de and
+// eu-nl.
+func defaultDRSEndpoint(region string) string {
+	if otcRegions[region] {
+		return "https://drs." + region + ".otc.t-systems.com"
+	}
+	if r, err := drsregion.SafeValueOf(region); err == nil && r != nil && len(r.Endpoints) > 0 {
+		return r.Endpoints[0]
+	}
+	return "https://drs." + region + ".myhuaweicloud.com"
 }

@@ -56,6 +56,9 @@ type APIError struct {
 	Message    string // error_msg, shortened
 	// Location is the host a redirect pointed to (never followed).
 	Location string
+	// body is a 4xx answer's body, for a batch API whose per-job errors
+	// come in it. It is never logged or shown: it may echo anything.
+	body []byte
 	// RetryAfter is the Retry-After header, when the answer had one.
 	RetryAfter time.Duration
 }
@@ -84,7 +87,7 @@ func (e *APIError) Reason() string {
 		return ReasonThrottled
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden || e.Code == CodeAPIGAuth:
 		return ReasonAuth
-	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound:
+	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound || drsNotFound[e.Code]:
 		return ReasonNotFound
 	case e.StatusCode >= 500:
 		return ReasonHTTP5xx
@@ -203,10 +206,16 @@ func Reason(err error) string {
 	var apiErr *APIError
 	var decErr *DecodeError
 	var credErr *CredentialsError
+	var jobErr *DRSJobError
 	var netErr net.Error
 	switch {
 	case errors.As(err, &apiErr):
 		return apiErr.Reason()
+	case errors.As(err, &jobErr):
+		if jobErr == errJobMissing || drsNotFound[jobErr.Code] {
+			return ReasonNotFound
+		}
+		return ReasonHTTP4xx
 	case errors.As(err, &decErr):
 		return ReasonDecode
 	case errors.As(err, &credErr):
