@@ -94,7 +94,9 @@ func startExporterWith(t *testing.T, opts runOptions, args ...string) exporter {
 			t.Fatalf("exporter exited with %d:\n%s", code, logs)
 		default:
 		}
-		if resp, err := http.Get(url + "/-/healthy"); err == nil {
+		// A short timeout: the listener accepts connections (in the kernel)
+		// even when run returned before serving it.
+		if resp, err := (&http.Client{Timeout: time.Second}).Get(url + "/-/healthy"); err == nil {
 			resp.Body.Close()
 			return exporter{URL: url, Logs: logs}
 		}
@@ -140,7 +142,8 @@ func writeAccountConfig(t *testing.T, dir, endpoint, secretKey, services string)
     endpoints:
       dcs: %s
       sms: %s
-%s`, testProject, testAK, secretKey, endpoint, endpoint, services)
+      drs: %s
+%s`, testProject, testAK, secretKey, endpoint, endpoint, endpoint, services)
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -82,8 +82,8 @@ func TestGoldenExposition(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 
 	// What --simulate polls (simulatedConfig): the demo DCS task ids, and
-	// the SMS tasks by discovery.
-	services := fmt.Sprintf("    dcs:\n      task_ids: [%s]\n    sms:\n      discover: true\n",
+	// the SMS tasks and DRS jobs by discovery.
+	services := fmt.Sprintf("    dcs:\n      task_ids: [%s]\n    sms:\n      discover: true\n    drs:\n      discover: true\n",
 		strings.Join(simulator.DemoDCSTaskIDs(), ", "))
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), srv.URL, testSK, services))
 

@@ -165,11 +165,19 @@ func TestLabelValue(t *testing.T) {
 
 func TestExporterCountersStartAtZeroForEveryReason(t *testing.T) {
 	e := New(Options{})
-	if n := testutil.CollectAndCount(e.taskErrors); n != 2*len(huaweicloud.Reasons) {
-		t.Errorf("%d task error series, want %d (dcs and sms)", n, 2*len(huaweicloud.Reasons))
+	apis := map[string]bool{}
+	for _, svc := range e.services {
+		apis[svc.api()] = true
 	}
-	if n := testutil.CollectAndCount(e.discoveryErrors); n != 2*len(huaweicloud.Reasons) {
-		t.Errorf("%d discovery error series, want %d", n, 2*len(huaweicloud.Reasons))
+	want := len(apis) * len(huaweicloud.Reasons)
+	if len(apis) < 3 {
+		t.Fatalf("apis %v", apis)
+	}
+	if n := testutil.CollectAndCount(e.taskErrors); n != want {
+		t.Errorf("%d task error series, want %d (every api and reason)", n, want)
+	}
+	if n := testutil.CollectAndCount(e.discoveryErrors); n != want {
+		t.Errorf("%d discovery error series, want %d", n, want)
 	}
 }
 

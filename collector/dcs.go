@@ -46,8 +46,8 @@ func (*dcs) module() string                            { return huaweicloud.APID
 func (*dcs) api() string                               { return huaweicloud.APIDCS }
 func (*dcs) settings(a *config.Account) config.Service { return a.DCS }
 func (*dcs) endpoint(e config.Endpoints) string        { return e.DCS }
-func (*dcs) listTaskIDs(ctx context.Context, c *huaweicloud.Client) ([]string, error) {
-	return c.DCSMigrationTaskIDs(ctx)
+func (*dcs) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
+	return w.client().DCSMigrationTaskIDs(ctx)
 }
 
 func (d *dcs) descs() []*prometheus.Desc {

@@ -8,31 +8,39 @@ import (
 	"github.com/migration-exporter/migration_exporter/config"
 )
 
-// discovery lists a service's tasks at most once per interval, keeping the
-// last good list when a list fails. One list call is made at a time: while
+// discovery is the task ids a service lists.
+type discovery = listCache[string]
+
+func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error)) *discovery {
+	return newListCache(interval, list, config.ValidTaskID)
+}
+
+// listCache lists a service's tasks (their ids, or more about them) at most
+// once per interval, keeping the last good list when a list fails. One list call is made at a time: while
 // it runs, other scrapes use the last good list at once (or, before there
 // is one, wait for the call or for their own deadline, whichever comes
 // first), so a list that stalls holds up no scrape past its deadline and no
 // other service's polling (each service lists and polls on its own).
-type discovery struct {
+type listCache[T any] struct {
 	interval time.Duration
-	list     func(context.Context) ([]string, error)
+	list     func(context.Context) ([]T, error)
+	keep     func(T) bool // drops entries that must not be used (ids unsafe in a URL path)
 
 	mu       sync.Mutex
-	ids      []string
+	ids      []T
 	fetched  time.Time     // of the last good list; zero before the first
 	inflight chan struct{} // closed when the list call under way ends; nil when none
 }
 
-func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error)) *discovery {
-	return &discovery{interval: interval, list: list}
+func newListCache[T any](interval time.Duration, list func(context.Context) ([]T, error), keep func(T) bool) *listCache[T] {
+	return &listCache[T]{interval: interval, list: list, keep: keep}
 }
 
-// taskIDs returns the discovered task ids, listing again when the last good
+// taskIDs returns the listed entries, listing again when the last good
 // list is older than the interval. A list error is passed to failed and the
-// last good list (nil if none) is returned. Ids that are not valid task ids
-// are dropped: they would go into URL paths.
-func (d *discovery) taskIDs(ctx context.Context, now time.Time, failed func(error)) []string {
+// last good list (nil if none) is returned. Entries keep refuses are
+// dropped.
+func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(error)) []T {
 	d.mu.Lock()
 	switch {
 	case !d.fetched.IsZero() && now.Sub(d.fetched) < d.interval:
@@ -60,9 +68,9 @@ func (d *discovery) taskIDs(ctx context.Context, now time.Time, failed func(erro
 	d.mu.Unlock()
 
 	ids, err := d.list(ctx)
-	valid := make([]string, 0, len(ids))
+	valid := make([]T, 0, len(ids))
 	for _, id := range ids {
-		if config.ValidTaskID(id) {
+		if d.keep(id) {
 			valid = append(valid, id)
 		}
 	}

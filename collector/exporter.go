@@ -76,6 +76,7 @@ type account struct {
 	client                  *huaweicloud.Client
 	cache                   *sharedCache
 	probeShare              *huaweicloud.Share // what /probe requests may use of the account's budget
+	exporter                *Exporter          // for a service's own counting and logging
 	watched                 []*watched         // one per service, in the order of Exporter.services
 }
 
@@ -179,7 +180,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 		UserAgent:   e.opts.UserAgent,
 		Limiter:     newLimiter(a.RequestsPerSecond),
 	})
-	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, cache: &sharedCache{},
+	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, cache: &sharedCache{}, exporter: e,
 		probeShare: &huaweicloud.Share{
 			Limiter: newLimiter(a.RequestsPerSecond * e.opts.ProbeShare),
 			Slots:   make(chan struct{}, max(1, int(float64(e.opts.Concurrency)*e.opts.ProbeShare))),
@@ -187,9 +188,12 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 	for _, svc := range e.services {
 		s := svc.settings(a)
 		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval}
+		if st, ok := svc.(stateful); ok {
+			w.state = st.newState(w, a)
+		}
 		if s.Discover {
 			w.discovery = newDiscovery(s.DiscoveryInterval, func(ctx context.Context) ([]string, error) {
-				return svc.listTaskIDs(ctx, client)
+				return svc.listTaskIDs(ctx, w)
 			})
 		}
 		acc.watched = append(acc.watched, w)

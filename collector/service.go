@@ -31,7 +31,7 @@ type service interface {
 	// descs are the Descs of every metric the service builds.
 	descs() []*prometheus.Desc
 	// listTaskIDs lists every task of the account (discovery).
-	listTaskIDs(ctx context.Context, c *huaweicloud.Client) ([]string, error)
+	listTaskIDs(ctx context.Context, w *watched) ([]string, error)
 	// plan returns a reader for each id, in order, and the API calls that
 	// fill them. A reader's metrics are built once its last call is done.
 	plan(w *watched, ids []string) ([]taskReader, []call)
@@ -40,7 +40,14 @@ type service interface {
 // newServices returns every service the exporter knows, in the order their
 // metrics are described.
 func newServices(ix labelIndex) []service {
-	return []service{newDCS(ix), newSMS(ix)}
+	return []service{newDCS(ix), newSMS(ix), newDRS(ix)}
+}
+
+// stateful is a service that keeps state per account beyond its task
+// ids (DRS: the job list that names its jobs). newState makes it when the
+// account is configured; watched.state holds it.
+type stateful interface {
+	newState(w *watched, a *config.Account) any
 }
 
 // taskReader holds a service's answers about one task during one scrape.
@@ -64,6 +71,7 @@ type watched struct {
 	taskIDs     []string   // configured
 	discovery   *discovery // nil without discover: true
 	minInterval time.Duration
+	state       any // a stateful service's; nil for the others
 }
 
 // client is the account's API client.

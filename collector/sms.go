@@ -48,8 +48,8 @@ func (*sms) module() string                            { return huaweicloud.APIS
 func (*sms) api() string                               { return huaweicloud.APISMS }
 func (*sms) settings(a *config.Account) config.Service { return a.SMS }
 func (*sms) endpoint(e config.Endpoints) string        { return e.SMS }
-func (*sms) listTaskIDs(ctx context.Context, c *huaweicloud.Client) ([]string, error) {
-	return c.SMSTaskIDs(ctx)
+func (*sms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
+	return w.client().SMSTaskIDs(ctx)
 }
 
 func (d *sms) descs() []*prometheus.Desc {

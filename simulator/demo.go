@@ -10,7 +10,9 @@ const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
 // a migration in full sync, one converging in its incremental phase, a
 // failed one, and one that was deleted (the API answers DCS.4133, so its up
 // is 0). SMS: a server being copied, one syncing, and one that failed.
+// DRS: see addDemoDRSJobs.
 func (s *Simulator) AddDemoTasks() {
+	s.addDemoDRSJobs()
 	s.AddSMSTask(SMSTask{ID: "5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01", Name: "web-01-to-ecs",
 		SourceServer: "web-01", TargetServer: "ecs-web-01",
 		Movement: SMSMovement{StartedAgo: 3 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 80 << 30}})
@@ -41,6 +43,18 @@ func (s *Simulator) AddDemoTasks() {
 		Target:          Instance{Name: "dcs-queue"},
 		Stats:           &DCSStats{FullMigrationProgress: 37.5, SourceDBSize: 120_000, TargetDBSize: 45_000},
 	})
+}
+
+// addDemoDRSJobs adds DRS jobs: one in its full phase that will turn
+// incremental, one incremental whose replication delay rises and falls,
+// and a failed one.
+func (s *Simulator) addDemoDRSJobs() {
+	s.AddDRSJob(DRSJob{ID: "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101", Name: "orders-db-to-rds",
+		Movement: DRSMovement{StartedAgo: 7 * time.Minute, FullDuration: 10 * time.Minute}})
+	s.AddDRSJob(DRSJob{ID: "4a3b0d2f-6c8e-4f90-8b1c-2d3e4f5ajb101", Name: "billing-db-sync", UseType: "sync", EngineType: "postgresql",
+		Movement: DRSMovement{StartedAgo: 25 * time.Minute, FullDuration: 10 * time.Minute}})
+	s.AddDRSJob(DRSJob{ID: "5b4c1e3a-7d9f-4a01-9c2d-3e4f5a6bjb101", Name: "legacy-db-to-rds",
+		Progress: &DRSProgress{Status: "INCRE_TRANSFER_FAILED", Progress: 100, DelayMillis: -1, RemainingSeconds: -1}})
 }
 
 // DemoDeletedDCSTask is a task id `--simulate` configures but the simulator

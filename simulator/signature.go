@@ -1,7 +1,9 @@
 package simulator
 
 import (
+	"bytes"
 	"crypto/hmac"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -71,6 +73,16 @@ func verifySignature(r *http.Request, accessKey, secretKey string, now time.Time
 		WithPath(r.URL.Path)
 	for k, vs := range r.URL.Query() {
 		b.AddQueryParam(k, reflect.ValueOf(vs[0]))
+	}
+	if r.Body != nil && r.Method == http.MethodPost {
+		// The signature covers the body's hash: read it, sign it, and put it
+		// back for the handler.
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			return errAuth("Incorrect IAM authentication information: unreadable body")
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		b.WithBody("application/json", string(body))
 	}
 	for _, h := range a.signedHeaders {
 		v := r.Header.Get(h)

@@ -54,6 +54,10 @@ const (
 	FaultErrorIn200     // HTTP 200 whose body is the API's "not found" error object
 	FaultEchoSecrets    // HTTP 401 whose message echoes the AK, SK, security token and signature, raw and encoded
 	FaultHugeRetryAfter // HTTP 429 with Retry-After: 18446744074 (overflows a time.Duration in ns)
+	// Faults of one job inside a DRS batch answer:
+	FaultJobDeleted    // the job's own error DRS.M05004 (deleted) in a 2xx answer
+	FaultRejectBatch   // the whole batch is refused: HTTP 400 DRS.M00202, no results
+	FaultOmitFromBatch // the job is left out of a 2xx answer
 )
 
 // Fault is injected into the answers about one task.
@@ -80,6 +84,7 @@ type Simulator struct {
 	mu       sync.Mutex
 	dcsTasks []*DCSTask // in list order
 	smsTasks []*SMSTask // in list order
+	drsJobs  []*DRSJob  // in list order
 	faults   map[string]Fault
 	requests map[string]int // "operation task_id" -> count
 	faulted  map[string]int // task_id -> answers spoilt by its fault
@@ -102,7 +107,7 @@ func New(opts Options) *Simulator {
 		requests: map[string]int{},
 		faulted:  map[string]int{},
 	}
-	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes} {
+	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes, s.drsRoutes} {
 		route(s.mux)
 	}
 	return s

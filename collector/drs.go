@@ -1,0 +1,272 @@
+package collector
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
+)
+
+// drsStatuses are the DRS job statuses the state set always exports.
+var drsStatuses = []string{
+	"CREATING", "CREATE_FAILED", "CONFIGURATION", "STARTJOBING", "WAITING_FOR_START", "START_JOB_FAILED",
+	"PAUSING", "FULL_TRANSFER_STARTED", "FULL_TRANSFER_FAILED", "FULL_TRANSFER_COMPLETE",
+	"INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED", "RELEASE_RESOURCE_STARTED", "RELEASE_RESOURCE_FAILED",
+	"RELEASE_RESOURCE_COMPLETE", "REBUILD_NODE_STARTED", "REBUILD_NODE_FAILED", "CHANGE_JOB_STARTED",
+	"CHANGE_JOB_FAILED", "DELETED", "CHILD_TRANSFER_STARTING", "CHILD_TRANSFER_STARTED", "CHILD_TRANSFER_COMPLETE",
+	"CHILD_TRANSFER_FAILED", "RELEASE_CHILD_TRANSFER_STARTED", "RELEASE_CHILD_TRANSFER_COMPLETE",
+	"NODE_UPGRADE_START", "NODE_UPGRADE_COMPLETE", "NODE_UPGRADE_FAILED",
+}
+
+// maxDRSPhases bounds the progress_map phases exported per job (the API
+// sends struct, data and index): the keys come from the network.
+const maxDRSPhases = 8
+
+// drs is DRS (database migration, synchronization and disaster-recovery
+// jobs): two batch calls (status, progress) per batch of jobs, and the job
+// list, cached, for the jobs' names.
+type drs struct {
+	up, info, status, progress, phase, delay, remaining, lastSuccess *prometheus.Desc
+}
+
+func newDRS(ix labelIndex) *drs {
+	d := ix.taskDesc
+	return &drs{
+		up: d("drs_migration_up", "1 if the DRS job's status and progress were read this scrape, else 0."),
+		info: d("drs_migration_job_info", "Descriptive labels of a DRS job from the job list; always 1.",
+			"job_name", "engine_type", "job_direction", "db_use_type"),
+		status:      d("drs_migration_job_status", "DRS job status as a state set: 1 for the current status, 0 for the other known ones.", "status"),
+		progress:    d("drs_migration_progress_ratio", "Progress of the DRS job, 0 to 1."),
+		phase:       d("drs_migration_phase_progress_ratio", "Progress of each phase of the full migration (struct, data, index), 0 to 1.", "phase"),
+		delay:       d("drs_migration_replication_delay_seconds", "Replication delay of the incremental phase; absent while not measured."),
+		remaining:   d("drs_migration_remaining_seconds", "Time the job is expected to take still."),
+		lastSuccess: d("drs_migration_last_success_timestamp_seconds", "When the answers served were read from the API (only with drs.min_interval)."),
+	}
+}
+
+func (*drs) module() string                            { return huaweicloud.APIDRS }
+func (*drs) api() string                               { return huaweicloud.APIDRS }
+func (*drs) settings(a *config.Account) config.Service { return a.DRS.Service() }
+func (*drs) endpoint(e config.Endpoints) string        { return e.DRS }
+
+func (d *drs) descs() []*prometheus.Desc {
+	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.phase, d.delay, d.remaining, d.lastSuccess}
+}
+
+// drsState is what an account keeps for DRS: the job list, cached for the
+// discovery interval, which names the jobs (also without discover: true)
+// and gives discovery its ids.
+type drsState struct {
+	batchSize int
+	jobs      *listCache[huaweicloud.DRSJob]
+}
+
+func (*drs) newState(w *watched, a *config.Account) any {
+	return &drsState{
+		batchSize: a.DRS.BatchSize,
+		jobs: newListCache(a.DRS.DiscoveryInterval, w.client().DRSJobs,
+			func(j huaweicloud.DRSJob) bool { return config.ValidTaskID(string(j.ID)) }),
+	}
+}
+
+// jobList returns the cached job list, listing again when it is old. A
+// failed list keeps the last good one; it never takes a job down.
+func (e *Exporter) drsJobList(ctx context.Context, w *watched) []huaweicloud.DRSJob {
+	return w.state.(*drsState).jobs.taskIDs(ctx, time.Now(), func(err error) {
+		reason := huaweicloud.Reason(err)
+		e.discoveryErrors.WithLabelValues(huaweicloud.APIDRS, reason).Inc()
+		level.Warn(e.opts.Logger).Log("msg", "DRS job list failed, keeping the last good one",
+			"account", w.account.name, "api", huaweicloud.APIDRS, "reason", reason, "err", err)
+	})
+}
+
+// listTaskIDs lists through the job-list cache, so that discovery and the
+// jobs' names share one list call per interval. Discovery counts a failure.
+func (*drs) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
+	var err error
+	jobs := w.state.(*drsState).jobs.taskIDs(ctx, time.Now(), func(e error) { err = e })
+	ids := make([]string, len(jobs))
+	for i, j := range jobs {
+		ids[i] = string(j.ID)
+	}
+	return ids, err
+}
+
+// drsAnswers are one batch call's answers: an entry or an error for every
+// job asked about.
+type drsAnswers[T any] struct {
+	got  map[string]T
+	errs map[string]error
+}
+
+// orError is a, or err for every job of ids when the call was not made
+// (the scrape's deadline ended the wait for it).
+func (a drsAnswers[T]) orError(ids []string, err error) drsAnswers[T] {
+	if err == nil {
+		return a
+	}
+	a = drsAnswers[T]{errs: make(map[string]error, len(ids))}
+	for _, id := range ids {
+		a.errs[id] = err
+	}
+	return a
+}
+
+// of returns the job's entry, or its error.
+func (a drsAnswers[T]) of(id string) (T, error) {
+	if err, ok := a.errs[id]; ok {
+		var zero T
+		return zero, err
+	}
+	return a.got[id], nil
+}
+
+// askAll asks about ids with one batch call, and when DRS refuses the whole
+// batch with a 4xx (one bad id can), asks again about the jobs the refusal
+// did not name, in halves, so that the other jobs keep their values. A job
+// alone that is refused gets the refusal as its error.
+func askAll[T any](ctx context.Context, ids []string, ask func(context.Context, []string) (map[string]T, map[string]error, error)) drsAnswers[T] {
+	got, errs, err := ask(ctx, ids)
+	a := drsAnswers[T]{got: got, errs: errs}
+	if err == nil {
+		return a
+	}
+	var rest []string
+	for _, id := range ids {
+		if _, named := errs[id]; !named {
+			rest = append(rest, id)
+		}
+	}
+	if !huaweicloud.RejectedBatch(err) || len(ids) == 1 || ctx.Err() != nil {
+		for _, id := range rest {
+			a.errs[id] = err
+		}
+		return a
+	}
+	half := (len(rest) + 1) / 2
+	for _, part := range [][]string{rest[:half], rest[half:]} {
+		if len(part) == 0 {
+			continue
+		}
+		sub := askAll(ctx, part, ask)
+		maps.Copy(a.got, sub.got)
+		maps.Copy(a.errs, sub.errs)
+	}
+	return a
+}
+
+// drsJob is what one scrape learnt about one DRS job.
+type drsJob struct {
+	d        *drs
+	id       string
+	status   *drsAnswers[huaweicloud.DRSJobStatus]
+	progress *drsAnswers[huaweicloud.DRSJobProgress]
+	jobs     *[]huaweicloud.DRSJob // the account's job list, read once a scrape
+	fetched  *time.Time            // set only with a min interval
+}
+
+func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {
+	st := w.state.(*drsState)
+	c := w.client()
+	readers := make([]taskReader, len(ids))
+	jobs := new([]huaweicloud.DRSJob)
+	// The job list, for every job's info: one call that the others share.
+	calls := []call{{first: 0, n: len(ids), run: func(ctx context.Context) {
+		*jobs = w.account.exporter.drsJobList(ctx, w)
+	}}}
+	for first := 0; first < len(ids); first += st.batchSize {
+		batch := ids[first:min(first+st.batchSize, len(ids))]
+		status, progress, fetched := new(drsAnswers[huaweicloud.DRSJobStatus]), new(drsAnswers[huaweicloud.DRSJobProgress]), new(time.Time)
+		for i, id := range batch {
+			readers[first+i] = &drsJob{d: d, id: id, status: status, progress: progress, jobs: jobs, fetched: fetched}
+		}
+		key := strings.Join(batch, ",")
+		calls = append(calls,
+			call{first: first, n: len(batch), run: func(ctx context.Context) {
+				a, at, err := fetch(ctx, w, "status "+key, func(ctx context.Context) (drsAnswers[huaweicloud.DRSJobStatus], error) {
+					return askAll(ctx, batch, c.DRSJobStatuses), nil
+				})
+				*status, *fetched = a.orError(batch, err), at
+			}},
+			call{first: first, n: len(batch), run: func(ctx context.Context) {
+				a, _, err := fetch(ctx, w, "progress "+key, func(ctx context.Context) (drsAnswers[huaweicloud.DRSJobProgress], error) {
+					return askAll(ctx, batch, c.DRSJobProgresses), nil
+				})
+				*progress = a.orError(batch, err)
+			}})
+	}
+	return readers, calls
+}
+
+// metrics sends one job's metrics. The job is up when both its status and
+// its progress were read.
+func (r *drsJob) metrics(m *emitter) (bool, error) {
+	d := r.d
+	st, statusErr := r.status.of(r.id)
+	p, progressErr := r.progress.of(r.id)
+	up := statusErr == nil && progressErr == nil
+	m.taskGauge(d.up, boolFloat(up))
+	for _, j := range *r.jobs {
+		if string(j.ID) == r.id {
+			m.taskGauge(d.info, 1, string(j.Name), string(j.EngineType), string(j.JobDirection), string(j.DBUseType))
+			break
+		}
+	}
+	if statusErr == nil {
+		m.stateSet(d.status, drsStatuses, string(st.Status))
+	}
+	if progressErr == nil {
+		m.number(d.progress, "progress", p.Progress, percentToRatio)
+		phases := make([]string, 0, len(p.ProgressMap))
+		for name := range p.ProgressMap {
+			phases = append(phases, name)
+		}
+		slices.Sort(phases)
+		for _, name := range phases[:min(len(phases), maxDRSPhases)] {
+			m.number(d.phase, "progress_map.completed", p.ProgressMap[name].Completed, percentToRatio, name)
+		}
+		if delay, unit, ok := replicationDelay(p); ok {
+			m.number(d.delay, "incre_trans_delay", delay, unit)
+		}
+		if remainingKnown(p) {
+			m.number(d.remaining, "remaining_time", p.RemainingTime, asIs)
+		}
+	}
+	if up {
+		m.timestamp(d.lastSuccess, *r.fetched)
+	}
+	return up, firstError(statusErr, progressErr)
+}
+
+// replicationDelay is incre_trans_delay_millis (ms) when the answer has it,
+// else incre_trans_delay (s). A negative value (-1) in the field used means
+// "not measured" (the full phase): no series. 0 is a measured zero.
+func replicationDelay(p huaweicloud.DRSJobProgress) (huaweicloud.Number, transform, bool) {
+	n, unit := p.IncreTransDelayMillis, msToSeconds
+	if _, ok := n.Value(); !ok && n.Err() == nil {
+		n, unit = p.IncreTransDelay, asIs
+	}
+	if v, ok := n.Value(); ok && v < 0 {
+		return n, unit, false
+	}
+	return n, unit, true
+}
+
+// remainingKnown says whether remaining_time means something: a real
+// full-phase answer sends "0" at 0 % progress, so "0" counts only once the
+// progress is 100.
+func remainingKnown(p huaweicloud.DRSJobProgress) bool {
+	v, ok := p.RemainingTime.Value()
+	if !ok || v != 0 {
+		return true // a value, or an error to count, or nothing (omitted anyway)
+	}
+	progress, known := p.Progress.Value()
+	return known && progress >= 100
+}
