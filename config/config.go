@@ -25,6 +25,7 @@ type Account struct {
 	RequestsPerSecond float64 `yaml:"requests_per_second"`
 	DCS               Service `yaml:"dcs"`
 	SMS               Service `yaml:"sms"`
+	OMS               OMS     `yaml:"oms"`
 }
 
 // Credentials are an AK/SK pair and an optional security token. Each value
@@ -42,6 +43,7 @@ type Credentials struct {
 type Endpoints struct {
 	DCS string `yaml:"dcs"`
 	SMS string `yaml:"sms"`
+	OMS string `yaml:"oms"`
 }
 
 // Service selects the tasks of one migration service.

@@ -41,6 +41,7 @@ func (c *Config) ApplyDefaults() {
 		a.Endpoints.SMS = normalizeEndpoint(a.Endpoints.SMS)
 		a.DCS.applyDefaults()
 		a.SMS.applyDefaults()
+		applyOMSDefaults(a)
 	}
 }
 

@@ -87,6 +87,7 @@ func TestLoadExample(t *testing.T) {
 			Discover:          true,
 			DiscoveryInterval: 10 * time.Minute,
 		},
+		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval},
 	}}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load:\n got %#v\nwant %#v", cfg, want)
@@ -288,7 +289,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "keys are not expanded",
 		yaml: yml("accounts:", "  - name: a", "    region: eu-de", "    project_id: p", "    ${K}: x"),
 		env:  map[string]string{"K": "sms"},
-		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms)`},
+		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms, oms)`},
 	}, {
 		name: "duplicate account name",
 		yaml: yml("accounts:", "  - name: prod", "    region: eu-de", "    project_id: p",

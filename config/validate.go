@@ -87,6 +87,7 @@ func (v *validator) account(a Account, p string) {
 	}
 	v.service(a.DCS, p+".dcs")
 	v.service(a.SMS, p+".sms")
+	v.oms(a, p)
 }
 
 // defaultsHint ends the message about a zero that ApplyDefaults would have

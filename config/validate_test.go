@@ -22,6 +22,7 @@ func validAccount(name string) Account {
 	a.RequestsPerSecond = DefaultRequestsPerSecond
 	a.DCS.DiscoveryInterval = DefaultDiscoveryInterval
 	a.SMS.DiscoveryInterval = DefaultDiscoveryInterval
+	a.OMS.DiscoveryInterval = DefaultDiscoveryInterval
 	return a
 }
 
@@ -128,6 +129,7 @@ func TestValidateRejectsWhatApplyDefaultsWouldFill(t *testing.T) {
 	want := []string{
 		"accounts[0].requests_per_second: must be positive, got 0 (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].dcs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].oms.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 	}
 	if err == nil {
 		t.Fatal("Validate accepted a zero rate and interval")
