@@ -11,6 +11,7 @@ import (
 var defaultEndpoints = map[string]func(region string) string{
 	APIDCS: defaultDCSEndpoint,
 	APISMS: defaultSMSEndpoint,
+	APIOMS: defaultOMSEndpoint,
 }
 
 // otcRegions are Open Telekom Cloud's regions, whose hosts are not

@@ -84,7 +84,7 @@ func (e *APIError) Reason() string {
 		return ReasonThrottled
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden || e.Code == CodeAPIGAuth:
 		return ReasonAuth
-	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound:
+	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound || e.Code == CodeOMSNotFound:
 		return ReasonNotFound
 	case e.StatusCode >= 500:
 		return ReasonHTTP5xx
