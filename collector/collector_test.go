@@ -165,11 +165,16 @@ func TestLabelValue(t *testing.T) {
 
 func TestExporterCountersStartAtZeroForEveryReason(t *testing.T) {
 	e := New(Options{})
-	if n := testutil.CollectAndCount(e.taskErrors); n != 2*len(huaweicloud.Reasons) {
-		t.Errorf("%d task error series, want %d (dcs and sms)", n, 2*len(huaweicloud.Reasons))
+	apis := map[string]bool{} // OMS tasks and task groups share their api
+	for _, svc := range e.services {
+		apis[svc.api()] = true
 	}
-	if n := testutil.CollectAndCount(e.discoveryErrors); n != 2*len(huaweicloud.Reasons) {
-		t.Errorf("%d discovery error series, want %d", n, 2*len(huaweicloud.Reasons))
+	want := len(apis) * len(huaweicloud.Reasons)
+	if n := testutil.CollectAndCount(e.taskErrors); n != want || len(apis) < 3 {
+		t.Errorf("%d task error series, want %d (%d apis)", n, want, len(apis))
+	}
+	if n := testutil.CollectAndCount(e.discoveryErrors); n != want {
+		t.Errorf("%d discovery error series, want %d", n, want)
 	}
 }
 

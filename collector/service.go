@@ -40,7 +40,7 @@ type service interface {
 // newServices returns every service the exporter knows, in the order their
 // metrics are described.
 func newServices(ix labelIndex) []service {
-	return []service{newDCS(ix), newSMS(ix)}
+	return []service{newDCS(ix), newSMS(ix), newOMS(ix), newOMSGroups(ix)}
 }
 
 // taskReader holds a service's answers about one task during one scrape.
