@@ -30,9 +30,10 @@ func simulatedConfig(endpoint, ak, sk string) *config.Config {
 		Region:      "cn-north-4",
 		ProjectID:   simulator.DemoProjectID,
 		Credentials: &config.Credentials{AccessKey: config.Secret(ak), SecretKey: config.Secret(sk)},
-		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint},
+		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, OMS: endpoint},
 		DCS:         config.Service{TaskIDs: simulator.DemoDCSTaskIDs()},
 		SMS:         config.Service{Discover: true},
+		OMS:         config.OMS{Discover: true, DiscoverGroups: true},
 	}}}
 }
 

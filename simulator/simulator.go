@@ -80,6 +80,7 @@ type Simulator struct {
 	mu       sync.Mutex
 	dcsTasks []*DCSTask // in list order
 	smsTasks []*SMSTask // in list order
+	oms      omsState
 	faults   map[string]Fault
 	requests map[string]int // "operation task_id" -> count
 	faulted  map[string]int // task_id -> answers spoilt by its fault
@@ -102,7 +103,7 @@ func New(opts Options) *Simulator {
 		requests: map[string]int{},
 		faulted:  map[string]int{},
 	}
-	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes} {
+	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes, s.omsRoutes} {
 		route(s.mux)
 	}
 	return s
