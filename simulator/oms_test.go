@@ -136,7 +136,7 @@ func TestOMSFixedTaskAndErrorReasonForms(t *testing.T) {
 	if _, body, raw = s.get(t, "/v2/"+project+"/tasks/oms-empty", nil); body["error_reason"] != "" {
 		t.Errorf(`error_reason should be "": %s`, raw)
 	}
-	if _, body, raw = s.get(t, "/v2/"+project+"/tasks/oms-absent", nil); strings.Contains(raw, "error_reason") {
+	if _, _, raw = s.get(t, "/v2/"+project+"/tasks/oms-absent", nil); strings.Contains(raw, "error_reason") {
 		t.Errorf("error_reason should be absent: %s", raw)
 	}
 }
