@@ -286,3 +286,32 @@ func TestEndToEndOMSProbeAndSD(t *testing.T) {
 		t.Errorf("/sd targets %v, want %v", got, want)
 	}
 }
+
+// oms.min_interval serves a task's and a group's last good answer again,
+// as dcs.min_interval and sms.min_interval do, and says when it was read.
+func TestEndToEndOMSMinInterval(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	sim.AddOMSTask(fixedOMSTask(omsTaskID))
+	sim.AddOMSTaskGroup(fixedOMSGroup(omsGroupID))
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		omsConfig("task_ids: ["+omsTaskID+"]", "group_ids: ["+omsGroupID+"]", "min_interval: 1h")))
+	exp.scrape(t, nil)
+	r := exp.scrape(t, nil)
+	if n := sim.Requests(simulator.OpOMSShowTask, omsTaskID); n != 1 {
+		t.Errorf("task read %d times in two scrapes, want 1", n)
+	}
+	if n := sim.Requests(simulator.OpOMSShowTaskGroup, omsGroupID); n != 1 {
+		t.Errorf("group read %d times in two scrapes, want 1", n)
+	}
+	r.Expect(t, 0.522, "oms_migration_progress_ratio", "task_id", omsTaskID)
+	r.Expect(t, 16000, "oms_migration_group_total_objects", "group_id", omsGroupID)
+	for name, labels := range map[string][]string{
+		"oms_migration_last_success_timestamp_seconds":       {"task_id", omsTaskID},
+		"oms_migration_group_last_success_timestamp_seconds": {"group_id", omsGroupID},
+	} {
+		if v, ok := r.Value(name, labels...); !ok || v < 1.7e9 {
+			t.Errorf("%s = %v, %v", name, v, ok)
+		}
+	}
+}
