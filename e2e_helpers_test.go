@@ -127,7 +127,7 @@ func writeConfig(t *testing.T, dir, endpoint, secretKey string, taskIDs ...strin
 		"    dcs:\n      task_ids: ["+strings.Join(taskIDs, ", ")+"]\n")
 }
 
-// writeAccountConfig writes a one-account config whose dcs/sms blocks are
+// writeAccountConfig writes a one-account config whose service blocks are
 // services (YAML indented by four spaces) and returns its path.
 func writeAccountConfig(t *testing.T, dir, endpoint, secretKey, services string) string {
 	t.Helper()
@@ -143,7 +143,8 @@ func writeAccountConfig(t *testing.T, dir, endpoint, secretKey, services string)
       dcs: %s
       sms: %s
       drs: %s
-%s`, testProject, testAK, secretKey, endpoint, endpoint, endpoint, services)
+      oms: %s
+%s`, testProject, testAK, secretKey, endpoint, endpoint, endpoint, endpoint, services)
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

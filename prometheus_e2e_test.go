@@ -129,6 +129,8 @@ scrape_configs:
 			`sms_migration_subtask_progress_ratio > 1`:                              0,
 			`dcs_migration_task_status == 1`:                                        3,
 			`dcs_migration_up{task_id="` + simulator.DemoDeletedDCSTask + `"} == 0`: 1,
+			`oms_migration_up == 1 or oms_migration_group_up == 1`:                  5,
+			`drs_migration_up == 1`:                                                 3,
 		} {
 			got, err := prom.query(ctx, expr)
 			if err != nil {
@@ -273,7 +275,7 @@ scrape_configs:
       - {source_labels: [__tmp_shard], regex: "1", target_label: __address__, replacement: %q}
 `, addr(0), addr(0), addr(1)))
 
-	tasks := len(simulator.DemoDCSTaskIDs()) + 3 // 3 SMS tasks found by discovery
+	tasks := len(simulator.DemoDCSTaskIDs()) + 3 + 3 + 4 + 1 // found by discovery: 3 SMS tasks, 3 DRS jobs, 4 OMS tasks, 1 OMS task group
 	eventually(ctx, t, "probes were not sharded", func() error {
 		perTask, err := prom.query(ctx, `count by (task_id) (probe_success{job="migration_tasks"})`)
 		if err != nil {

@@ -30,10 +30,11 @@ func simulatedConfig(endpoint, ak, sk string) *config.Config {
 		Region:      "cn-north-4",
 		ProjectID:   simulator.DemoProjectID,
 		Credentials: &config.Credentials{AccessKey: config.Secret(ak), SecretKey: config.Secret(sk)},
-		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint},
+		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint},
 		DCS:         config.Service{TaskIDs: simulator.DemoDCSTaskIDs()},
 		SMS:         config.Service{Discover: true},
 		DRS:         config.DRSService{Discover: true},
+		OMS:         config.OMS{Discover: true, DiscoverGroups: true},
 	}}}
 }
 

@@ -40,7 +40,7 @@ type service interface {
 // newServices returns every service the exporter knows, in the order their
 // metrics are described.
 func newServices(ix labelIndex) []service {
-	return []service{newDCS(ix), newSMS(ix), newDRS(ix)}
+	return []service{newDCS(ix), newSMS(ix), newDRS(ix), newOMS(ix), newOMSGroups(ix)}
 }
 
 // stateful is a service that keeps state per account beyond its task

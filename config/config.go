@@ -26,6 +26,7 @@ type Account struct {
 	DCS               Service    `yaml:"dcs"`
 	SMS               Service    `yaml:"sms"`
 	DRS               DRSService `yaml:"drs"`
+	OMS               OMS        `yaml:"oms"`
 }
 
 // Credentials are an AK/SK pair and an optional security token. Each value
@@ -44,6 +45,7 @@ type Endpoints struct {
 	DCS string `yaml:"dcs"`
 	SMS string `yaml:"sms"`
 	DRS string `yaml:"drs"`
+	OMS string `yaml:"oms"`
 }
 
 // Service selects the tasks of one migration service.

@@ -158,6 +158,7 @@ func TestEveryLeafFieldDecodesThroughParse(t *testing.T) {
 		"accounts[0].endpoints.dcs":                   {value: "https://dcs.example.com/v1", want: "https://dcs.example.com/v1"},
 		"accounts[0].endpoints.sms":                   {value: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080"},
 		"accounts[0].endpoints.drs":                   {value: "https://drs.example.com", want: "https://drs.example.com"},
+		"accounts[0].endpoints.oms":                   {value: "https://oms.example.com", want: "https://oms.example.com"},
 		"accounts[0].credentials.access_key_file":     {value: secretFile, want: secretFile, without: "accounts[0].credentials.access_key"},
 		"accounts[0].credentials.secret_key_file":     {value: secretFile, want: secretFile, without: "accounts[0].credentials.secret_key"},
 		"accounts[0].credentials.security_token_file": {value: secretFile, want: secretFile},

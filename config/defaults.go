@@ -49,6 +49,7 @@ func (c *Config) ApplyDefaults() {
 		if a.DRS.BatchSize == 0 {
 			a.DRS.BatchSize = DefaultDRSBatchSize
 		}
+		applyOMSDefaults(a)
 	}
 }
 

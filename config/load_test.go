@@ -88,6 +88,7 @@ func TestLoadExample(t *testing.T) {
 			DiscoveryInterval: 10 * time.Minute,
 		},
 		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, BatchSize: DefaultDRSBatchSize},
+		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval},
 	}}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load:\n got %#v\nwant %#v", cfg, want)
@@ -289,7 +290,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "keys are not expanded",
 		yaml: yml("accounts:", "  - name: a", "    region: eu-de", "    project_id: p", "    ${K}: x"),
 		env:  map[string]string{"K": "sms"},
-		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms, drs)`},
+		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms, drs, oms)`},
 	}, {
 		name: "duplicate account name",
 		yaml: yml("accounts:", "  - name: prod", "    region: eu-de", "    project_id: p",

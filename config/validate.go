@@ -92,6 +92,7 @@ func (v *validator) account(a Account, p string) {
 	if b := a.DRS.BatchSize; b < 1 || b > MaxDRSBatchSize {
 		v.add(p+".drs.batch_size", "must be from 1 to %d, got %d%s", MaxDRSBatchSize, b, defaultsHint)
 	}
+	v.oms(a, p)
 }
 
 // defaultsHint ends the message about a zero that ApplyDefaults would have
@@ -175,19 +176,7 @@ func endpointProblem(raw string) string {
 
 // service checks the task IDs (listed under idsKey) and the intervals.
 func (v *validator) service(s Service, p, idsKey string) {
-	firstByID := map[string]int{}
-	for i, id := range s.TaskIDs {
-		ip := fmt.Sprintf("%s.%s[%d]", p, idsKey, i)
-		if !taskIDRE.MatchString(id) {
-			v.add(ip, "%s is not a valid task ID (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)", quote(id))
-			continue
-		}
-		if j, dup := firstByID[id]; dup {
-			v.add(ip, "%s is already listed as %s[%d]", quote(id), idsKey, j).ref = fmt.Sprintf("%s.%s[%d]", p, idsKey, j)
-			continue
-		}
-		firstByID[id] = i
-	}
+	v.ids(p, idsKey, s.TaskIDs, "task ID")
 	switch {
 	case s.DiscoveryInterval < 0:
 		v.add(p+".discovery_interval", "must not be negative, got %s", s.DiscoveryInterval)
@@ -196,6 +185,24 @@ func (v *validator) service(s Service, p, idsKey string) {
 	}
 	if s.MinInterval < 0 {
 		v.add(p+".min_interval", "must not be negative, got %s", s.MinInterval)
+	}
+}
+
+// ids checks a list of ids: each safe in a URL path (the task-id rule),
+// none twice. what names one in messages ("task ID", "group ID").
+func (v *validator) ids(p, key string, ids []string, what string) {
+	firstByID := map[string]int{}
+	for i, id := range ids {
+		ip := fmt.Sprintf("%s.%s[%d]", p, key, i)
+		if !taskIDRE.MatchString(id) {
+			v.add(ip, "%s is not a valid %s (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)", quote(id), what)
+			continue
+		}
+		if j, dup := firstByID[id]; dup {
+			v.add(ip, "%s is already listed as %s[%d]", quote(id), key, j).ref = fmt.Sprintf("%s.%s[%d]", p, key, j)
+			continue
+		}
+		firstByID[id] = i
 	}
 }
 

@@ -13,6 +13,7 @@ var defaultEndpoints = map[string]func(region string) string{
 	APIDCS: defaultDCSEndpoint,
 	APISMS: defaultSMSEndpoint,
 	APIDRS: defaultDRSEndpoint,
+	APIOMS: defaultOMSEndpoint,
 }
 
 // otcRegions are Open Telekom Cloud's regions, whose hosts are not

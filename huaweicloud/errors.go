@@ -87,7 +87,7 @@ func (e *APIError) Reason() string {
 		return ReasonThrottled
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden || e.Code == CodeAPIGAuth:
 		return ReasonAuth
-	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound || drsNotFound[e.Code]:
+	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound || drsNotFound[e.Code] || e.Code == CodeOMSNotFound:
 		return ReasonNotFound
 	case e.StatusCode >= 500:
 		return ReasonHTTP5xx

@@ -10,9 +10,10 @@ const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
 // a migration in full sync, one converging in its incremental phase, a
 // failed one, and one that was deleted (the API answers DCS.4133, so its up
 // is 0). SMS: a server being copied, one syncing, and one that failed.
-// DRS: see addDemoDRSJobs.
+// DRS: see addDemoDRSJobs. OMS: see addDemoOMS.
 func (s *Simulator) AddDemoTasks() {
 	s.addDemoDRSJobs()
+	s.addDemoOMS()
 	s.AddSMSTask(SMSTask{ID: "5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01", Name: "web-01-to-ecs",
 		SourceServer: "web-01", TargetServer: "ecs-web-01",
 		Movement: SMSMovement{StartedAgo: 3 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 80 << 30}})

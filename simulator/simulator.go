@@ -85,6 +85,7 @@ type Simulator struct {
 	dcsTasks []*DCSTask // in list order
 	smsTasks []*SMSTask // in list order
 	drsJobs  []*DRSJob  // in list order
+	oms      omsState
 	faults   map[string]Fault
 	requests map[string]int // "operation task_id" -> count
 	faulted  map[string]int // task_id -> answers spoilt by its fault
@@ -107,7 +108,7 @@ func New(opts Options) *Simulator {
 		requests: map[string]int{},
 		faulted:  map[string]int{},
 	}
-	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes, s.drsRoutes} {
+	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes, s.drsRoutes, s.omsRoutes} {
 		route(s.mux)
 	}
 	return s

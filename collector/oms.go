@@ -1,0 +1,227 @@
+package collector
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
+)
+
+// omsTaskStatuses name an OMS task's integer status: the name of status n
+// is omsTaskStatuses[n]. The state set always exports them all.
+var omsTaskStatuses = []string{"INITIALIZING", "WAITING", "RUNNING", "PAUSED", "FAILED", "SUCCEEDED", "RETRYING", "PAUSING"}
+
+// omsGroupStatuses name an OMS task group's integer status, as
+// omsTaskStatuses do a task's.
+var omsGroupStatuses = []string{"WAITING", "EXECUTING", "MONITORING", "PAUSED", "CREATE_FAILED", "FAILED",
+	"COMPLETED", "PAUSING", "WAITING_DELETION", "DELETED"}
+
+// omsStatus is the name of an integer status: names[n], or the number's
+// digits when it has no name. ok is false when the answer had no usable
+// status.
+func omsStatus(n huaweicloud.Number, names []string) (name string, ok bool) {
+	v, ok := n.Value()
+	if !ok {
+		return "", false
+	}
+	if v >= 0 && v < float64(len(names)) && v == math.Trunc(v) {
+		return names[int(v)], true
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64), true
+}
+
+// omsObjectOutcomes are the values of the outcome label of the objects
+// families.
+const (
+	outcomeSucceeded = "succeeded"
+	outcomeFailed    = "failed"
+	outcomeSkipped   = "skipped"
+)
+
+// oms is OMS object storage migration tasks: one call (ShowTask) a task.
+type oms struct {
+	up, info, status, progress, transferred, total, speed, remaining, objects, totalObjects,
+	listingComplete, lastSuccess *prometheus.Desc
+}
+
+func newOMS(ix labelIndex) *oms {
+	d := ix.taskDesc
+	return &oms{
+		up: d("oms_migration_up", "1 if the OMS migration task was read this scrape, else 0."),
+		info: d("oms_migration_task_info", "Descriptive labels of an OMS migration task; always 1. group_id joins a task to its task group.",
+			"task_name", "task_type", "group_id", "source_bucket", "target_bucket", "source_cloud"),
+		status:          d("oms_migration_task_status", "OMS task status as a state set: 1 for the current status, 0 for the other known ones.", "status"),
+		progress:        d("oms_migration_progress_ratio", "Progress of the task, 0 to 1."),
+		transferred:     d("oms_migration_transferred_bytes", "Bytes migrated so far."),
+		total:           d("oms_migration_total_bytes", "Bytes to migrate in all (grows while the source is being listed)."),
+		speed:           d("oms_migration_speed_bytes_per_second", "Migration speed."),
+		remaining:       d("oms_migration_remaining_seconds", "Time the migration is expected to take still."),
+		objects:         d("oms_migration_objects", "Objects migrated so far, by outcome (succeeded, failed, skipped).", "outcome"),
+		totalObjects:    d("oms_migration_total_objects", "Objects to migrate in all (grows while the source is being listed)."),
+		listingComplete: d("oms_migration_listing_complete", "1 once the source has been listed (the totals are final), else 0."),
+		lastSuccess:     d("oms_migration_last_success_timestamp_seconds", "When the task served was read from the API (only with oms.min_interval)."),
+	}
+}
+
+func (*oms) module() string                            { return huaweicloud.APIOMS }
+func (*oms) api() string                               { return huaweicloud.APIOMS }
+func (*oms) settings(a *config.Account) config.Service { return a.OMS.Tasks() }
+func (*oms) endpoint(e config.Endpoints) string        { return e.OMS }
+func (*oms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
+	return w.client().OMSTaskIDs(ctx)
+}
+
+func (d *oms) descs() []*prometheus.Desc {
+	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.transferred, d.total, d.speed, d.remaining,
+		d.objects, d.totalObjects, d.listingComplete, d.lastSuccess}
+}
+
+// omsTask is what one scrape learnt about one OMS task.
+type omsTask struct {
+	d       *oms
+	task    huaweicloud.OMSTask
+	err     error
+	fetched time.Time // set only with a min interval
+}
+
+func (d *oms) plan(w *watched, ids []string) ([]taskReader, []call) {
+	return planOnePerID(w, ids, func() *omsTask { return &omsTask{d: d} },
+		func(ctx context.Context, r *omsTask, id string) {
+			r.task, r.fetched, r.err = fetch(ctx, w, "task "+id, func(ctx context.Context) (huaweicloud.OMSTask, error) {
+				return w.client().OMSTask(ctx, id)
+			})
+		})
+}
+
+// planOnePerID plans one call per id: newReader makes the id's reader, and
+// read fills it.
+func planOnePerID[R taskReader](w *watched, ids []string, newReader func() R, read func(ctx context.Context, r R, id string)) ([]taskReader, []call) {
+	readers := make([]taskReader, len(ids))
+	calls := make([]call, len(ids))
+	for i, id := range ids {
+		r := newReader()
+		readers[i] = r
+		calls[i] = call{first: i, n: 1, run: func(ctx context.Context) { read(ctx, r, id) }}
+	}
+	return readers, calls
+}
+
+// metrics sends one OMS task's metrics. A field the answer does not have
+// is omitted.
+func (r *omsTask) metrics(m *emitter) (bool, error) {
+	d := r.d
+	m.taskGauge(d.up, boolFloat(r.err == nil))
+	if r.err != nil {
+		return false, r.err
+	}
+	t := r.task
+	m.taskGauge(d.info, 1, string(t.Name), string(t.TaskType), string(t.GroupID),
+		string(t.SrcNode.Bucket), string(t.DstNode.Bucket), string(t.SrcNode.CloudType))
+	if status, ok := omsStatus(t.Status, omsTaskStatuses); ok {
+		m.stateSet(d.status, omsTaskStatuses, status)
+	} else {
+		m.checkField("status", t.Status.Err())
+	}
+	m.number(d.progress, "progress", t.Progress, asIs)
+	m.number(d.transferred, "complete_size", t.CompleteSize, asIs)
+	m.number(d.total, "total_size", t.TotalSize, asIs)
+	m.number(d.speed, "migrate_speed", t.MigrateSpeed, asIs)
+	m.number(d.remaining, "left_time", t.LeftTime, msToSeconds)
+	m.number(d.objects, "successful_num", t.SuccessfulNum, asIs, outcomeSucceeded)
+	m.number(d.objects, "failed_num", t.FailedNum, asIs, outcomeFailed)
+	m.number(d.objects, "skipped_num", t.SkippedNum, asIs, outcomeSkipped)
+	m.number(d.totalObjects, "total_num", t.TotalNum, asIs)
+	m.boolean(d.listingComplete, "is_query_over", t.IsQueryOver)
+	m.timestamp(d.lastSuccess, r.fetched)
+	return true, nil
+}
+
+// omsGroups is OMS task groups (a migration of many prefixes or of an
+// object list, which OMS splits into tasks): one call (ShowTaskGroup) a
+// group. Its metrics carry group_id instead of task_id.
+type omsGroups struct {
+	up, info, status, transferred, total, speed, objects, totalObjects, lastSuccess *prometheus.Desc
+}
+
+// omsGroupModule is the task groups' module: /probe's module parameter and
+// /sd's module label.
+const omsGroupModule = "oms_group"
+
+func newOMSGroups(ix labelIndex) *omsGroups {
+	d := func(name, help string, extra ...string) *prometheus.Desc {
+		return ix.idDesc("group_id", name, help, extra...)
+	}
+	return &omsGroups{
+		up: d("oms_migration_group_up", "1 if the OMS task group was read this scrape, else 0."),
+		info: d("oms_migration_group_info", "Descriptive labels of an OMS task group; always 1.",
+			"source_bucket", "target_bucket", "source_cloud"),
+		status:       d("oms_migration_group_status", "OMS task group status as a state set: 1 for the current status, 0 for the other known ones.", "status"),
+		transferred:  d("oms_migration_group_transferred_bytes", "Bytes the group's tasks have migrated so far."),
+		total:        d("oms_migration_group_total_bytes", "Bytes the group migrates in all."),
+		speed:        d("oms_migration_group_speed_bytes_per_second", "Migration speed of the group's tasks together."),
+		objects:      d("oms_migration_group_objects", "Objects the group's tasks have migrated so far, by outcome (succeeded, failed, skipped).", "outcome"),
+		totalObjects: d("oms_migration_group_total_objects", "Objects the group migrates in all."),
+		lastSuccess:  d("oms_migration_group_last_success_timestamp_seconds", "When the task group served was read from the API (only with oms.min_interval)."),
+	}
+}
+
+func (*omsGroups) module() string                            { return omsGroupModule }
+func (*omsGroups) api() string                               { return huaweicloud.APIOMS }
+func (*omsGroups) settings(a *config.Account) config.Service { return a.OMS.Groups() }
+func (*omsGroups) endpoint(e config.Endpoints) string        { return e.OMS }
+func (*omsGroups) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
+	return w.client().OMSTaskGroupIDs(ctx)
+}
+
+func (d *omsGroups) descs() []*prometheus.Desc {
+	return []*prometheus.Desc{d.up, d.info, d.status, d.transferred, d.total, d.speed, d.objects, d.totalObjects, d.lastSuccess}
+}
+
+// omsGroup is what one scrape learnt about one OMS task group.
+type omsGroup struct {
+	d       *omsGroups
+	group   huaweicloud.OMSTaskGroup
+	err     error
+	fetched time.Time // set only with a min interval
+}
+
+func (d *omsGroups) plan(w *watched, ids []string) ([]taskReader, []call) {
+	return planOnePerID(w, ids, func() *omsGroup { return &omsGroup{d: d} },
+		func(ctx context.Context, r *omsGroup, id string) {
+			r.group, r.fetched, r.err = fetch(ctx, w, "group "+id, func(ctx context.Context) (huaweicloud.OMSTaskGroup, error) {
+				return w.client().OMSTaskGroup(ctx, id)
+			})
+		})
+}
+
+// metrics sends one OMS task group's metrics. A group has no progress of
+// its own (dashboards divide its bytes); a field the answer does not have
+// is omitted.
+func (r *omsGroup) metrics(m *emitter) (bool, error) {
+	d := r.d
+	m.taskGauge(d.up, boolFloat(r.err == nil))
+	if r.err != nil {
+		return false, r.err
+	}
+	g := r.group
+	m.taskGauge(d.info, 1, string(g.SrcNode.Bucket), string(g.DstNode.Bucket), string(g.SrcNode.CloudType))
+	if status, ok := omsStatus(g.Status, omsGroupStatuses); ok {
+		m.stateSet(d.status, omsGroupStatuses, status)
+	} else {
+		m.checkField("status", g.Status.Err())
+	}
+	m.number(d.transferred, "complete_size", g.CompleteSize, asIs)
+	m.number(d.total, "total_size", g.TotalSize, asIs)
+	m.number(d.speed, "migrate_speed", g.MigrateSpeed, asIs)
+	m.number(d.objects, "success_num", g.SuccessNum, asIs, outcomeSucceeded)
+	m.number(d.objects, "fail_num", g.FailNum, asIs, outcomeFailed)
+	m.number(d.objects, "skip_num", g.SkipNum, asIs, outcomeSkipped)
+	m.number(d.totalObjects, "total_num", g.TotalNum, asIs)
+	m.timestamp(d.lastSuccess, r.fetched)
+	return true, nil
+}
