@@ -60,9 +60,9 @@ func TestEndToEndDCSMetricsHaveExactValues(t *testing.T) {
 				"source_instance", "src-redis", "target_instance", "10.0.0.2:6379")...)
 			r.Expect(t, 1, "dcs_migration_task_status", append(task, "status", "MIGRATING")...)
 			r.Expect(t, 0, "dcs_migration_task_status", append(task, "status", "FAILED")...)
-			// The 12 known statuses, the current one among them.
-			if n := len(r.Series("dcs_migration_task_status", task...)); n != 12 {
-				t.Errorf("status state set has %d series, want 12", n)
+			// The 15 known statuses, the current one among them.
+			if n := len(r.Series("dcs_migration_task_status", task...)); n != 15 {
+				t.Errorf("status state set has %d series, want 15", n)
 			}
 			r.Expect(t, 1, "migration_exporter_account_info", "account", "e2e", "cloud_region", "cn-north-4", "project_id", testProject)
 			r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "200")

@@ -1,5 +1,5 @@
 // Command migration_exporter exports the progress of Huawei Cloud migration
-// tasks (DCS online migration, SMS server migration) as Prometheus metrics.
+// tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration) as Prometheus metrics.
 //
 // The data path, top-down: main parses the flags and loads the config
 // (config/), the collector builds one API client per account
@@ -70,7 +70,7 @@ type flags struct {
 var errExited = errors.New("exited")
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
-	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration).")
+	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration).")
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	exited := false

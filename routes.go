@@ -71,7 +71,7 @@ func routes(s site) (*http.ServeMux, error) {
 func (s site) landingConfig() web.LandingConfig {
 	c := web.LandingConfig{
 		Name:        "Migration Exporter",
-		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration)",
+		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration)",
 		Version:     version.Info(),
 		Links: []web.LandingLinks{
 			{Address: s.telemetryPath, Text: "Metrics"},
@@ -83,7 +83,7 @@ func (s site) landingConfig() web.LandingConfig {
 	if s.simulated {
 		c.Description += ": SIMULATED"
 		c.ExtraHTML = `<p><strong>Simulated cloud.</strong> This exporter was started with <code>--simulate</code>: ` +
-			`it polls an embedded fake of the DCS and SMS APIs on 127.0.0.1, not Huawei Cloud. ` +
+			`it polls an embedded fake of the DCS, SMS, DRS and OMS APIs on 127.0.0.1, not Huawei Cloud. ` +
 			`The tasks move with time; the SMS tasks are found by discovery; one DCS task is deleted on purpose, ` +
 			`so its <code>dcs_migration_up</code> is 0.</p>`
 	}

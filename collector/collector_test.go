@@ -313,3 +313,33 @@ func TestProbesPruneTheMinIntervalCache(t *testing.T) {
 		t.Errorf("%d cached answers after the old ones expired, want 1 (the last probe's)", n)
 	}
 }
+
+// An ETA that is not a plausible time in ms since the epoch is a field
+// error, not a date in 1970.
+func TestSMSEstimatedCompletionMustBeAnEpochInMs(t *testing.T) {
+	ix := labelIndex{}
+	d := newSMS(ix)
+	for _, c := range []struct {
+		raw  string
+		want string
+	}{
+		{`1795001260000`, "sms_migration_estimated_completion_timestamp_seconds{account=a,task_id=t} 1.79500126e+09\n"},
+		{`960`, ""},
+		{`"null"`, ""},
+	} {
+		var task huaweicloud.SMSTask
+		if err := json.Unmarshal([]byte(`{"estimate_complete_time":`+c.raw+`}`), &task); err != nil {
+			t.Fatal(err)
+		}
+		got := collect(t, ix, d.descs(), func(m *emitter) { _, _ = (&smsTask{d: d, task: task}).metrics(m) })
+		line := ""
+		for l := range strings.SplitSeq(got, "\n") {
+			if strings.HasPrefix(l, "sms_migration_estimated") {
+				line = l + "\n"
+			}
+		}
+		if line != c.want {
+			t.Errorf("%s: %q, want %q", c.raw, line, c.want)
+		}
+	}
+}

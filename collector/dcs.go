@@ -15,6 +15,7 @@ import (
 var dcsStatuses = []string{
 	"SUCCESS", "FAILED", "MIGRATING", "TERMINATED", // the SDK's enum
 	"TERMINATING", "FULLMIGRATING", "INCRMIGRATING", "RUNNING", "MIGRATION_FAILED", "RELEASED", // documentation
+	"CREATING", "ERROR", "MIGRATION_SUCCESS", // documentation too
 	"DELETED", "INCRMIGEATING", // seen in real answers (sic)
 }
 

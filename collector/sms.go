@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,7 +13,7 @@ import (
 
 // smsStates are the SMS task states the state set always exports.
 var smsStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC_SUCCESS", "MIGRATE_FAIL",
-	"SYNC_FAIL", "ABORTING", "ABORT", "SKIPPING", "DELETING", "RESETING"}
+	"SYNC_FAIL", "ABORTING", "ABORT", "SKIPPING", "DELETING", "RESETING", "SYNC_F_ROLLBACKING", "SYNC_F_ROLLBACK_SUCCESS"}
 
 // sms is SMS server migration: one call (ShowTask) a task.
 type sms struct {
@@ -100,7 +101,7 @@ func (r *smsTask) metrics(m *emitter) (bool, error) {
 	m.number(d.speed, "migrate_speed", t.Speed(), mbitToBytes)
 	m.number(d.compress, "compress_rate", t.CompressRate, asIs)
 	m.number(d.remaining, "remain_seconds", t.RemainSeconds, asIs)
-	m.number(d.eta, "estimate_complete_time", t.EstimateCompleteTime, msToSeconds)
+	m.number(d.eta, "estimate_complete_time", plausibleEpochMs(t.EstimateCompleteTime), msToSeconds)
 	m.number(d.replicated, "replicatesize", replicated, asIs)
 	m.number(d.total, "totalsize", total, asIs)
 	m.number(d.sourceCPU, "total_cpu_usage", t.TotalCPUUsage, percentToRatio)
@@ -132,4 +133,15 @@ next:
 		out = append(out, s)
 	}
 	return out
+}
+
+// plausibleEpochMs keeps a timestamp that is plausibly milliseconds since
+// the epoch (after 2001-09-09, > 1e12). The unit is undocumented and one
+// older page calls the field a remaining time: a smaller number is a field
+// decode error (counted, series omitted), not a date in 1970.
+func plausibleEpochMs(n huaweicloud.Number) huaweicloud.Number {
+	if v, ok := n.Value(); ok && v <= 1e12 {
+		return huaweicloud.NumberError(fmt.Errorf("%g is not a time in ms since the epoch", v))
+	}
+	return n
 }

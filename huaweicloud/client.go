@@ -1,5 +1,5 @@
 // Package huaweicloud is a small client for the Huawei Cloud migration APIs
-// the exporter reads (DCS online migration, SMS). Requests are signed by the
+// the exporter reads (DCS online migration, SMS, DRS, OMS). Requests are signed by the
 // official SDK core (SDK-HMAC-SHA256); responses are decoded by this package's
 // tolerant types, because the APIs send numbers as strings in some editions
 // and as numbers in others.

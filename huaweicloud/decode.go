@@ -58,6 +58,10 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// NumberError is a Number with no value whose reading failed with err: a
+// value that decoded but makes no sense for its field.
+func NumberError(err error) Number { return Number{field[float64]{err: err}} }
+
 // maxReported bounds how much of a bad value goes into an error message.
 const maxReported = 32
 

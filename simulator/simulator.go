@@ -1,4 +1,4 @@
-// Package simulator is an in-process fake of the Huawei Cloud DCS and SMS
+// Package simulator is an in-process fake of the Huawei Cloud DCS, SMS, DRS and OMS
 // migration APIs. It verifies SDK-HMAC-SHA256 signatures like the API gateway,
 // serves tasks whose progress moves with time, answers numbers as JSON
 // strings or JSON numbers, and injects faults per task. `--simulate` and the
