@@ -83,7 +83,7 @@ func TestGoldenExposition(t *testing.T) {
 
 	// What --simulate polls (simulatedConfig): the demo DCS task ids, and
 	// the SMS tasks and DRS jobs by discovery.
-	services := fmt.Sprintf("    dcs:\n      task_ids: [%s]\n    sms:\n      discover: true\n    drs:\n      discover: true\n",
+	services := fmt.Sprintf("    dcs:\n      task_ids: [%s]\n    sms:\n      discover: true\n    drs:\n      job_ids: ["+simulator.DemoDeletedDRSJob+"]\n      discover: true\n",
 		strings.Join(simulator.DemoDCSTaskIDs(), ", "))
 	services += "    oms:\n      discover: true\n      discover_groups: true\n" // the OMS tasks and task groups by discovery
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), srv.URL, testSK, services))

@@ -275,7 +275,9 @@ scrape_configs:
       - {source_labels: [__tmp_shard], regex: "1", target_label: __address__, replacement: %q}
 `, addr(0), addr(0), addr(1)))
 
-	tasks := len(simulator.DemoDCSTaskIDs()) + 3 + 3 + 4 + 1 // found by discovery: 3 SMS tasks, 3 DRS jobs, 4 OMS tasks, 1 OMS task group
+	// Configured: the DCS tasks and a deleted DRS job; found by discovery: 3
+	// SMS tasks, 3 DRS jobs, 4 OMS tasks, 1 OMS task group.
+	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 3 + 3 + 4 + 1
 	eventually(ctx, t, "probes were not sharded", func() error {
 		perTask, err := prom.query(ctx, `count by (task_id) (probe_success{job="migration_tasks"})`)
 		if err != nil {
@@ -302,8 +304,9 @@ scrape_configs:
 	if err != nil || len(ok) != 1 || ok[0].float(t) != 0 {
 		t.Errorf("the deleted task's probe_success: %v %v, want 0", ok, err)
 	}
-	if up, err := prom.query(ctx, `sum(probe_success{job="migration_tasks"})`); err != nil || len(up) != 1 || up[0].float(t) != float64(tasks-1) {
-		t.Errorf("sum(probe_success) = %v %v, want %d", up, err, tasks-1)
+	// Down: the deleted DCS task and the deleted DRS job.
+	if up, err := prom.query(ctx, `sum(probe_success{job="migration_tasks"})`); err != nil || len(up) != 1 || up[0].float(t) != float64(tasks-2) {
+		t.Errorf("sum(probe_success) = %v %v, want %d", up, err, tasks-2)
 	}
 }
 

@@ -84,8 +84,8 @@ func (s site) landingConfig() web.LandingConfig {
 		c.Description += ": SIMULATED"
 		c.ExtraHTML = `<p><strong>Simulated cloud.</strong> This exporter was started with <code>--simulate</code>: ` +
 			`it polls an embedded fake of the DCS, SMS, DRS and OMS APIs on 127.0.0.1, not Huawei Cloud. ` +
-			`The tasks move with time; the SMS tasks are found by discovery; one DCS task is deleted on purpose, ` +
-			`so its <code>dcs_migration_up</code> is 0.</p>`
+			`The tasks move with time; the SMS tasks, DRS jobs and OMS tasks are found by discovery; one DCS task and one DRS job ` +
+			`are deleted on purpose, so their <code>*_migration_up</code> is 0.</p>`
 	}
 	return c
 }

@@ -33,7 +33,7 @@ func simulatedConfig(endpoint, ak, sk string) *config.Config {
 		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint},
 		DCS:         config.Service{TaskIDs: simulator.DemoDCSTaskIDs()},
 		SMS:         config.Service{Discover: true},
-		DRS:         config.DRSService{Discover: true},
+		DRS:         config.DRSService{JobIDs: []string{simulator.DemoDeletedDRSJob}, Discover: true},
 		OMS:         config.OMS{Discover: true, DiscoverGroups: true},
 	}}}
 }

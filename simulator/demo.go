@@ -58,6 +58,11 @@ func (s *Simulator) addDemoDRSJobs() {
 		Progress: &DRSProgress{Status: "INCRE_TRANSFER_FAILED", Progress: 100, DelayMillis: -1, RemainingSeconds: -1}})
 }
 
+// DemoDeletedDRSJob is a DRS job id `--simulate` configures but the
+// simulator does not have: the batch answers carry its own error
+// (DRS.M00289) while the other jobs of the batch are fine.
+const DemoDeletedDRSJob = "d0d0d0d0-dead-4bee-8f00-0000000djb101"
+
 // DemoDeletedDCSTask is a task id `--simulate` configures but the simulator
 // does not have, to show what a deleted task looks like.
 const DemoDeletedDCSTask = "d0d0d0d0-dead-4bee-8f00-000000000000"
