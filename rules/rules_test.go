@@ -9,6 +9,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -106,11 +107,15 @@ func TestRulesConventions(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var alerts, records []string
+	var alerts, records, readyAPIs []string
 	for _, g := range file.Groups {
 		for _, r := range g.Rules {
 			if r.Record != "" {
 				records = append(records, r.Record)
+				if r.Record == "task:migration_cutover_ready:bool" {
+					// One rule per service, told apart by its api label.
+					readyAPIs = append(readyAPIs, r.Labels["api"])
+				}
 				if g.Name != "migration_exporter.recording" {
 					t.Errorf("recording rule %s is in group %s", r.Record, g.Name)
 				}
@@ -134,11 +139,33 @@ func TestRulesConventions(t *testing.T) {
 					t.Errorf("alert %s has no %s annotation", r.Alert, a)
 				}
 			}
-			if strings.Contains(r.Expr, "dcs_migration_") || strings.Contains(r.Expr, "sms_migration_") {
+			for _, prefix := range []string{"dcs_migration_", "sms_migration_", "drs_migration_", "oms_migration_"} {
+				if !strings.Contains(r.Expr, prefix) {
+					continue
+				}
 				// An alert on task metrics: it must name the task.
 				for _, want := range []string{"$labels.account", "$labels.task_id", "$value"} {
 					if !strings.Contains(r.Annotations["description"], want) {
 						t.Errorf("alert %s: description does not use %s", r.Alert, want)
+					}
+				}
+				break
+			}
+			// DRS and OMS alerts join the info metric for the job's or task's
+			// name, and show it next to the id.
+			for _, name := range []struct{ alertPrefix, label string }{
+				{"DRS", "job_name"},
+				{"OMS", "task_name"},
+			} {
+				if !strings.HasPrefix(r.Alert, name.alertPrefix) {
+					continue
+				}
+				if !strings.Contains(r.Expr, "group_left ("+name.label+")") {
+					t.Errorf("alert %s: expr does not join %s with group_left (%s)", r.Alert, name.label, name.label)
+				}
+				for _, a := range []string{"summary", "description"} {
+					if !strings.Contains(r.Annotations[a], "$labels."+name.label) {
+						t.Errorf("alert %s: %s does not show $labels.%s", r.Alert, a, name.label)
 					}
 				}
 			}
@@ -153,15 +180,31 @@ func TestRulesConventions(t *testing.T) {
 		"DCSMigrationKeyMismatchAfterSuccess",
 		"DCSMigrationOffsetNotConverging",
 		"DCSMigrationStalled",
+		"DRSJobFailed",
+		"DRSReplicationDelayHigh",
 		"MigrationExporterDiscoveryFailing",
 		"MigrationTaskUnreachable",
+		"OMSFailedObjectsRising",
+		"OMSTaskFailed",
+		"OMSTaskStalled",
 		"SMSMigrationETASlipping",
 		"SMSMigrationFailed",
 	}
 	if strings.Join(alerts, ",") != strings.Join(want, ",") {
 		t.Errorf("alerts %v, want %v", alerts, want)
 	}
-	if len(records) < 2 {
-		t.Errorf("recording rules %v, want at least 2", records)
+	for _, r := range []string{
+		"task:dcs_migration_key_mismatch:ratio",
+		"task:sms_migration_progress:ratio",
+		"task:migration_cutover_ready:bool",
+		"account:migration_cutover_ready:min",
+	} {
+		if !slices.Contains(records, r) {
+			t.Errorf("recording rules %v lack %s", records, r)
+		}
+	}
+	sort.Strings(readyAPIs)
+	if got := strings.Join(readyAPIs, ","); got != "dcs,drs,oms,sms" {
+		t.Errorf("task:migration_cutover_ready:bool rules have api labels %q, want one each of dcs, drs, oms, sms", got)
 	}
 }
