@@ -131,6 +131,16 @@ scrape_configs:
 			`dcs_migration_up{task_id="` + simulator.DemoDeletedDCSTask + `"} == 0`: 1,
 			`oms_migration_up == 1 or oms_migration_group_up == 1`:                  5,
 			`drs_migration_up == 1`:                                                 3,
+			// Cut-over readiness, evaluated by the shipped rules: one series
+			// per watched task (4 DCS, 3 SMS, 3 DRS jobs and the deleted one,
+			// 4 OMS tasks; groups are not counted). Only the finished OMS
+			// task is ready: DCS and DRS need 10 minutes caught up, the
+			// others are running or failed.
+			`task:migration_cutover_ready:bool`:                                                               len(simulator.DemoDCSTaskIDs()) + 3 + 4 + 4,
+			`task:migration_cutover_ready:bool == 1`:                                                          1,
+			`task:migration_cutover_ready:bool{api="oms",task_id="220621019041294"} == 1`:                     1,
+			`task:migration_cutover_ready:bool{api="drs",task_id="` + simulator.DemoDeletedDRSJob + `"} == 0`: 1,
+			`account:migration_cutover_ready:min{account="simulated"} == 0`:                                   1,
 		} {
 			got, err := prom.query(ctx, expr)
 			if err != nil {
