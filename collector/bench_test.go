@@ -68,15 +68,23 @@ func benchTaskIDs(prefix string, n int) []string {
 // benchConfig is one validated account polling dcs and sms at endpoint.
 func benchConfig(tb testing.TB, endpoint string, dcs, sms []string) *config.Config {
 	tb.Helper()
+	return benchConfigWith(tb, endpoint, func(a *config.Account) {
+		a.DCS.TaskIDs, a.SMS.TaskIDs = dcs, sms
+	})
+}
+
+// benchConfigWith is one validated account with every service's endpoint
+// at endpoint, and the tasks set chooses.
+func benchConfigWith(tb testing.TB, endpoint string, set func(*config.Account)) *config.Config {
+	tb.Helper()
 	cfg := &config.Config{Accounts: []config.Account{{
 		Name: "bench", Region: "cn-north-4", ProjectID: benchProject,
 		Credentials: &config.Credentials{AccessKey: benchAK, SecretKey: benchSK},
-		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint},
+		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint},
 		// Far above anything a benchmark sends: a rate limit never waits.
 		RequestsPerSecond: 1e6,
-		DCS:               config.Service{TaskIDs: dcs},
-		SMS:               config.Service{TaskIDs: sms},
 	}}}
+	set(&cfg.Accounts[0])
 	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
 		tb.Fatal(err)
@@ -96,8 +104,8 @@ func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) []*dto.MetricFa
 	return mfs
 }
 
-// upCount counts the tasks of family up (sms_migration_up or
-// dcs_migration_up) with value 1, and all series.
+// upCount counts the tasks of family up ({api}_migration_up) with value 1,
+// and all series.
 func upCount(mfs []*dto.MetricFamily, up string) (ok, series int) {
 	for _, mf := range mfs {
 		series += len(mf.Metric)
@@ -212,12 +220,22 @@ func benchScrape(b *testing.B, endpoint string, n int) {
 	b.ReportMetric(float64(dials.Load()-warmDials)/float64(iters), "new_conns/op")
 }
 
-// cannedTransport answers every request with a canned 200 answer, without
-// any I/O.
-type cannedTransport struct{}
+// cannedTransport answers every request with a canned answer, without any
+// I/O: SMS ShowTask, DCS's task and stats, DRS's batch-status,
+// batch-progress and job list (bench_canned_test.go), OMS ShowTask. Its
+// zero value works; the fields add to it.
+type cannedTransport struct {
+	// calls, when set, counts the round trips.
+	calls *atomic.Int64
+	// drsJobs are the jobs the DRS job list names.
+	drsJobs *[]string
+}
 
-func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body string
+func (t cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.calls != nil {
+		t.calls.Add(1)
+	}
+	status, body := http.StatusOK, ""
 	switch p := req.URL.Path; {
 	case strings.HasPrefix(p, "/v3/tasks/"):
 		body = cannedSMSTask
@@ -225,12 +243,27 @@ func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = cannedDCSStats
 	case strings.Contains(p, "/migration-task/"):
 		body = cannedDCSTask
+	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/batch-status"):
+		status, body = cannedDRSBatch(req, false)
+	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/batch-progress"):
+		status, body = cannedDRSBatch(req, true)
+	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs"):
+		var jobs []string
+		if t.drsJobs != nil {
+			jobs = *t.drsJobs
+		}
+		status, body = cannedDRSJobList(req, jobs)
+	case strings.HasPrefix(p, "/v2/") && strings.Contains(p, "/tasks/"):
+		status, body = cannedOMSShowTask(req)
 	default:
-		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		status = http.StatusNotFound
+	}
+	if body == "" {
+		return &http.Response{StatusCode: status, Status: statusLine(status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 			Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 	}
 	return &http.Response{
-		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		StatusCode: status, Status: statusLine(status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header:        http.Header{"Content-Type": {"application/json"}},
 		Body:          io.NopCloser(strings.NewReader(body)),
 		ContentLength: int64(len(body)),
@@ -238,58 +271,129 @@ func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-// cannedExporter polls n tasks of api ("sms" or "dcs") through the canned
-// transport.
-func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, string) {
-	e := New(Options{Concurrency: concurrency, Transport: cannedTransport{}, ScrapeTimeout: time.Minute})
-	ids := benchTaskIDs(api, n)
-	var cfg *config.Config
-	if api == "dcs" {
-		cfg = benchConfig(tb, "http://canned.invalid", ids, nil)
-	} else {
-		cfg = benchConfig(tb, "http://canned.invalid", nil, ids)
+// statusLine is a response's Status; "200 OK" without allocating.
+func statusLine(code int) string {
+	if code == http.StatusOK {
+		return "200 OK"
 	}
+	return fmt.Sprintf("%d %s", code, http.StatusText(code))
+}
+
+// canned is an exporter polling the tasks of one service through the
+// canned transport.
+type canned struct {
+	e     *Exporter
+	up    string        // the family saying a task was read: {api}_migration_up
+	calls *atomic.Int64 // the round trips so far
+	batch int           // DRS: jobs a batch call asks about
+}
+
+// newCanned polls n tasks of api ("sms", "dcs", "drs" or "oms") through
+// the canned transport, in the ids' form of each API.
+func newCanned(tb testing.TB, api string, n, concurrency int) canned {
+	tb.Helper()
+	t := cannedTransport{calls: new(atomic.Int64)}
+	var set func(*config.Account)
+	switch api {
+	case "sms":
+		ids := benchTaskIDs(api, n)
+		set = func(a *config.Account) { a.SMS.TaskIDs = ids }
+	case "dcs":
+		ids := benchTaskIDs(api, n)
+		set = func(a *config.Account) { a.DCS.TaskIDs = ids }
+	case "drs":
+		ids := benchDRSJobIDs(n)
+		t.drsJobs = &ids
+		set = func(a *config.Account) { a.DRS.JobIDs = ids }
+	case "oms":
+		ids := benchOMSTaskIDs(n)
+		set = func(a *config.Account) { a.OMS.TaskIDs = ids }
+	default:
+		tb.Fatalf("no canned answers for %q", api)
+	}
+	cfg := benchConfigWith(tb, "http://canned.invalid", set)
+	e := New(Options{Concurrency: concurrency, Transport: t, ScrapeTimeout: time.Minute})
 	if err := e.ApplyConfig(cfg); err != nil {
 		tb.Fatal(err)
 	}
-	return e, api + "_migration_up"
+	return canned{e: e, up: api + "_migration_up", calls: t.calls, batch: cfg.Accounts[0].DRS.BatchSize}
+}
+
+// cannedExporter polls n tasks of api through the canned transport, and
+// names the up family.
+func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, string) {
+	tb.Helper()
+	c := newCanned(tb, api, n, concurrency)
+	return c.e, c.up
+}
+
+// familySize is the number of series of family name.
+func familySize(mfs []*dto.MetricFamily, name string) int {
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			return len(mf.Metric)
+		}
+	}
+	return 0
 }
 
 // BenchmarkTaskPoll is the exporter's CPU time and allocations per task
 // poll: signing, request building, the (canned) round trip, decoding,
 // building the const metrics and Gather. An SMS poll is one API call
-// (ShowTask); a DCS poll is two (stats and details). With tasks=1 a scrape's
-// fixed costs (registry, Describe, the exporter's own series) fall on the
-// one task; tasks=100 spreads them. cpu_µs/poll is the process's CPU time
+// (ShowTask); a DCS poll is two (stats and details); an OMS poll is one
+// (ShowTask); DRS asks about batch_size jobs (10) with two calls
+// (batch-status, batch-progress), so a DRS job's poll is a fifth of a call
+// plus its share of the batch answers. The DRS job list (three calls, one
+// per db_use_type) is made in the warm-up scrape and then cached for the
+// discovery interval (5m), so the timed scrapes make none: api_calls/scrape
+// is 2·⌈tasks/10⌉ for DRS, and the benchmark fails otherwise.
+// api_calls_warmup is the first scrape's calls, the job list's included.
+// Every scrape must have every task up (and, for DRS, named by the job
+// list), so a broken poll cannot look fast. With tasks=1 a scrape's fixed
+// costs (registry, Describe, the exporter's own series) fall on the one
+// task; tasks=100 spreads them. cpu_µs/poll is the process's CPU time
 // (rusage, garbage collection included) per poll; ns/op is wall time.
 func BenchmarkTaskPoll(b *testing.B) {
-	for _, api := range []string{"sms", "dcs"} {
+	for _, api := range []string{"sms", "dcs", "drs", "oms"} {
 		for _, n := range []int{1, 100} {
 			b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
-				e, up := cannedExporter(b, api, n, 1)
+				c := newCanned(b, api, n, 1)
 				ctx := context.Background()
 				var series int
 				check := func(mfs []*dto.MetricFamily) {
-					ok, s := upCount(mfs, up)
+					ok, s := upCount(mfs, c.up)
 					if ok != n {
 						b.Fatalf("%d of %d tasks up", ok, n)
 					}
+					if api == "drs" {
+						if named := familySize(mfs, "drs_migration_job_info"); named != n {
+							b.Fatalf("%d of %d DRS jobs named by the job list", named, n)
+						}
+					}
 					series = s
 				}
-				check(scrapeOnce(b, ctx, e))
+				check(scrapeOnce(b, ctx, c.e))
+				warmCalls := c.calls.Load()
 				b.ReportAllocs()
 				var ms0, ms1 runtime.MemStats
 				runtime.ReadMemStats(&ms0)
 				iters := 0
 				cpu0 := cpuTime(b)
+				calls0 := c.calls.Load()
 				for b.Loop() {
-					check(scrapeOnce(b, ctx, e))
+					check(scrapeOnce(b, ctx, c.e))
 					iters++
 				}
+				calls := float64(c.calls.Load()-calls0) / float64(iters)
 				polls := reportPerPoll(b, iters*n, cpu0, &ms0)
 				runtime.ReadMemStats(&ms1)
 				b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/polls, "B/poll")
 				b.ReportMetric(float64(series), "series/scrape")
+				b.ReportMetric(calls, "api_calls/scrape")
+				b.ReportMetric(float64(warmCalls), "api_calls_warmup")
+				if want := 2 * ((n + c.batch - 1) / c.batch); api == "drs" && calls != float64(want) {
+					b.Fatalf("%g API calls a scrape for %d DRS jobs in batches of %d, want %d", calls, n, c.batch, want)
+				}
 			})
 		}
 	}
