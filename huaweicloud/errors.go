@@ -150,6 +150,11 @@ func errorInSuccess(status int, header http.Header, body []byte) *APIError {
 	if !bytes.Contains(body, []byte(`"error_`)) && !bytes.Contains(body, []byte(`"code"`)) {
 		return nil
 	}
+	// A data answer (an OMS task has "error_reason") is told apart by its
+	// first key, without decoding it a second time.
+	if k, ok := firstKey(body); ok && !errorKeys[k] {
+		return nil
+	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(body, &fields) != nil || len(fields) == 0 {
 		return nil
@@ -164,6 +169,24 @@ func errorInSuccess(status int, header http.Header, body []byte) *APIError {
 		return nil
 	}
 	return e
+}
+
+// firstKey is the first key of the JSON object body when it is a plain
+// string (no escapes), found without decoding the body.
+func firstKey(body []byte) (string, bool) {
+	b := bytes.TrimLeft(body, " \t\r\n")
+	if len(b) == 0 || b[0] != '{' {
+		return "", false
+	}
+	b = bytes.TrimLeft(b[1:], " \t\r\n")
+	if len(b) == 0 || b[0] != '"' {
+		return "", false
+	}
+	end := bytes.IndexByte(b[1:], '"')
+	if end < 0 || bytes.IndexByte(b[1:1+end], '\\') >= 0 {
+		return "", false
+	}
+	return string(b[1 : 1+end]), true
 }
 
 // maxRetryAfter bounds a Retry-After: longer than any scrape, so a wait this

@@ -73,3 +73,19 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstKey(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"id": 1, "error_reason": null}`:       "id",
+		` { "error_code": "X" }`:                "error_code",
+		`{"a\"b": 1}`:                           "",
+		`[1]`:                                   "",
+		`{}`:                                    "",
+		"{\n\t\"status\": 2, \"error_msg\": 1}": "status",
+	} {
+		got, _ := firstKey([]byte(body))
+		if got != want {
+			t.Errorf("%s: %q, want %q", body, got, want)
+		}
+	}
+}
