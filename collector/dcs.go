@@ -38,7 +38,7 @@ func newDCS(ix labelIndex) *dcs {
 		migrating:    d("dcs_migration_migrating", "1 while the task is migrating, else 0."),
 		info: d("dcs_migration_task_info", "Descriptive labels of a DCS migration task; always 1.",
 			"task_name", "migration_type", "migration_method", "source_instance", "target_instance"),
-		status:      d("dcs_migration_task_status", "DCS migration task status as a state set: 1 for the current status, 0 for the other known ones.", "status"),
+		status:      ix.stateSetDesc("dcs_migration_task_status", "DCS migration task status as a state set: 1 for the current status, 0 for the other known ones.", "status", dcsStatuses),
 		lastSuccess: d("dcs_migration_last_success_timestamp_seconds", "When the stats served were read from the API (only with dcs.min_interval)."),
 	}
 }

@@ -42,7 +42,7 @@ func newDRS(ix labelIndex) *drs {
 		up: d("drs_migration_up", "1 if the DRS job's status and progress were read this scrape, else 0."),
 		info: d("drs_migration_job_info", "Descriptive labels of a DRS job from the job list; always 1.",
 			"job_name", "engine_type", "job_direction", "db_use_type"),
-		status:      d("drs_migration_job_status", "DRS job status as a state set: 1 for the current status, 0 for the other known ones.", "status"),
+		status:      ix.stateSetDesc("drs_migration_job_status", "DRS job status as a state set: 1 for the current status, 0 for the other known ones.", "status", drsStatuses),
 		progress:    d("drs_migration_progress_ratio", "Progress of the DRS job, 0 to 1."),
 		phase:       d("drs_migration_phase_progress_ratio", "Progress of each phase of the full migration (struct, data, index), 0 to 1.", "phase"),
 		delay:       d("drs_migration_replication_delay_seconds", "Replication delay of the incremental phase; absent while not measured."),

@@ -166,14 +166,38 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 	if current == "" {
 		return
 	}
+	states := m.labels[desc].states
 	seen := false
 	for _, s := range known {
 		seen = seen || s == current
-		m.taskGauge(desc, boolFloat(s == current), s)
+		if p, ok := states[s]; ok {
+			m.emitStatePair(desc, boolFloat(s == current), p)
+		} else {
+			m.taskGauge(desc, boolFloat(s == current), s)
+		}
 	}
 	if !seen {
 		m.taskGauge(desc, 1, current)
 	}
+}
+
+// emitStatePair sends a state set's series whose state label pair is
+// prebuilt (stateSetDesc): the task's labels, then that pair.
+func (m *emitter) emitStatePair(desc *prometheus.Desc, v float64, state *dto.LabelPair) {
+	lo := m.labels[desc]
+	if len(lo.names) != len(m.task)+1 {
+		m.taskGauge(desc, v, state.GetValue())
+		return
+	}
+	pairs := make([]*dto.LabelPair, len(lo.names))
+	for k, i := range lo.order {
+		if i < len(m.task) {
+			pairs[k] = m.pair(lo.names[k], m.task[i])
+		} else {
+			pairs[k] = state
+		}
+	}
+	m.send(&gaugeMetric{desc: desc, labels: pairs, value: v})
 }
 
 func boolFloat(b bool) float64 {

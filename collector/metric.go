@@ -36,6 +36,10 @@ type labelIndex map[*prometheus.Desc]labelOrder
 type labelOrder struct {
 	names []string // sorted
 	order []int    // names[k] is the order[k]-th label value of a call
+	// states are a state set's label pairs for its known states, built
+	// once and shared by every task (read-only): a state set is most of a
+	// task's series.
+	states map[string]*dto.LabelPair
 }
 
 // desc makes a Desc with the given variable labels and records their order.
@@ -57,6 +61,25 @@ func (ix labelIndex) desc(name, help string, labels ...string) *prometheus.Desc 
 // taskDesc describes a task metric: account and task_id, then extra labels.
 func (ix labelIndex) taskDesc(name, help string, extra ...string) *prometheus.Desc {
 	return ix.idDesc("task_id", name, help, extra...)
+}
+
+// stateSetDesc describes a task's state set: account and task_id, then
+// label, whose known values get their label pairs made once here.
+func (ix labelIndex) stateSetDesc(name, help, label string, known []string) *prometheus.Desc {
+	return ix.shareStates(ix.taskDesc(name, help, label), label, known)
+}
+
+// shareStates makes the label pairs of d's last label, label, for its
+// known values once, for every task's state set to share.
+func (ix labelIndex) shareStates(d *prometheus.Desc, label string, known []string) *prometheus.Desc {
+	lo := ix[d]
+	lo.states = make(map[string]*dto.LabelPair, len(known))
+	for _, v := range known {
+		value := labelValue(v)
+		lo.states[v] = &dto.LabelPair{Name: &label, Value: &value}
+	}
+	ix[d] = lo
+	return d
 }
 
 // idDesc describes a metric of a task-like object whose id label is

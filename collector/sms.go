@@ -27,7 +27,7 @@ func newSMS(ix labelIndex) *sms {
 		up: d("sms_migration_up", "1 if the SMS task was read this scrape, else 0."),
 		info: d("sms_migration_task_info", "Descriptive labels of an SMS migration task; always 1.",
 			"task_name", "type", "os_type", "source_server", "target_server"),
-		state:           d("sms_migration_task_state", "SMS task state as a state set: 1 for the current state, 0 for the other known ones.", "state"),
+		state:           ix.stateSetDesc("sms_migration_task_state", "SMS task state as a state set: 1 for the current state, 0 for the other known ones.", "state", smsStates),
 		subtaskProgress: d("sms_migration_subtask_progress_ratio", "Progress of each subtask of the migration, 0 to 1.", "subtask"),
 		speed:           d("sms_migration_speed_bytes_per_second", "Migration speed reported by the agent."),
 		compress:        d("sms_migration_compress_ratio", "Compression rate reported by the agent."),
