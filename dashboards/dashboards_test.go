@@ -1,7 +1,8 @@
 // Package dashboards holds the Grafana dashboards for migration_exporter
 // (*.json). This test checks them: their structure, their data source,
 // their PromQL, their variables, and that every metric they use is one the
-// exporter exposes, so `go test ./...` covers the dashboards too.
+// exporter exposes or one the shipped recording rules record, so
+// `go test ./...` covers the dashboards too.
 package dashboards
 
 import (
@@ -22,6 +23,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql/parser"
+	"gopkg.in/yaml.v3"
 )
 
 const dashboardsGlob = "*.json"
@@ -31,6 +33,19 @@ const dashboardsGlob = "*.json"
 // package's TestGoldenExposition checks it against a live scrape, so its
 // families are the ones the exporter exposes.
 const goldenFile = "../testdata/simulate.golden.prom"
+
+// rulesFile is the shipped Prometheus rule file. A dashboard may query the
+// series its recording rules record (every `record:` name) as well as the
+// exposed metrics: cutover-readiness.json shows the readiness rules'
+// series rather than computing readiness again in its own PromQL.
+const rulesFile = "../rules/migration_exporter.rules.yml"
+
+// readinessRecord and readinessAccountRecord are the cut-over readiness
+// series of rulesFile, which cutover-readiness.json shows.
+const (
+	readinessRecord        = "task:migration_cutover_ready:bool"
+	readinessAccountRecord = "account:migration_cutover_ready:min"
+)
 
 // dashboardDatasource is the only data source a panel, a target or a query
 // variable may name: the dashboard's own `datasource` variable.
@@ -96,6 +111,7 @@ type dashboardQuery struct {
 // dashboardProblems) and that uids and titles are unique across files.
 func TestDashboards(t *testing.T) {
 	files := dashboardFiles(t)
+	recorded := ruleRecordedNames(t)
 	uids := map[string]string{}
 	titles := map[string]string{}
 	for _, path := range files {
@@ -103,7 +119,7 @@ func TestDashboards(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, problems := dashboardProblems(data)
+		d, problems := dashboardProblems(data, recorded)
 		for _, p := range problems {
 			t.Errorf("%s: %s", path, p)
 		}
@@ -124,12 +140,21 @@ func TestDashboards(t *testing.T) {
 // TestDashboardsUseExposedMetrics checks that every metric a dashboard
 // queries is one the exporter exposes in --simulate mode: one of its own
 // (from the golden exposition) or one of the Go and process collectors
-// that it registers too (gathered here, from this test's process).
+// that it registers too (gathered here, from this test's process); or one
+// that the shipped rule file records (rulesFile). Nothing else: not an
+// alert name, not a series of a rule file that is not shipped.
 func TestDashboardsUseExposedMetrics(t *testing.T) {
 	files := dashboardFiles(t)
 	families := goldenFamilies(t)
 	maps.Copy(families, runtimeFamilies(t))
 	exposed := dashboardExposedNames(families)
+	recorded := ruleRecordedNames(t)
+	for name := range recorded {
+		if exposed[name] {
+			t.Errorf("%s records %s, which the exporter exposes too", rulesFile, name)
+		}
+	}
+	maps.Copy(exposed, recorded)
 
 	used := map[string]bool{}
 	for _, path := range files {
@@ -154,13 +179,13 @@ func TestDashboardsUseExposedMetrics(t *testing.T) {
 			continue
 		}
 		if strings.HasPrefix(name, "dcs_") || strings.HasPrefix(name, "sms_") ||
-			strings.HasPrefix(name, "migration_exporter_") {
+			strings.HasPrefix(name, "migration_exporter_") || recorded[name] {
 			unused = append(unused, name)
 		}
 	}
 	sort.Strings(unused)
 	if len(unused) > 0 {
-		t.Logf("exposed but on no dashboard: %s", strings.Join(unused, ", "))
+		t.Logf("exposed or recorded but on no dashboard: %s", strings.Join(unused, ", "))
 	}
 }
 
@@ -206,6 +231,81 @@ func runtimeFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	return families
 }
 
+// ruleFileYAML is the part of a Prometheus rule file these tests read.
+type ruleFileYAML struct {
+	Groups []struct {
+		Name  string `yaml:"name"`
+		Rules []struct {
+			Record string            `yaml:"record"`
+			Expr   string            `yaml:"expr"`
+			Labels map[string]string `yaml:"labels"`
+		} `yaml:"rules"`
+	} `yaml:"groups"`
+}
+
+// parseRuleFile decodes a rule file. promtool (go test ./rules/) checks
+// the file in full; this only needs its groups and rules.
+func parseRuleFile(data []byte) (*ruleFileYAML, error) {
+	var f ruleFileYAML
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return nil, err
+	}
+	if len(f.Groups) == 0 {
+		return nil, fmt.Errorf("no rule groups")
+	}
+	return &f, nil
+}
+
+// ruleMetricNameRE is a Prometheus metric name; a recorded name is one.
+var ruleMetricNameRE = regexp.MustCompile(`^[A-Za-z_:][A-Za-z0-9_:]*$`)
+
+// recordedNames gives every `record:` name of a rule file. Alert names are
+// not series names and are left out.
+func recordedNames(f *ruleFileYAML) (map[string]bool, error) {
+	names := map[string]bool{}
+	for _, g := range f.Groups {
+		for i, r := range g.Rules {
+			if r.Record == "" {
+				continue
+			}
+			if !ruleMetricNameRE.MatchString(r.Record) {
+				return nil, fmt.Errorf("group %q rule %d: record %q is not a metric name", g.Name, i, r.Record)
+			}
+			names[r.Record] = true
+		}
+	}
+	return names, nil
+}
+
+// loadRuleFile reads and decodes rulesFile.
+func loadRuleFile(t *testing.T) *ruleFileYAML {
+	t.Helper()
+	data, err := os.ReadFile(rulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parseRuleFile(data)
+	if err != nil {
+		t.Fatalf("%s: %v", rulesFile, err)
+	}
+	return f
+}
+
+// ruleRecordedNames gives the names rulesFile records.
+func ruleRecordedNames(t *testing.T) map[string]bool {
+	t.Helper()
+	names, err := recordedNames(loadRuleFile(t))
+	if err != nil {
+		t.Fatalf("%s: %v", rulesFile, err)
+	}
+	for _, name := range []string{readinessRecord, readinessAccountRecord} {
+		if !names[name] {
+			t.Fatalf("%s records no %s: is it the exporter's rule file?", rulesFile, name)
+		}
+	}
+	return names
+}
+
 func dashboardFiles(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(dashboardsGlob)
@@ -241,7 +341,9 @@ func dashboardExposedNames(families map[string]*dto.MetricFamily) map[string]boo
 
 // dashboardProblems checks one dashboard file. It returns the decoded
 // dashboard (nil if it is not valid JSON) and every problem found.
-func dashboardProblems(data []byte) (*dashboardJSON, []string) {
+// recorded holds the names recording rules record: gauges, whatever their
+// suffix (see dashboardQueryProblems).
+func dashboardProblems(data []byte, recorded map[string]bool) (*dashboardJSON, []string) {
 	var d dashboardJSON
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, []string{"not a valid dashboard: " + err.Error()}
@@ -353,7 +455,7 @@ func dashboardProblems(data []byte) (*dashboardJSON, []string) {
 	}
 
 	for _, q := range queries {
-		problems = append(problems, dashboardQueryProblems(q, vars)...)
+		problems = append(problems, dashboardQueryProblems(q, vars, recorded)...)
 	}
 	return &d, problems
 }
@@ -548,8 +650,10 @@ func dashboardParse(q dashboardQuery) (parser.Expr, error) {
 // dashboardQueryProblems checks one query: its variables are defined, and
 // multi-value ones are used with a regex matcher; it parses; every selector
 // names a metric; and counters and histogram buckets are only read through
-// rate(), irate() or increase().
-func dashboardQueryProblems(q dashboardQuery, vars map[string]dashboardVariable) []string {
+// rate(), irate() or increase(). A name in recorded is the result of a
+// recording rule's expression, a gauge, so it is not a counter whatever
+// its suffix.
+func dashboardQueryProblems(q dashboardQuery, vars map[string]dashboardVariable, recorded map[string]bool) []string {
 	var problems []string
 	add := func(format string, args ...any) {
 		problems = append(problems, q.where+": "+fmt.Sprintf(format, args...))
@@ -592,7 +696,7 @@ func dashboardQueryProblems(q dashboardQuery, vars map[string]dashboardVariable)
 			add("selector %s does not name a metric", vs)
 			return nil
 		}
-		if q.selector || (!strings.HasSuffix(name, "_total") && !strings.HasSuffix(name, "_bucket")) {
+		if q.selector || recorded[name] || (!strings.HasSuffix(name, "_total") && !strings.HasSuffix(name, "_bucket")) {
 			return nil
 		}
 		for _, anc := range path {
@@ -624,7 +728,8 @@ func dashboardSelectorName(vs *parser.VectorSelector) string {
 }
 
 // dashboardMetricProblems reports every metric the dashboard queries that
-// is not in exposed, and records the ones it uses in used.
+// is not in exposed (the exposed and the recorded names), and records the
+// ones it uses in used.
 func dashboardMetricProblems(d *dashboardJSON, exposed, used map[string]bool) []string {
 	var queries []dashboardQuery
 	var walk func([]dashboardPanel)
@@ -657,7 +762,7 @@ func dashboardMetricProblems(d *dashboardJSON, exposed, used map[string]bool) []
 				}
 				used[name] = true
 				if !exposed[name] {
-					problems = append(problems, fmt.Sprintf("%s: metric %s is not exposed by the exporter (--simulate: golden exposition, Go and process collectors)", q.where, name))
+					problems = append(problems, fmt.Sprintf("%s: metric %s is not exposed by the exporter (--simulate: golden exposition, Go and process collectors) nor recorded by %s", q.where, name, rulesFile))
 				}
 			}
 			return nil
@@ -677,7 +782,9 @@ func TestDashboardsCheckerCatchesMistakes(t *testing.T) {
   "panels": [
     {"id": 1, "type": "stat", "title": "Top", "datasource": {"type": "prometheus", "uid": "${datasource}"},
      "gridPos": {"h": 4, "w": 24, "x": 0, "y": 0},
-     "targets": [{"refId": "A", "expr": "sum(migration_exporter_build_info)"}]},
+     "targets": [{"refId": "A", "expr": "sum(migration_exporter_build_info)"},
+       {"refId": "B", "expr": "count(task:migration_cutover_ready:bool{account=~\"$account\"} == 0)"},
+       {"refId": "C", "expr": "min by (account) (account:migration_cutover_ready:min{account=~\"$account\"})"}]},
     {"id": 2, "type": "row", "title": "Row", "collapsed": true, "datasource": {"type": "prometheus", "uid": "${datasource}"},
      "gridPos": {"h": 1, "w": 24, "x": 0, "y": 4},
      "panels": [
@@ -704,9 +811,12 @@ func TestDashboardsCheckerCatchesMistakes(t *testing.T) {
 		"dcs_migration_up":                                {Type: dto.MetricType_GAUGE.Enum()},
 		"migration_exporter_api_request_duration_seconds": {Type: dto.MetricType_HISTOGRAM.Enum()},
 	})
+	// The names the shipped rule file records, as TestDashboardsUseExposedMetrics accepts them.
+	recorded := ruleRecordedNames(t)
+	maps.Copy(exposed, recorded)
 
 	check := func(data []byte) []string {
-		d, problems := dashboardProblems(data)
+		d, problems := dashboardProblems(data, recorded)
 		if d != nil {
 			problems = append(problems, dashboardMetricProblems(d, exposed, map[string]bool{})...)
 		}
@@ -717,6 +827,7 @@ func TestDashboardsCheckerCatchesMistakes(t *testing.T) {
 	}
 
 	top := func(d map[string]any) map[string]any { return d["panels"].([]any)[0].(map[string]any) }
+	topTarget := func(d map[string]any, i int) map[string]any { return top(d)["targets"].([]any)[i].(map[string]any) }
 	nested := func(d map[string]any) map[string]any {
 		return d["panels"].([]any)[1].(map[string]any)["panels"].([]any)[0].(map[string]any)
 	}
@@ -780,6 +891,21 @@ func TestDashboardsCheckerCatchesMistakes(t *testing.T) {
 		{"unknown metric in a variable", func(d map[string]any) {
 			variable(d, 2)["query"] = `label_values(dcs_migration_upp, task_id)`
 		}, "metric dcs_migration_upp is not exposed"},
+		{"misspelt recorded name", func(d map[string]any) {
+			topTarget(d, 1)["expr"] = `count(task:migration_cutover_ready:boool{account=~"$account"} == 0)`
+		}, "metric task:migration_cutover_ready:boool is not exposed"},
+		{"misspelt recorded account name", func(d map[string]any) {
+			topTarget(d, 2)["expr"] = `min by (account) (account:migration_cutover_ready:max{account=~"$account"})`
+		}, "metric account:migration_cutover_ready:max is not exposed"},
+		{"alert name as a metric", func(d map[string]any) {
+			topTarget(d, 2)["expr"] = `sum(DRSJobFailed)`
+		}, "metric DRSJobFailed is not exposed"},
+		{"recorded name with a multi-value variable and =", func(d map[string]any) {
+			topTarget(d, 1)["expr"] = `count(task:migration_cutover_ready:bool{account="$account"} == 0)`
+		}, "use =~ or !~"},
+		{"recorded name with an undefined variable", func(d map[string]any) {
+			topTarget(d, 2)["expr"] = `min by (account) (account:migration_cutover_ready:min{account=~"$acount"})`
+		}, `no variable "acount"`},
 		{"histogram base name", func(d map[string]any) {
 			top(d)["targets"].([]any)[0].(map[string]any)["expr"] = `sum(migration_exporter_api_request_duration_seconds)`
 		}, "metric migration_exporter_api_request_duration_seconds is not exposed"},
@@ -816,8 +942,243 @@ func TestDashboardsCheckerCatchesMistakes(t *testing.T) {
 		})
 	}
 
-	if _, problems := dashboardProblems([]byte(`{"uid": "x", "title": "y",}`)); len(problems) == 0 ||
+	if _, problems := dashboardProblems([]byte(`{"uid": "x", "title": "y",}`), recorded); len(problems) == 0 ||
 		!strings.Contains(problems[0], "not a valid dashboard") {
 		t.Errorf("invalid JSON: got %q", problems)
 	}
+}
+
+// TestRecordedNames checks that recordedNames takes every `record:` name
+// of a rule file and nothing else.
+func TestRecordedNames(t *testing.T) {
+	f, err := parseRuleFile([]byte(`groups:
+  - name: a
+    rules:
+      - record: task:x:bool
+        expr: up == 1
+      - alert: XDown
+        expr: up == 0
+  - name: b
+    rules:
+      - record: account:x:min
+        expr: min by (account) (task:x:bool)
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := recordedNames(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]bool{"task:x:bool": true, "account:x:min": true}; !maps.Equal(names, want) {
+		t.Errorf("got %v, want %v", names, want)
+	}
+
+	f, err = parseRuleFile([]byte("groups:\n  - name: a\n    rules:\n      - record: task:x-y\n        expr: up\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := recordedNames(f); err == nil || !strings.Contains(err.Error(), "not a metric name") {
+		t.Errorf("record task:x-y: got error %v, want one saying it is not a metric name", err)
+	}
+	for _, bad := range []string{"groups: [", "rules: []\n"} {
+		if _, err := parseRuleFile([]byte(bad)); err == nil {
+			t.Errorf("parseRuleFile(%q): no error", bad)
+		}
+	}
+}
+
+// TestRecordedSeriesAreGauges checks that the counter check takes a
+// recorded series for a gauge whatever its name, and still catches the
+// same name when nothing records it.
+func TestRecordedSeriesAreGauges(t *testing.T) {
+	q := dashboardQuery{where: "fixture", text: `sum(job:requests_total)`}
+	if problems := dashboardQueryProblems(q, nil, map[string]bool{"job:requests_total": true}); len(problems) > 0 {
+		t.Errorf("recorded job:requests_total: %q", problems)
+	}
+	problems := dashboardQueryProblems(q, nil, nil)
+	if len(problems) != 1 || !strings.Contains(problems[0], "job:requests_total is a counter") {
+		t.Errorf("job:requests_total, not recorded: got %q, want it reported as a counter", problems)
+	}
+}
+
+// TestCutoverReadinessThresholdsMatchRules checks that the limits
+// cutover-readiness.json draws for the DRS delay and the DCS offset (on
+// their graphs and as the colours of their table columns) are the
+// thresholds of the readiness rule in rulesFile. The board shows the
+// rule's result, and these lines say how far a task is from it, so they
+// must move together.
+func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
+	const board = "cutover-readiness.json"
+	f := loadRuleFile(t)
+	data, err := os.ReadFile(board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Panels []thresholdPanel `json:"panels"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	var panels []thresholdPanel
+	var walk func([]thresholdPanel)
+	walk = func(ps []thresholdPanel) {
+		for _, p := range ps {
+			panels = append(panels, p)
+			walk(p.Panels)
+		}
+	}
+	walk(d.Panels)
+
+	for _, c := range []struct {
+		api, metric string
+		whole       bool   // the metric only takes whole numbers
+		graph       string // title of the panel that graphs it
+		column      string // name of its column in a table
+	}{
+		{"drs", "drs_migration_replication_delay_seconds", false, "DRS replication delay", "DRS delay"},
+		{"dcs", "dcs_migration_incremental_offset", true, "DCS incremental offset", "DCS offset"},
+	} {
+		t.Run(c.api, func(t *testing.T) {
+			op, limit := readinessThreshold(t, f, c.api, c.metric)
+			// Grafana colours a value from a step's value up, so the step is
+			// the first value that is not ready.
+			var want float64
+			switch {
+			case op == parser.LSS:
+				want = limit
+			case op == parser.LTE && c.whole:
+				want = limit + 1
+			default:
+				t.Fatalf("the %s readiness rule compares %s with %s %v; this test knows how to draw only < and, for a whole-numbered metric, <=",
+					c.api, c.metric, op, limit)
+			}
+			check := func(where string, th thresholdsJSON) {
+				var values []float64
+				for _, s := range th.Steps {
+					if s.Value != nil {
+						values = append(values, *s.Value)
+					}
+				}
+				if len(values) != 1 || values[0] != want {
+					t.Errorf("%s: %s: threshold steps %v; want one step at %v, the first value the readiness rule (%s %s %v in %s) does not accept",
+						board, where, values, want, c.metric, op, limit, rulesFile)
+				}
+			}
+			graphs, columns := 0, 0
+			for _, p := range panels {
+				if p.Title == c.graph {
+					graphs++
+					check(fmt.Sprintf("panel %q", p.Title), p.FieldConfig.Defaults.Thresholds)
+				}
+				for _, o := range p.FieldConfig.Overrides {
+					var name string
+					if o.Matcher.ID != "byName" || json.Unmarshal(o.Matcher.Options, &name) != nil || name != c.column {
+						continue
+					}
+					for _, prop := range o.Properties {
+						if prop.ID != "thresholds" {
+							continue
+						}
+						var th thresholdsJSON
+						if err := json.Unmarshal(prop.Value, &th); err != nil {
+							t.Fatalf("%s: panel %q column %q: %v", board, p.Title, name, err)
+						}
+						columns++
+						check(fmt.Sprintf("panel %q column %q", p.Title, name), th)
+					}
+				}
+			}
+			if graphs != 1 || columns != 1 {
+				t.Errorf("%s: %d panels titled %q and %d table columns %q with thresholds; want one of each",
+					board, graphs, c.graph, columns, c.column)
+			}
+		})
+	}
+}
+
+type thresholdPanel struct {
+	Title       string `json:"title"`
+	FieldConfig struct {
+		Defaults struct {
+			Thresholds thresholdsJSON `json:"thresholds"`
+		} `json:"defaults"`
+		Overrides []struct {
+			Matcher struct {
+				ID      string          `json:"id"`
+				Options json.RawMessage `json:"options"`
+			} `json:"matcher"`
+			Properties []struct {
+				ID    string          `json:"id"`
+				Value json.RawMessage `json:"value"`
+			} `json:"properties"`
+		} `json:"overrides"`
+	} `json:"fieldConfig"`
+	Panels []thresholdPanel `json:"panels"`
+}
+
+type thresholdsJSON struct {
+	Steps []struct {
+		Value *float64 `json:"value"`
+	} `json:"steps"`
+}
+
+// readinessThreshold finds, in the readinessRecord rule of api, the one
+// comparison of metric with a number, and returns its operator and number.
+func readinessThreshold(t *testing.T, f *ruleFileYAML, api, metric string) (parser.ItemType, float64) {
+	t.Helper()
+	var exprs []string
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			if r.Record == readinessRecord && r.Labels["api"] == api {
+				exprs = append(exprs, r.Expr)
+			}
+		}
+	}
+	if len(exprs) != 1 {
+		t.Fatalf("%s: %d rules record %s{api=%q}; want 1", rulesFile, len(exprs), readinessRecord, api)
+	}
+	expr, err := dashboardPromQL.ParseExpr(exprs[0])
+	if err != nil {
+		t.Fatalf("%s: %s{api=%q}: %v", rulesFile, readinessRecord, api, err)
+	}
+	type found struct {
+		op    parser.ItemType
+		limit float64
+	}
+	var hits []found
+	parser.Inspect(expr, func(node parser.Node, _ []parser.Node) error {
+		be, ok := node.(*parser.BinaryExpr)
+		if !ok || !be.Op.IsComparisonOperator() {
+			return nil
+		}
+		rhs := be.RHS
+		for {
+			p, ok := rhs.(*parser.ParenExpr)
+			if !ok {
+				break
+			}
+			rhs = p.Expr
+		}
+		n, ok := rhs.(*parser.NumberLiteral)
+		if !ok {
+			return nil
+		}
+		uses := false
+		parser.Inspect(be.LHS, func(node parser.Node, _ []parser.Node) error {
+			if vs, ok := node.(*parser.VectorSelector); ok && dashboardSelectorName(vs) == metric {
+				uses = true
+			}
+			return nil
+		})
+		if uses {
+			hits = append(hits, found{be.Op, n.Val})
+		}
+		return nil
+	})
+	if len(hits) != 1 {
+		t.Fatalf("%s: %s{api=%q} compares %s with a number %d times; want once", rulesFile, readinessRecord, api, metric, len(hits))
+	}
+	return hits[0].op, hits[0].limit
 }
