@@ -159,12 +159,6 @@ func (t DCSTask) status() string {
 }
 
 func (t DCSTask) details() map[string]any {
-	orDefault := func(v, d string) string {
-		if v == "" {
-			return d
-		}
-		return v
-	}
 	inst := func(i Instance) map[string]any {
 		m := map[string]any{"id": i.ID, "name": i.Name, "addrs": i.Addrs}
 		if i.Password != "" {

@@ -201,72 +201,19 @@ var (
 )
 
 func (s *Simulator) omsTask(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("task_id")
-	if !s.begin(w, r, OpOMSShowTask, id, errOMSTaskNotFound) {
-		return
-	}
-	s.mu.Lock()
-	t, ok := lookup(s.oms.tasks, id)
-	s.mu.Unlock()
-	if !ok {
-		errOMSTaskNotFound.write(w)
-		return
-	}
-	writeJSON(w, s.omsTaskBody(t))
+	showOne(s, w, r, OpOMSShowTask, "task_id", &s.oms.tasks, errOMSTaskNotFound, s.omsTaskBody)
 }
 
 func (s *Simulator) omsTaskList(w http.ResponseWriter, r *http.Request) {
-	if !s.begin(w, r, OpOMSListTasks, "", errOMSTaskNotFound) {
-		return
-	}
-	offset, limit := pageParams(r)
-	s.mu.Lock()
-	tasks := make([]OMSTask, 0, len(s.oms.tasks))
-	for _, t := range s.oms.tasks {
-		tasks = append(tasks, *t)
-	}
-	s.mu.Unlock()
-	page := pageOf(tasks, offset, limit)
-	bodies := make([]map[string]any, 0, len(page))
-	for _, t := range page {
-		bodies = append(bodies, s.omsTaskBody(t))
-	}
-	// count is the number of tasks in all, not the page's.
-	writeJSON(w, map[string]any{"count": len(tasks), "tasks": bodies})
+	listPage(s, w, r, OpOMSListTasks, "tasks", &s.oms.tasks, errOMSTaskNotFound, s.omsTaskBody)
 }
 
 func (s *Simulator) omsGroup(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("group_id")
-	if !s.begin(w, r, OpOMSShowTaskGroup, id, errOMSGroupNotFound) {
-		return
-	}
-	s.mu.Lock()
-	g, ok := lookup(s.oms.groups, id)
-	s.mu.Unlock()
-	if !ok {
-		errOMSGroupNotFound.write(w)
-		return
-	}
-	writeJSON(w, s.omsGroupBody(g))
+	showOne(s, w, r, OpOMSShowTaskGroup, "group_id", &s.oms.groups, errOMSGroupNotFound, s.omsGroupBody)
 }
 
 func (s *Simulator) omsGroupList(w http.ResponseWriter, r *http.Request) {
-	if !s.begin(w, r, OpOMSListTaskGroup, "", errOMSGroupNotFound) {
-		return
-	}
-	offset, limit := pageParams(r)
-	s.mu.Lock()
-	groups := make([]OMSTaskGroup, 0, len(s.oms.groups))
-	for _, g := range s.oms.groups {
-		groups = append(groups, *g)
-	}
-	s.mu.Unlock()
-	page := pageOf(groups, offset, limit)
-	bodies := make([]map[string]any, 0, len(page))
-	for _, g := range page {
-		bodies = append(bodies, s.omsGroupBody(g))
-	}
-	writeJSON(w, map[string]any{"count": len(groups), "taskgroups": bodies})
+	listPage(s, w, r, OpOMSListTaskGroup, "taskgroups", &s.oms.groups, errOMSGroupNotFound, s.omsGroupBody)
 }
 
 func (t OMSTask) progress(elapsed time.Duration, now time.Time) OMSProgress {

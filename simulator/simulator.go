@@ -187,6 +187,44 @@ func lookup[T task](tasks []*T, id string) (T, bool) {
 	return zero, false
 }
 
+// showOne answers the entry of *list whose id is the path value key, with
+// body, or notFound.
+func showOne[T task](s *Simulator, w http.ResponseWriter, r *http.Request, operation, key string, list *[]*T, notFound *apiError, body func(T) map[string]any) {
+	id := r.PathValue(key)
+	if !s.begin(w, r, operation, id, notFound) {
+		return
+	}
+	s.mu.Lock()
+	t, ok := lookup(*list, id)
+	s.mu.Unlock()
+	if !ok {
+		notFound.write(w)
+		return
+	}
+	writeJSON(w, body(t))
+}
+
+// listPage answers one page (offset, limit) of *list under name, with
+// count the number of entries in all.
+func listPage[T task](s *Simulator, w http.ResponseWriter, r *http.Request, operation, name string, list *[]*T, notFound *apiError, body func(T) map[string]any) {
+	if !s.begin(w, r, operation, "", notFound) {
+		return
+	}
+	offset, limit := pageParams(r)
+	s.mu.Lock()
+	all := make([]T, 0, len(*list))
+	for _, t := range *list {
+		all = append(all, *t)
+	}
+	s.mu.Unlock()
+	page := pageOf(all, offset, limit)
+	bodies := make([]map[string]any, 0, len(page))
+	for _, t := range page {
+		bodies = append(bodies, body(t))
+	}
+	writeJSON(w, map[string]any{"count": len(all), name: bodies})
+}
+
 // locked runs f holding the simulator's lock.
 func (s *Simulator) locked(f func()) {
 	s.mu.Lock()

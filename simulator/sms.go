@@ -208,12 +208,6 @@ func (t SMSTask) progress(elapsed time.Duration, now time.Time) SMSProgress {
 // smsBody renders ShowTask's answer.
 func (s *Simulator) smsBody(t SMSTask) map[string]any {
 	p := t.progress(s.elapsed(), s.opts.Now())
-	orDefault := func(v, d string) string {
-		if v == "" {
-			return d
-		}
-		return v
-	}
 	body := map[string]any{
 		"id": t.ID, "name": t.Name, "state": p.State,
 		"type":          orDefault(t.Type, "MIGRATE_FILE"),
