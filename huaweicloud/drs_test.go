@@ -116,3 +116,24 @@ func TestDRSPerJobErrors(t *testing.T) {
 		t.Error("a job the refusal did not name must be asked again, not marked")
 	}
 }
+
+func TestDRSJobErrorReasons(t *testing.T) {
+	for code, want := range map[string]string{
+		"DRS.M00289":   ReasonNotFound, // does not exist
+		"DRS.M05004":   ReasonNotFound, // deleted
+		"DRS.10000010": ReasonNotFound, // v5's "not found"
+		"DRS.M00202":   ReasonHTTP4xx,  // invalid id
+		"DRS.M01504":   ReasonHTTP4xx,  // another operation under way
+	} {
+		if got := Reason(&DRSJobError{Code: code}); got != want {
+			t.Errorf("%s: %s, want %s", code, got, want)
+		}
+	}
+	if got := Reason(errJobMissing); got != ReasonNotFound {
+		t.Errorf("a job left out of the answer: %s, want not_found", got)
+	}
+	// A whole answer with a not-found code (a single-job batch refused) too.
+	if got := Reason(&APIError{StatusCode: 400, Code: "DRS.M00289"}); got != ReasonNotFound {
+		t.Errorf("400 DRS.M00289: %s", got)
+	}
+}
