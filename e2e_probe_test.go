@@ -64,14 +64,18 @@ func TestEndToEndProbeRejectsBadInput(t *testing.T) {
 	cases := map[string]string{
 		probeURL(exp.URL, "nobody", "dcs", taskA):                 `unknown account "nobody"`,
 		probeURL(exp.URL, "e2e", "rds", taskA):                    `unknown module "rds"`,
-		probeURL(exp.URL, "e2e", "", taskA):                       `unknown module ""`,
+		probeURL(exp.URL, "e2e", "", taskA):                       `missing parameter module`,
+		probeURL(exp.URL, "", "dcs", taskA):                       `missing parameter account`,
+		exp.URL + "/probe":                                        `missing parameter account`,
+		exp.URL + "/probe?module=dcs&task_id=" + taskA:            `missing parameter account`,
+		exp.URL + "/probe?account=e2e&task_id=" + taskA:           `missing parameter module`,
 		probeURL(exp.URL, "e2e", "dcs", "../../v1/x"):             `not a valid task id`,
 		probeURL(exp.URL, "e2e", "dcs", "a/b"):                    `not a valid task id`,
 		probeURL(exp.URL, "e2e", "dcs", "a b"):                    `not a valid task id`,
 		probeURL(exp.URL, "e2e", "sms", "%2e%2e"):                 `not a valid task id`,
 		probeURL(exp.URL, "e2e", "sms", "x?limit=1"):              `not a valid task id`,
-		probeURL(exp.URL, "e2e", "sms", ""):                       `not a valid task id`,
-		exp.URL + "/probe?account=e2e&module=dcs":                 `not a valid task id`,
+		probeURL(exp.URL, "e2e", "sms", ""):                       `missing parameter task_id`,
+		exp.URL + "/probe?account=e2e&module=dcs":                 `missing parameter task_id`,
 		probeURL(exp.URL, "e2e", "sms", strings.Repeat("a", 200)): `not a valid task id`,
 	}
 	for u, want := range cases {

@@ -68,6 +68,9 @@ type Exporter struct {
 	taskErrors      *prometheus.CounterVec
 	fieldErrors     *prometheus.CounterVec
 	discoveryErrors *prometheus.CounterVec
+
+	// taskStates is each task's last known up state, for logging changes.
+	taskStates taskStates
 }
 
 // account is one configured account with its API client.

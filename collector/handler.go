@@ -78,7 +78,8 @@ func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
 
 // ProbeHandler serves /probe?account=A&module=M&task_id=T, M being a
 // service's api (dcs, sms): the metrics of that one task plus probe_success
-// and probe_duration_seconds (the multi-target pattern). An unknown account
+// and probe_duration_seconds (the multi-target pattern). A missing (or
+// empty) parameter is a 400 "missing parameter P". An unknown account
 // or module, or a task id that is not one, is a 400 with a plain message;
 // the task id is checked before it goes anywhere near a URL. With
 // ProbeKnownTasksOnly a task that is neither configured nor discovered is a
@@ -86,6 +87,12 @@ func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
 func (e *Exporter) ProbeHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		for _, param := range []string{"account", "module", "task_id"} {
+			if q.Get(param) == "" {
+				http.Error(w, "missing parameter "+param, http.StatusBadRequest)
+				return
+			}
+		}
 		a, ok := e.account(q.Get("account"))
 		if !ok {
 			http.Error(w, fmt.Sprintf("unknown account %q", runes.Truncate(q.Get("account"), maxParamEcho)), http.StatusBadRequest)

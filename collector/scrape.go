@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -127,12 +128,33 @@ func (e *Exporter) build(t *polledTask) {
 	}
 	up, err := t.reader.metrics(m)
 	t.up = up
+	var reason string
 	if err != nil {
-		reason := huaweicloud.Reason(err)
+		reason = huaweicloud.Reason(err)
 		e.taskErrors.WithLabelValues(api, reason).Inc()
 		level.Debug(e.opts.Logger).Log("msg", "task poll failed", "api", api, "account", t.w.account.name,
 			"task_id", t.id, "reason", reason, "err", err)
 	}
+	e.logChange(t, up, reason, err)
+}
+
+// logChange logs a task going down (warn) or coming back up (info), once
+// per change: steady failures are only in the per-scrape debug line. The
+// error's text is the client's, which has no secret in it.
+func (e *Exporter) logChange(t *polledTask, up bool, reason string, err error) {
+	module := t.w.svc.module()
+	if !e.taskStates.observe(taskKey{t.w.account.name, module, t.id}, up, time.Now()) {
+		return
+	}
+	kv := []any{"account", t.w.account.name, "api", t.w.svc.api(), "module", module, "task_id", t.id}
+	if up {
+		level.Info(e.opts.Logger).Log(append([]any{"msg", "task is back up"}, kv...)...)
+		return
+	}
+	if err == nil { // not up without an error: say so rather than log an empty reason
+		reason, err = "unknown", errors.New("the task's poll gave no error")
+	}
+	level.Warn(e.opts.Logger).Log(append(append([]any{"msg", "task is down"}, kv...), "reason", reason, "err", err)...)
 }
 
 // pool runs jobs on at most limit goroutines, started as jobs come and

@@ -1,0 +1,48 @@
+package collector
+
+import (
+	"testing"
+	"time"
+)
+
+func TestTaskStatesReportChangesOnce(t *testing.T) {
+	var s taskStates
+	now := time.Unix(1_800_000_000, 0)
+	up, down := taskKey{"a", "dcs", "up"}, taskKey{"a", "dcs", "down"}
+	steps := []struct {
+		k    taskKey
+		up   bool
+		want bool
+	}{
+		{up, true, false},    // first seen up: not news
+		{down, false, true},  // first seen down: once
+		{down, false, false}, // steady failure
+		{up, true, false},
+		{up, false, true}, // up to down
+		{up, false, false},
+		{up, true, true}, // back
+		{up, true, false},
+	}
+	for i, st := range steps {
+		if got := s.observe(st.k, st.up, now); got != st.want {
+			t.Errorf("step %d (%v up=%v): logged %v, want %v", i, st.k, st.up, got, st.want)
+		}
+	}
+}
+
+func TestTaskStatesForgetTasksNotSeen(t *testing.T) {
+	var s taskStates
+	now := time.Unix(1_800_000_000, 0)
+	for i := range 100 {
+		s.observe(taskKey{"a", "sms", string(rune('a' + i))}, false, now)
+	}
+	later := now.Add(taskStateTTL + time.Minute)
+	s.observe(taskKey{"a", "sms", "new"}, true, later)
+	if n := s.len(); n != 1 {
+		t.Errorf("%d tasks remembered after the others left, want 1", n)
+	}
+	// A task seen again after it was forgotten is observed afresh.
+	if !s.observe(taskKey{"a", "sms", "a"}, false, later) {
+		t.Error("a forgotten down task is not logged again")
+	}
+}
