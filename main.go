@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -144,10 +145,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, opts *run
 		return 2
 	}
 	if err := serve(ctx, f, logger, slogger, opts); err != nil {
+		if problems := configProblems(err); len(problems) > 0 {
+			// One problem a line, as the README shows: a logfmt value
+			// would quote them all on one line with escaped newlines.
+			fmt.Fprintln(stderr, name+": config problems:")
+			for _, p := range problems {
+				fmt.Fprintln(stderr, p.Error())
+			}
+			err = fmt.Errorf("the configuration has %d problem(s), listed above", len(problems))
+		}
 		level.Error(logger).Log("msg", "exiting", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// configProblems are the config.FieldErrors err is made of (config.Load
+// joins one per problem), or nil when it has none.
+func configProblems(err error) []*config.FieldError {
+	var problems []*config.FieldError
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case *config.FieldError:
+			problems = append(problems, e)
+		case interface{ Unwrap() []error }:
+			for _, e := range e.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return problems
 }
 
 // serve runs the exporter until ctx is done.
@@ -289,6 +322,9 @@ func newServer(handler http.Handler, opts *runOptions) *http.Server {
 func loadConfig(f *flags, logger log.Logger, apply func(*config.Config) error) (h *config.Holder, stop func(), err error) {
 	if !f.simulate {
 		h, err := config.NewHolder(f.configFile, apply)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%w (give the config's path with --config.file, or try the exporter without one with --simulate)", err)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
