@@ -53,6 +53,13 @@ func main() {
 	os.Exit(code)
 }
 
+// The addresses the exporter listens on when --web.listen-address is not
+// given: every interface, or only the loopback one with --simulate.
+const (
+	defaultListenAddress  = ":9863"
+	simulateListenAddress = "127.0.0.1:9863"
+)
+
 // flags are the command line.
 type flags struct {
 	configFile    string
@@ -92,15 +99,21 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default(fmt.Sprint(collector.DefaultProbeShare)).Float64Var(&f.probeShare)
 	app.Flag("probe.known-tasks-only", "Answer /probe only for tasks that are configured or discovered (400 for any other task id).").
 		BoolVar(&f.probeKnown)
-	app.Flag("simulate", "Ignore the config file and poll an embedded simulated cloud on 127.0.0.1 (no credentials needed).").
+	app.Flag("simulate", "Ignore the config file and poll an embedded simulated cloud on 127.0.0.1 (no credentials needed); listen on "+simulateListenAddress+" unless --web.listen-address is given.").
 		BoolVar(&f.simulate)
-	f.web = kingpinflag.AddFlags(app, ":9863")
+	f.web = kingpinflag.AddFlags(app, defaultListenAddress)
+	var listenSet bool
+	app.GetFlag("web.listen-address").IsSetByUser(&listenSet)
 	_, err := app.Parse(args)
 	switch {
 	case exited:
 		return nil, errExited
 	case err != nil:
 		return nil, err
+	}
+	if f.simulate && !listenSet {
+		// A demo need not be reachable from the network.
+		*f.web.WebListenAddresses = []string{simulateListenAddress}
 	}
 	if f.concurrency < 1 {
 		return nil, errors.New("--api.concurrency must be at least 1")

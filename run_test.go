@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -71,5 +72,30 @@ func TestLoadedConfigCallerIsMain(t *testing.T) {
 	line := regexp.MustCompile(`(?m)^.*msg="loaded config".*$`).FindString(exp.Logs.String())
 	if !regexp.MustCompile(`\bcaller=main\.go:\d+ `).MatchString(line) {
 		t.Errorf("loaded config line's caller is not main.go: %q", line)
+	}
+}
+
+// --simulate listens on the loopback interface only, unless the listen
+// address is given; without --simulate the default is every interface.
+func TestSimulateListensOnLoopbackByDefault(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{":9863"}},
+		{[]string{"--simulate"}, []string{"127.0.0.1:9863"}},
+		{[]string{"--simulate", "--web.listen-address=:9863"}, []string{":9863"}},
+		{[]string{"--web.listen-address=:9999", "--simulate"}, []string{":9999"}},
+		{[]string{"--simulate", "--web.listen-address=:1", "--web.listen-address=127.0.0.1:2"}, []string{":1", "127.0.0.1:2"}},
+	} {
+		var out bytes.Buffer
+		f, err := parseFlags(c.args, &out, &out)
+		if err != nil {
+			t.Fatalf("%q: %v\n%s", c.args, err, &out)
+		}
+		if got := *f.web.WebListenAddresses; !slices.Equal(got, c.want) {
+			t.Errorf("%q: listen on %q, want %q", c.args, got, c.want)
+		}
 	}
 }
