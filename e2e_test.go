@@ -376,7 +376,7 @@ func TestEndToEndSimulateMode(t *testing.T) {
 	}
 	r.Expect(t, 1, "sms_migration_task_state", "task_id", "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", "state", "SYNCING")
 	r.Expect(t, 1, "sms_migration_task_state", "task_id", "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23", "state", "MIGRATE_FAIL")
-	r.Expect(t, 1, "sms_migration_subtask_progress_ratio", "task_id", "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", "subtask", "MIGRATE_LINUX_FILE")
+	r.Expect(t, 1, "sms_migration_subtask_progress_ratio", "task_id", "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", "subtask", "MIGRATE_LINUX_BLOCK")
 
 	resp, err := http.Get(exp.URL + "/")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -190,5 +191,30 @@ func TestTransientFault(t *testing.T) {
 	}
 	if fmt.Sprint(codes) != "[500 500 200 200]" {
 		t.Errorf("codes %v", codes)
+	}
+}
+
+// A block-level task (MIGRATE_BLOCK) goes through block-level subtasks and
+// copies in MIGRATE_LINUX_BLOCK; a file-level one through *_LINUX_FILE.
+func TestSMSMovementSubtasksFollowTheTaskType(t *testing.T) {
+	m := SMSMovement{CopyDuration: 10 * time.Minute, TotalBytes: 1e9}
+	for taskType, want := range map[string][]string{
+		"":              {"FORMAT_DISK_LINUX_FILE", "MIGRATE_LINUX_FILE", "SYNC_LINUX_FILE", "CONFIGURE_LINUX_FILE"},
+		"MIGRATE_FILE":  {"FORMAT_DISK_LINUX_FILE", "MIGRATE_LINUX_FILE", "SYNC_LINUX_FILE", "CONFIGURE_LINUX_FILE"},
+		"MIGRATE_BLOCK": {"FORMAT_DISK_LINUX_BLOCK", "MIGRATE_LINUX_BLOCK", "SYNC_LINUX_BLOCK", "CONFIGURE_LINUX_BLOCK"},
+	} {
+		// 2m30s of set-up, then 5 minutes into the 10-minute copy.
+		p := m.at("x", taskType, 7*time.Minute+30*time.Second, fixedNow())
+		var names []string
+		for _, st := range p.SubTasks {
+			names = append(names, st.Name)
+		}
+		if !slices.Equal(names[3:7], want) {
+			t.Errorf("type %q: subtasks %v, want %v among them", taskType, names, want)
+		}
+		if p.CurrentSubTask != want[1] || p.ReplicateSize != 5e8 || p.MigrateSpeedMbps == 0 {
+			t.Errorf("type %q: copying in %q, %v bytes at %v Mbit/s; want %s, 5e8 bytes, a speed",
+				taskType, p.CurrentSubTask, p.ReplicateSize, p.MigrateSpeedMbps, want[1])
+		}
 	}
 }

@@ -67,12 +67,14 @@ type SMSSubTask struct {
 	SpeedMbps float64
 }
 
-// SMSMovement describes a Linux file-level migration moving through its
-// subtasks with time.
+// SMSMovement describes a Linux migration moving through its subtasks with
+// time: file-level (MIGRATE_LINUX_FILE and the other *_LINUX_FILE steps)
+// or, for a task of Type MIGRATE_BLOCK, block-level (*_LINUX_BLOCK).
 type SMSMovement struct {
 	// StartedAgo shifts the task's start before the simulator's start.
 	StartedAgo time.Duration
-	// CopyDuration is how long MIGRATE_LINUX_FILE takes (default 20m).
+	// CopyDuration is how long the copy (MIGRATE_LINUX_FILE or
+	// MIGRATE_LINUX_BLOCK) takes (default 20m).
 	CopyDuration time.Duration
 	// TotalBytes is the data to copy (default 100 GiB).
 	TotalBytes float64
@@ -85,25 +87,39 @@ type smsPhase struct {
 	state string
 }
 
-func (m SMSMovement) phases() []smsPhase {
+// smsLevel is the suffix of a migration's level-specific subtasks: LINUX_FILE,
+// or LINUX_BLOCK for a task of type MIGRATE_BLOCK.
+func smsLevel(taskType string) string {
+	if taskType == "MIGRATE_BLOCK" {
+		return "LINUX_BLOCK"
+	}
+	return "LINUX_FILE"
+}
+
+// copyPhase is the name of the subtask that copies the data.
+func copyPhase(taskType string) string { return "MIGRATE_" + smsLevel(taskType) }
+
+func (m SMSMovement) phases(taskType string) []smsPhase {
 	copyDur := m.CopyDuration
 	if copyDur <= 0 {
 		copyDur = 20 * time.Minute
 	}
+	lvl := smsLevel(taskType)
 	return []smsPhase{
 		{"CREATE_CLOUD_SERVER", time.Minute, "RUNNING"},
 		{"SSL_CONFIG", 30 * time.Second, "RUNNING"},
 		{"ATTACH_AGENT_IMAGE", 30 * time.Second, "RUNNING"},
-		{"FORMAT_DISK_LINUX_FILE", 30 * time.Second, "RUNNING"},
-		{"MIGRATE_LINUX_FILE", copyDur, "RUNNING"},
-		{"SYNC_LINUX_FILE", 2 * time.Minute, "SYNCING"},
-		{"CONFIGURE_LINUX_FILE", time.Minute, "RUNNING"},
+		{"FORMAT_DISK_" + lvl, 30 * time.Second, "RUNNING"},
+		{copyPhase(taskType), copyDur, "RUNNING"},
+		{"SYNC_" + lvl, 2 * time.Minute, "SYNCING"},
+		{"CONFIGURE_" + lvl, time.Minute, "RUNNING"},
 		{"DETTACH_AGENT_IMAGE", 30 * time.Second, "RUNNING"},
 	}
 }
 
-// at is the task's progress at wall time now, e time after its start.
-func (m SMSMovement) at(id string, e time.Duration, now time.Time) SMSProgress {
+// at is the progress of the task id of type taskType at wall time now, e
+// time after its start.
+func (m SMSMovement) at(id, taskType string, e time.Duration, now time.Time) SMSProgress {
 	total := m.TotalBytes
 	if total <= 0 {
 		total = 100 << 30
@@ -113,7 +129,8 @@ func (m SMSMovement) at(id string, e time.Duration, now time.Time) SMSProgress {
 	p := SMSProgress{State: "MIGRATE_SUCCESS", TotalSize: total}
 	var offset, remain time.Duration
 	j := jitter(id, int64(e.Seconds()))
-	for _, ph := range m.phases() {
+	copying := copyPhase(taskType)
+	for _, ph := range m.phases(taskType) {
 		sub := SMSSubTask{Name: ph.name}
 		switch {
 		case e >= offset+ph.dur: // done
@@ -124,7 +141,7 @@ func (m SMSMovement) at(id string, e time.Duration, now time.Time) SMSProgress {
 			sub.StartMs = ms(start.Add(offset))
 			p.State, p.CurrentSubTask, p.CurrentSubTaskProgress = ph.state, ph.name, sub.Progress
 			remain += offset + ph.dur - e
-			if ph.name == "MIGRATE_LINUX_FILE" {
+			if ph.name == copying {
 				speed := total * 8 / 1e6 / ph.dur.Seconds() // Mbit/s
 				sub.SpeedMbps = math.Round(speed*(0.9+0.2*j)*100) / 100
 				p.MigrateSpeedMbps = sub.SpeedMbps
@@ -133,7 +150,7 @@ func (m SMSMovement) at(id string, e time.Duration, now time.Time) SMSProgress {
 		default: // to come
 			remain += ph.dur
 		}
-		if ph.name == "MIGRATE_LINUX_FILE" && e >= offset+ph.dur {
+		if ph.name == copying && e >= offset+ph.dur {
 			p.ReplicateSize = total
 		}
 		p.SubTasks = append(p.SubTasks, sub)
@@ -202,7 +219,7 @@ func (t SMSTask) progress(elapsed time.Duration, now time.Time) SMSProgress {
 	if t.Progress != nil {
 		return *t.Progress
 	}
-	return t.Movement.at(t.ID, elapsed+t.Movement.StartedAgo, now)
+	return t.Movement.at(t.ID, t.Type, elapsed+t.Movement.StartedAgo, now)
 }
 
 // smsBody renders ShowTask's answer.
@@ -249,7 +266,7 @@ func (s *Simulator) smsBody(t SMSTask) map[string]any {
 		maps.Copy(body, sizes)
 	case SizesInSubTasks:
 		for _, sub := range subs {
-			if sub["name"] == p.CurrentSubTask || (p.CurrentSubTask == "" && sub["name"] == "MIGRATE_LINUX_FILE") {
+			if sub["name"] == p.CurrentSubTask || (p.CurrentSubTask == "" && sub["name"] == copyPhase(t.Type)) {
 				maps.Copy(sub, sizes)
 			}
 		}
