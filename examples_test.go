@@ -132,25 +132,27 @@ func rulesExporterJob(t *testing.T) string {
 	return ""
 }
 
-// The example scrape config and the ServiceMonitor give the exporter the
+// The example scrape configs and the ServiceMonitor give the exporter the
 // job name that the exporter alerts select; otherwise MigrationExporterAbsent
 // fires for ever and MigrationExporterDown never.
 func TestExampleScrapeJobMatchesRules(t *testing.T) {
 	job := rulesExporterJob(t)
-	var cfg struct {
-		ScrapeConfigs []struct {
-			JobName string `yaml:"job_name"`
-		} `yaml:"scrape_configs"`
-	}
-	if err := yaml.Unmarshal([]byte(mustRead(t, "examples/prometheus.yml")), &cfg); err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, sc := range cfg.ScrapeConfigs {
-		names = append(names, sc.JobName)
-	}
-	if !slices.Contains(names, job) {
-		t.Errorf("examples/prometheus.yml scrape jobs %v, want one named %q as the rules' up{job=%q}", names, job, job)
+	for _, example := range []string{"examples/prometheus.yml", "examples/prometheus-sharded.yml"} {
+		var cfg struct {
+			ScrapeConfigs []struct {
+				JobName string `yaml:"job_name"`
+			} `yaml:"scrape_configs"`
+		}
+		if err := yaml.Unmarshal([]byte(mustRead(t, example)), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, sc := range cfg.ScrapeConfigs {
+			names = append(names, sc.JobName)
+		}
+		if !slices.Contains(names, job) {
+			t.Errorf("%s scrape jobs %v, want one named %q as the rules' up{job=%q}", example, names, job, job)
+		}
 	}
 
 	sm := kubernetesDocs(t)["ServiceMonitor"]
