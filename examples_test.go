@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,14 +78,29 @@ func TestKubernetesExample(t *testing.T) {
 }
 
 // promtool accepts the example Prometheus configs with the shipped rules.
+// examples/prometheus.yml is checked as shipped, in place: its rule path
+// is relative to it (../rules/), so the command the README gives works in
+// the repository. prometheus-sharded.yml names the installed path, which
+// is replaced by the repository's rule file.
 func TestExamplePrometheusConfigs(t *testing.T) {
 	t.Parallel()
 	promtool := testenv.RequireBinary(t, "promtool")
+	out, err := exec.Command(promtool, "check", "config", "examples/prometheus.yml").CombinedOutput()
+	if err != nil {
+		t.Errorf("promtool check config examples/prometheus.yml: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Checking rules/migration_exporter.rules.yml") {
+		t.Errorf("promtool check config examples/prometheus.yml did not check the shipped rule file:\n%s", out)
+	}
+	if strings.Contains(strings.ToLower(string(out)), "warn") {
+		t.Errorf("promtool check config examples/prometheus.yml printed warnings:\n%s", out)
+	}
+
 	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, example := range []string{"examples/prometheus.yml", "examples/prometheus-sharded.yml"} {
+	for _, example := range []string{"examples/prometheus-sharded.yml"} {
 		cfg := strings.Replace(mustRead(t, example), "/etc/prometheus/rules/migration_exporter.rules.yml", rules, 1)
 		path := filepath.Join(t.TempDir(), "prometheus.yml")
 		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -89,5 +109,329 @@ func TestExamplePrometheusConfigs(t *testing.T) {
 		if out, err := exec.Command(promtool, "check", "config", path).CombinedOutput(); err != nil {
 			t.Errorf("promtool check config %s: %v\n%s", example, err, out)
 		}
+	}
+}
+
+// rulesExporterJobRE finds the scrape job name the exporter alerts select.
+var rulesExporterJobRE = regexp.MustCompile(`\bup\{job="([^"]*)"\}`)
+
+// rulesExporterJob is the scrape job name of the shipped rules'
+// MigrationExporterDown and MigrationExporterAbsent (one name for all).
+func rulesExporterJob(t *testing.T) string {
+	t.Helper()
+	jobs := map[string]bool{}
+	for _, m := range rulesExporterJobRE.FindAllStringSubmatch(mustRead(t, "rules/migration_exporter.rules.yml"), -1) {
+		jobs[m[1]] = true
+	}
+	if len(jobs) != 1 {
+		t.Fatalf("rules select up{job=...} with %v, want exactly one job name", jobs)
+	}
+	for j := range jobs {
+		return j
+	}
+	return ""
+}
+
+// The example scrape configs and the ServiceMonitor give the exporter the
+// job name that the exporter alerts select; otherwise MigrationExporterAbsent
+// fires for ever and MigrationExporterDown never.
+func TestExampleScrapeJobMatchesRules(t *testing.T) {
+	job := rulesExporterJob(t)
+	for _, example := range []string{"examples/prometheus.yml", "examples/prometheus-sharded.yml"} {
+		var cfg struct {
+			ScrapeConfigs []struct {
+				JobName string `yaml:"job_name"`
+			} `yaml:"scrape_configs"`
+		}
+		if err := yaml.Unmarshal([]byte(mustRead(t, example)), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, sc := range cfg.ScrapeConfigs {
+			names = append(names, sc.JobName)
+		}
+		if !slices.Contains(names, job) {
+			t.Errorf("%s scrape jobs %v, want one named %q as the rules' up{job=%q}", example, names, job, job)
+		}
+	}
+
+	sm := kubernetesDocs(t)["ServiceMonitor"]
+	setsJob := false
+	for _, ep := range sliceAt(sm, "spec", "endpoints") {
+		for _, rl := range sliceAt(ep, "relabelings") {
+			if stringAt(rl, "targetLabel") == "job" && stringAt(rl, "replacement") == job {
+				setsJob = true
+			}
+		}
+	}
+	if !setsJob {
+		t.Errorf("the ServiceMonitor does not set job to %q with a relabeling (the Operator would name the job after the Service)", job)
+	}
+}
+
+// kubernetesDocs decodes examples/kubernetes/migration-exporter.yaml by kind.
+func kubernetesDocs(t *testing.T) map[string]any {
+	t.Helper()
+	docs := map[string]any{}
+	dec := yaml.NewDecoder(strings.NewReader(mustRead(t, "examples/kubernetes/migration-exporter.yaml")))
+	for {
+		var doc map[string]any
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[stringAt(doc, "kind")] = doc
+	}
+	return docs
+}
+
+// valueAt follows map keys from v; nil where one is missing.
+func valueAt(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func stringAt(v any, keys ...string) string {
+	s, _ := valueAt(v, keys...).(string)
+	return s
+}
+
+func sliceAt(v any, keys ...string) []any {
+	s, _ := valueAt(v, keys...).([]any)
+	return s
+}
+
+// readmeSection is the text of README.md's section titled heading (up to
+// the next heading of the same or a higher level).
+func readmeSection(t *testing.T, heading string) string {
+	t.Helper()
+	readme := mustRead(t, "README.md")
+	start := strings.Index(readme, "\n"+heading+"\n")
+	if start < 0 {
+		t.Fatalf("README.md has no %q section", heading)
+	}
+	rest := readme[start+len(heading)+2:]
+	if end := regexp.MustCompile(`(?m)^#{1,3} `).FindStringIndex(rest); end != nil {
+		rest = rest[:end[0]]
+	}
+	return rest
+}
+
+// readmeDockerBuildRE is README "Deploying"'s `docker build` command, with
+// its continuation lines joined.
+var readmeDockerBuildRE = regexp.MustCompile(`docker build ([^\n]*)`)
+
+// The Kubernetes example runs the image README "Deploying" builds, with the
+// version it stamps; it has memory requests and limits; its pod template
+// carries the checksum of the ConfigMap's config, so a config change rolls
+// the pods; and the ServiceMonitor carries the label kube-prometheus-stack
+// selects on.
+func TestKubernetesDeployment(t *testing.T) {
+	deploying := strings.ReplaceAll(readmeSection(t, "### Deploying"), "\\\n", " ")
+	m := readmeDockerBuildRE.FindStringSubmatch(deploying)
+	if m == nil {
+		t.Fatal(`README "Deploying" has no docker build command`)
+	}
+	args := strings.Fields(m[1])
+	var image, version string
+	for i, a := range args {
+		switch {
+		case a == "-t" && i+1 < len(args):
+			image = args[i+1]
+		case strings.HasPrefix(a, "VERSION="):
+			version = strings.TrimPrefix(a, "VERSION=")
+		}
+	}
+	if image == "" || version == "" {
+		t.Fatalf("README docker build %q: want -t IMAGE and --build-arg VERSION=...", m[1])
+	}
+	if !strings.HasSuffix(image, ":"+version) {
+		t.Errorf("README builds %s with VERSION=%s: tag and version differ", image, version)
+	}
+	if !strings.Contains(deploying, "docker push "+image) {
+		t.Errorf("README \"Deploying\" does not push %s, which the cluster pulls", image)
+	}
+
+	docs := kubernetesDocs(t)
+	deploy := docs["Deployment"]
+	containers := sliceAt(deploy, "spec", "template", "spec", "containers")
+	if len(containers) != 1 {
+		t.Fatalf("Deployment has %d containers, want 1", len(containers))
+	}
+	c := containers[0]
+	if got := stringAt(c, "image"); got != image {
+		t.Errorf("Deployment image %q, README builds %q", got, image)
+	}
+	for _, k := range []string{"requests", "limits"} {
+		q := stringAt(c, "resources", k, "memory")
+		if q == "" {
+			t.Errorf("Deployment has no memory %s", k)
+			continue
+		}
+		if !regexp.MustCompile(`^[0-9]+Mi$`).MatchString(q) {
+			t.Errorf("memory %s %q, want a figure in Mi", k, q)
+		}
+	}
+	mi := func(k string) int {
+		n, _ := strconv.Atoi(strings.TrimSuffix(stringAt(c, "resources", k, "memory"), "Mi"))
+		return n
+	}
+	// docs/performance.md: 1,000 SMS tasks in one scrape peak at 51.6 MiB.
+	if mi("requests") < 52 || mi("limits") < mi("requests") {
+		t.Errorf("memory request %dMi, limit %dMi: want the request at least the 52 MiB peak of 1,000 tasks (docs/performance.md) and the limit at least the request", mi("requests"), mi("limits"))
+	}
+	if manifest := mustRead(t, "examples/kubernetes/migration-exporter.yaml"); !strings.Contains(manifest, "docs/performance.md") {
+		t.Error("the manifest does not say which docs/performance.md figure its memory sizing comes from")
+	}
+
+	config := stringAt(docs["ConfigMap"], "data", "migration_exporter.yml")
+	sum := sha256.Sum256([]byte(config))
+	if got, want := stringAt(deploy, "spec", "template", "metadata", "annotations", "checksum/config"), hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("pod template annotation checksum/config %q, want %q, the sha256 of the ConfigMap's migration_exporter.yml", got, want)
+	}
+
+	sm := docs["ServiceMonitor"]
+	if stringAt(sm, "metadata", "labels", "release") == "" {
+		t.Error("the ServiceMonitor has no release label, which kube-prometheus-stack's serviceMonitorSelector needs")
+	}
+	if manifest := mustRead(t, "examples/kubernetes/migration-exporter.yaml"); !strings.Contains(manifest, "serviceMonitorSelector") {
+		t.Error("the manifest does not explain the release label (serviceMonitorSelector)")
+	}
+}
+
+// Every FROM names a fully qualified image (registry/namespace/name), so
+// podman and buildah build the Dockerfile without a docker.io default; the
+// version stamp has no hard-coded value; every build argument the README
+// passes is one the Dockerfile declares.
+func TestDockerfile(t *testing.T) {
+	dockerfile := mustRead(t, "Dockerfile")
+	stages := map[string]bool{}
+	argDefaults := map[string]bool{}
+	froms := 0
+	for line := range strings.SplitSeq(dockerfile, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		switch strings.ToUpper(fields[0]) {
+		case "ARG":
+			name, _, hasDefault := strings.Cut(fields[1], "=")
+			argDefaults[name] = hasDefault
+		case "FROM":
+			froms++
+			image := fields[1]
+			if len(fields) >= 4 && strings.EqualFold(fields[2], "AS") {
+				stages[fields[3]] = true
+			}
+			if stages[image] && !strings.Contains(image, "/") {
+				continue // an earlier stage
+			}
+			registry, rest, ok := strings.Cut(image, "/")
+			if !ok || !strings.ContainsAny(registry, ".:") && registry != "localhost" || !strings.Contains(rest, "/") && registry == "docker.io" {
+				t.Errorf("FROM %s is not fully qualified (registry/namespace/name, e.g. docker.io/library/golang)", image)
+			}
+		}
+	}
+	if froms == 0 {
+		t.Fatal("Dockerfile has no FROM")
+	}
+	for _, m := range regexp.MustCompile(`-X \S+\.(\w+)=(\S+)`).FindAllStringSubmatch(dockerfile, -1) {
+		if !regexp.MustCompile(`^"?\$\{\w+\}"?$`).MatchString(m[2]) {
+			t.Errorf("version stamp %s=%s is hard-coded; pass it as a build ARG", m[1], m[2])
+		}
+	}
+	for _, m := range regexp.MustCompile(`\$\{(\w+)\}`).FindAllStringSubmatch(dockerfile, -1) {
+		if hasDefault, ok := argDefaults[m[1]]; !ok || !hasDefault {
+			t.Errorf("Dockerfile uses ${%s} without an ARG %s=default", m[1], m[1])
+		}
+	}
+	for _, m := range regexp.MustCompile(`--build-arg (\w+)=`).FindAllStringSubmatch(readmeSection(t, "### Deploying"), -1) {
+		if _, ok := argDefaults[m[1]]; !ok {
+			t.Errorf("README passes --build-arg %s, which the Dockerfile does not declare", m[1])
+		}
+	}
+}
+
+const systemdUnit = "examples/systemd/migration_exporter.service"
+
+// systemdDirectives gives the unit's Key=value lines of section, with
+// continuation lines joined.
+func systemdDirectives(t *testing.T, section string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	current := ""
+	text := strings.ReplaceAll(mustRead(t, systemdUnit), "\\\n", " ")
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "", strings.HasPrefix(line, "#"), strings.HasPrefix(line, ";"):
+		case strings.HasPrefix(line, "["):
+			current = strings.Trim(line, "[]")
+		case current == section:
+			k, v, _ := strings.Cut(line, "=")
+			out[k] = append(out[k], v)
+		}
+	}
+	return out
+}
+
+// The unit starts on a fresh host: it runs as a dynamic user, so it names
+// no user that nothing creates, and it hands the secret key over as a
+// credential, at the path the example config documents.
+func TestSystemdUnit(t *testing.T) {
+	svc := systemdDirectives(t, "Service")
+	if got := svc["DynamicUser"]; len(got) != 1 || got[0] != "yes" {
+		t.Errorf("DynamicUser %q, want yes", got)
+	}
+	if u, g := svc["User"], svc["Group"]; (len(u) > 0 || len(g) > 0) && !slices.Equal(svc["DynamicUser"], []string{"yes"}) {
+		t.Errorf("User=%q Group=%q without DynamicUser=yes: nothing creates that account", u, g)
+	}
+	var creds []string
+	for _, c := range svc["LoadCredential"] {
+		name, _, _ := strings.Cut(c, ":")
+		creds = append(creds, name)
+	}
+	if !slices.Contains(creds, "hwc_sk") {
+		t.Errorf("LoadCredential %q, want hwc_sk", svc["LoadCredential"])
+	}
+	if !strings.Contains(mustRead(t, "examples/migration_exporter.yml"), "${CREDENTIALS_DIRECTORY}/hwc_sk") {
+		t.Error("examples/migration_exporter.yml does not name ${CREDENTIALS_DIRECTORY}/hwc_sk, the credential the unit loads")
+	}
+}
+
+// systemd-analyze verify accepts the unit without a warning. The binary it
+// starts is replaced by a stub, as verify checks that it exists. .ci/run
+// does not install systemd-analyze (Debian's systemd package), so the test
+// skips without it, in CI too.
+func TestSystemdAnalyzeVerify(t *testing.T) {
+	bin, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze not installed (Debian package systemd); .ci/run does not install it, so this is skipped there too")
+	}
+	dir := t.TempDir()
+	stub := filepath.Join(dir, "migration_exporter")
+	if err := os.WriteFile(stub, []byte("#!/bin/sh\n"), 0o700); err != nil { //nolint:gosec // an executable stub
+		t.Fatal(err)
+	}
+	unit := mustRead(t, systemdUnit)
+	if !strings.Contains(unit, "ExecStart=/usr/local/bin/migration_exporter ") {
+		t.Fatalf("%s: ExecStart does not start /usr/local/bin/migration_exporter", systemdUnit)
+	}
+	path := filepath.Join(dir, "migration_exporter.service")
+	if err := os.WriteFile(path, []byte(strings.Replace(unit, "/usr/local/bin/migration_exporter", stub, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "verify", "--man=no", path).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("systemd-analyze verify %s: %v\n%s", systemdUnit, err, out)
 	}
 }

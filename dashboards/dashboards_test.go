@@ -22,6 +22,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
 )
@@ -237,6 +238,7 @@ type ruleFileYAML struct {
 		Name  string `yaml:"name"`
 		Rules []struct {
 			Record string            `yaml:"record"`
+			Alert  string            `yaml:"alert"`
 			Expr   string            `yaml:"expr"`
 			Labels map[string]string `yaml:"labels"`
 		} `yaml:"rules"`
@@ -1181,4 +1183,113 @@ func readinessThreshold(t *testing.T, f *ruleFileYAML, api, metric string) (pars
 		t.Fatalf("%s: %s{api=%q} compares %s with a number %d times; want once", rulesFile, readinessRecord, api, metric, len(hits))
 	}
 	return hits[0].op, hits[0].limit
+}
+
+// failedAlerts are the alerts on a failed task, each with the status
+// metric and label it selects the failed statuses by. A dashboard that
+// counts failed tasks must count the same statuses, or the board and the
+// pager disagree on how many tasks failed.
+var failedAlerts = []struct{ alert, metric, label string }{
+	{"DCSMigrationFailed", "dcs_migration_task_status", "status"},
+	{"SMSMigrationFailed", "sms_migration_task_state", "state"},
+	{"DRSJobFailed", "drs_migration_job_status", "status"},
+	{"OMSTaskFailed", "oms_migration_task_status", "status"},
+}
+
+// statusMatcher is the matcher on label of the first selector of metric
+// in expr, or nil.
+func statusMatcher(expr parser.Node, metric, label string) *labels.Matcher {
+	var found *labels.Matcher
+	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
+		vs, ok := n.(*parser.VectorSelector)
+		if !ok || found != nil || dashboardSelectorName(vs) != metric {
+			return nil
+		}
+		for _, m := range vs.LabelMatchers {
+			if m.Name == label {
+				found = m
+			}
+		}
+		return nil
+	})
+	return found
+}
+
+// Every count() of failed tasks in a dashboard (a count over a status
+// metric whose status matcher names a failed state) selects the statuses
+// the corresponding alert fires on, with the same matcher.
+func TestDashboardFailedCountsMatchAlerts(t *testing.T) {
+	f := loadRuleFile(t)
+	want := map[string]*labels.Matcher{}
+	for _, fa := range failedAlerts {
+		for _, g := range f.Groups {
+			for _, r := range g.Rules {
+				if r.Alert != fa.alert {
+					continue
+				}
+				expr, err := dashboardPromQL.ParseExpr(r.Expr)
+				if err != nil {
+					t.Fatalf("%s: %v", fa.alert, err)
+				}
+				if m := statusMatcher(expr, fa.metric, fa.label); m != nil {
+					want[fa.metric] = m
+				}
+			}
+		}
+		if want[fa.metric] == nil {
+			t.Fatalf("%s: no alert %s selecting %s by %s", rulesFile, fa.alert, fa.metric, fa.label)
+		}
+	}
+	labelOf := map[string]string{}
+	for _, fa := range failedAlerts {
+		labelOf[fa.metric] = fa.label
+	}
+
+	counted := map[string]int{} // metric -> failed-count panels found
+	for _, file := range dashboardFiles(t) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d dashboardJSON
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Fatal(err)
+		}
+		var walk func([]dashboardPanel)
+		walk = func(ps []dashboardPanel) {
+			for _, p := range ps {
+				walk(p.Panels)
+				for _, tg := range p.Targets {
+					expr, err := dashboardParse(dashboardQuery{text: tg.Expr})
+					if err != nil {
+						continue // TestDashboards reports it
+					}
+					parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
+						agg, ok := n.(*parser.AggregateExpr)
+						if !ok || agg.Op != parser.COUNT {
+							return nil
+						}
+						for metric, label := range labelOf {
+							m := statusMatcher(agg.Expr, metric, label)
+							if m == nil || !strings.Contains(m.Value, "FAIL") {
+								continue
+							}
+							counted[metric]++
+							if w := want[metric]; m.Type != w.Type || m.Value != w.Value {
+								t.Errorf("%s panel %q counts failed %s with %s, but the alert selects %s",
+									file, p.Title, metric, m, w)
+							}
+						}
+						return nil
+					})
+				}
+			}
+		}
+		walk(d.Panels)
+	}
+	for _, fa := range failedAlerts {
+		if counted[fa.metric] == 0 {
+			t.Errorf("no dashboard panel counts failed %s: is the check still finding the failed stat panels?", fa.metric)
+		}
+	}
 }

@@ -25,6 +25,11 @@ const (
 	testsFile = "migration_exporter.rules.test.yml"
 )
 
+// exporterJob is the scrape job name that MigrationExporterDown and
+// MigrationExporterAbsent select on (`up{job="migration_exporter"}`), the
+// rule file's documented parameter. The scrape config must use it.
+const exporterJob = "migration_exporter"
+
 // promtool returns the path of promtool (see testenv.RequireBinary).
 func promtool(t *testing.T) string { return testenv.RequireBinary(t, "promtool") }
 
@@ -102,6 +107,9 @@ func TestRulesConventions(t *testing.T) {
 	if err := yaml.Unmarshal(data, &file); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(string(data), "# Exporter alert parameter: the scrape job's name, \""+exporterJob+"\"") {
+		t.Errorf("%s: the header comment does not document the scrape job name %q as a parameter", rulesFile, exporterJob)
+	}
 	tests, err := os.ReadFile(testsFile)
 	if err != nil {
 		t.Fatal(err)
@@ -151,9 +159,11 @@ func TestRulesConventions(t *testing.T) {
 				}
 				break
 			}
-			// DRS and OMS alerts join the info metric for the job's or task's
-			// name, and show it next to the id.
+			// Task alerts join the info metric for the job's or task's name,
+			// and show it next to the id.
 			for _, name := range []struct{ alertPrefix, label string }{
+				{"DCS", "task_name"},
+				{"SMS", "task_name"},
 				{"DRS", "job_name"},
 				{"OMS", "task_name"},
 			} {
@@ -169,6 +179,12 @@ func TestRulesConventions(t *testing.T) {
 					}
 				}
 			}
+			// The alerts on the exporter's scrape job name it as the rule
+			// file's header documents (exporterJob; the root package checks
+			// that examples/prometheus.yml scrapes with that job name).
+			if strings.Contains(r.Expr, "up{") && !strings.Contains(r.Expr, `up{job="`+exporterJob+`"}`) {
+				t.Errorf("alert %s: expr %q does not select up{job=%q}", r.Alert, r.Expr, exporterJob)
+			}
 			if !bytes.Contains(tests, []byte("alertname: "+r.Alert+"\n")) {
 				t.Errorf("alert %s has no alert_rule_test", r.Alert)
 			}
@@ -182,7 +198,11 @@ func TestRulesConventions(t *testing.T) {
 		"DCSMigrationStalled",
 		"DRSJobFailed",
 		"DRSReplicationDelayHigh",
+		"MigrationExporterAPIThrottled",
+		"MigrationExporterAbsent",
 		"MigrationExporterDiscoveryFailing",
+		"MigrationExporterDown",
+		"MigrationExporterReloadFailed",
 		"MigrationTaskUnreachable",
 		"OMSFailedObjectsRising",
 		"OMSTaskFailed",
