@@ -110,7 +110,7 @@ func TestEndToEndHostileAnswers(t *testing.T) {
 	cfgPath := writeTokenConfig(t, sim.URL, ok, redirect, in200, echo, retry, overflow)
 	for _, lvl := range []string{"debug", "info", "warn", "error"} {
 		t.Run(lvl, func(t *testing.T) {
-			exp := startExporter(t, "--log.level="+lvl, "--config.file="+cfgPath)
+			exp := startExporter(t, "--log.level="+lvl, "--web.enable-lifecycle", "--config.file="+cfgPath)
 			checkHostileScrape(t, exp, sim, other, &elsewhere, lvl == "debug")
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
 	"github.com/migration-exporter/migration_exporter/internal/testenv"
 	"github.com/migration-exporter/migration_exporter/simulator"
 )
@@ -198,7 +199,7 @@ func TestEndToEndSecretsNeverAppear(t *testing.T) {
 	sim.AddDCSTask(fixedTask("f-broken"))
 	sim.SetFault("f-broken", simulator.Fault{Kind: simulator.FaultMalformed})
 	path := writeConfig(t, t.TempDir(), sim.URL, testSK, taskA, "f-broken")
-	exp := startExporter(t, "--config.file="+path, "--log.level=debug")
+	exp := startExporter(t, "--config.file="+path, "--log.level=debug", "--web.enable-lifecycle")
 	r := exp.scrape(t, nil)
 
 	// A reload with a bad config echoes no secret either.
@@ -235,7 +236,7 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	sim.AddDCSTask(fixedTask("task-b"))
 	dir := t.TempDir()
 	path := writeConfig(t, dir, sim.URL, testSK, taskA)
-	exp := startExporter(t, "--config.file="+path)
+	exp := startExporter(t, "--config.file="+path, "--web.enable-lifecycle")
 
 	post := func() (int, string) {
 		resp, err := http.Post(exp.URL+"/-/reload", "", nil)
@@ -285,7 +286,7 @@ func TestEndToEndReloadOfAFIFODoesNotHang(t *testing.T) {
 	sim.AddDCSTask(fixedTask("task-b"))
 	dir := t.TempDir()
 	path := writeConfig(t, dir, sim.URL, testSK, taskA)
-	exp := startExporter(t, "--config.file="+path)
+	exp := startExporter(t, "--config.file="+path, "--web.enable-lifecycle")
 
 	client := &http.Client{Timeout: 10 * time.Second} // a hang fails, not blocks, the test
 	post := func() (int, string, time.Duration) {
@@ -416,4 +417,151 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// postReload posts to the exporter's /-/reload and returns the answer.
+func postReload(t *testing.T, exp exporter) (int, string) {
+	t.Helper()
+	resp, err := http.Post(exp.URL+"/-/reload", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Without --web.enable-lifecycle, /-/reload is Prometheus' 403 naming the
+// flag, for every method, and the config stays.
+func TestEndToEndReloadNeedsTheLifecycleFlag(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	sim.AddDCSTask(fixedTask("task-b"))
+	dir := t.TempDir()
+	exp := startExporter(t, "--config.file="+writeConfig(t, dir, sim.URL, testSK, taskA))
+	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	code, body := postReload(t, exp)
+	if code != http.StatusForbidden || !strings.Contains(body, "--web.enable-lifecycle") {
+		t.Errorf("POST /-/reload without the flag answered %d %q, want 403 naming --web.enable-lifecycle", code, body)
+	}
+	if resp, err := http.Get(exp.URL + "/-/reload"); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("GET /-/reload without the flag: %v %v, want 403", resp.StatusCode, err)
+	}
+	r := exp.scrape(t, nil)
+	r.Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+	r.ExpectAbsent(t, "dcs_migration_up", "task_id", "task-b")
+}
+
+// A reload that changes nothing of an account keeps its client state: the
+// discovered list is not fetched again (nor is the rate limiter refilled,
+// nor the min_interval cache emptied, all of which live beside it). A
+// reload that changes the account builds it anew, and it lists again.
+func TestEndToEndReloadKeepsAnUnchangedAccount(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	dir := t.TempDir()
+	services := "    dcs:\n      discover: true\n"
+	path := writeAccountConfig(t, dir, sim.URL, testSK, services)
+	exp := startExporter(t, "--config.file="+path, "--web.enable-lifecycle")
+	lists := func() int { return sim.Requests("ListMigrationTask", "") }
+
+	exp.scrape(t, nil).Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+	first := lists() // one listing (a page and the empty one after it)
+	if first == 0 {
+		t.Fatal("the first scrape did not list the tasks")
+	}
+	for range 3 { // the same file, written again and reloaded
+		writeAccountConfig(t, dir, sim.URL, testSK, services)
+		if code, body := postReload(t, exp); code != http.StatusOK {
+			t.Fatalf("reload answered %d %q", code, body)
+		}
+		exp.scrape(t, nil).Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+	}
+	if n := lists(); n != first {
+		t.Errorf("%d list calls after reloads of the same config, want %d (the discovered list kept)", n, first)
+	}
+
+	writeAccountConfig(t, dir, sim.URL, testSK, "    requests_per_second: 10\n"+services)
+	if code, body := postReload(t, exp); code != http.StatusOK {
+		t.Fatalf("reload answered %d %q", code, body)
+	}
+	exp.scrape(t, nil).Expect(t, 1, "dcs_migration_up", "task_id", taskA)
+	if n := lists(); n != 2*first {
+		t.Errorf("%d list calls after a reload that changed the account, want %d (a new client lists again)", n, 2*first)
+	}
+}
+
+// /exporter-metrics serves the exporter's own metrics, counters of earlier
+// probes included, and polls no task.
+func TestEndToEndExporterMetricsPollNoTask(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		"    dcs:\n      task_ids: ["+taskA+"]\n      discover: true\n"))
+	own := func() scrapetest.Result { return scrapetest.Get(t, exp.URL+"/exporter-metrics", nil) }
+	calls := func() int {
+		return sim.Requests("ShowMigrationTaskStats", taskA) + sim.Requests("ShowMigrationTask", taskA) + sim.Requests("ListMigrationTask", "")
+	}
+
+	r := own()
+	if n := calls(); n != 0 {
+		t.Errorf("/exporter-metrics made %d API calls, want 0", n)
+	}
+	r.Expect(t, 1, "migration_exporter_account_info", "account", "e2e", "cloud_region", "cn-north-4", "project_id", testProject)
+	r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "dcs", "reason", "timeout")
+	r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
+	r.Expect(t, 1, "migration_exporter_build_info", "goversion", runtime.Version())
+	if _, ok := r.Value("go_goroutines"); !ok {
+		t.Error("no Go metrics")
+	}
+	if _, ok := r.Value("process_start_time_seconds"); !ok {
+		t.Error("no process metrics")
+	}
+
+	// A probe's calls are counted there; the task's own series are not.
+	if body := get(t, exp.URL+"/probe?account=e2e&module=dcs&task_id="+taskA); !strings.Contains(body, "probe_success 1") {
+		t.Fatalf("probe:\n%s", body)
+	}
+	before := calls()
+	r = own()
+	if n := calls(); n != before {
+		t.Errorf("/exporter-metrics made %d API calls, want 0", n-before)
+	}
+	r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "dcs", "operation", "ShowMigrationTaskStats", "code", "200")
+	for _, name := range []string{"dcs_migration_up", "dcs_migration_incremental_offset", "probe_success",
+		"migration_exporter_scrape_duration_seconds", "migration_exporter_discovered_tasks"} {
+		r.ExpectAbsent(t, name)
+	}
+	if strings.Contains(r.Text, taskA) {
+		t.Errorf("/exporter-metrics names a task:\n%s", r.Text)
+	}
+}
+
+// The two metrics paths must differ and be paths; the lifecycle flag is
+// off unless given.
+func TestMetricsPathFlags(t *testing.T) {
+	var out syncBuffer
+	f, err := parseFlags(nil, &out, &out)
+	if err != nil || f.exporterPath != "/exporter-metrics" || f.telemetryPath != "/metrics" || f.enableLifecycle {
+		t.Errorf("defaults: %+v %v", f, err)
+	}
+	for _, args := range [][]string{
+		{"--web.exporter-telemetry-path=/metrics"},
+		{"--web.telemetry-path=/x", "--web.exporter-telemetry-path=/x"},
+		{"--web.exporter-telemetry-path=exporter-metrics"},
+	} {
+		if _, err := parseFlags(args, &out, &out); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	var help syncBuffer
+	run(t.Context(), []string{"--help"}, &help, &help, nil)
+	for _, flag := range []string{"web.enable-lifecycle", "--web.exporter-telemetry-path"} {
+		if !strings.Contains(help.String(), flag) {
+			t.Errorf("--help does not list %s", flag)
+		}
+	}
 }

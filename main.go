@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -64,14 +65,17 @@ const (
 type flags struct {
 	configFile    string
 	telemetryPath string
-	scrapeTimeout time.Duration
-	concurrency   int
-	logLevel      string
-	logFormat     string
-	simulate      bool
-	probeShare    float64
-	probeKnown    bool
-	web           *web.FlagConfig
+	// exporterPath serves only the exporter's own metrics, polling no task.
+	exporterPath    string
+	enableLifecycle bool
+	scrapeTimeout   time.Duration
+	concurrency     int
+	logLevel        string
+	logFormat       string
+	simulate        bool
+	probeShare      float64
+	probeKnown      bool
+	web             *web.FlagConfig
 }
 
 // errExited means --help or --version printed what was asked.
@@ -87,7 +91,11 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	app.HelpFlag.Short('h')
 	f := &flags{}
 	app.Flag("config.file", "Path to the YAML configuration file.").Default(name + ".yml").StringVar(&f.configFile)
-	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&f.telemetryPath)
+	app.Flag("web.telemetry-path", "Path under which to expose metrics (polls every task on each scrape).").Default("/metrics").StringVar(&f.telemetryPath)
+	app.Flag("web.exporter-telemetry-path", "Path under which to expose only the exporter's own metrics (API requests, errors, build info, Go and process), polling no task: for the health job of probe-only replicas.").
+		Default("/exporter-metrics").StringVar(&f.exporterPath)
+	app.Flag("web.enable-lifecycle", "Enable reloading the config by HTTP request (POST /-/reload); without it /-/reload answers 403. SIGHUP reloads either way.").
+		BoolVar(&f.enableLifecycle)
 	app.Flag("scrape.timeout", "How long a scrape may poll the APIs when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").
 		Default(collector.DefaultScrapeTimeout.String()).DurationVar(&f.scrapeTimeout)
 	app.Flag("api.concurrency", "Maximum API requests in flight during one scrape.").Default("16").IntVar(&f.concurrency)
@@ -114,6 +122,14 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	if f.simulate && !listenSet {
 		// A demo need not be reachable from the network.
 		*f.web.WebListenAddresses = []string{simulateListenAddress}
+	}
+	for _, p := range []string{f.telemetryPath, f.exporterPath} {
+		if !strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("metrics path %q must start with /", p)
+		}
+	}
+	if f.telemetryPath == f.exporterPath {
+		return nil, errors.New("--web.telemetry-path and --web.exporter-telemetry-path must differ")
 	}
 	if f.concurrency < 1 {
 		return nil, errors.New("--api.concurrency must be at least 1")
@@ -221,8 +237,10 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 	go reloadLoop(ctx, holder, hup, reloads, logger)
 
 	mux, err := routes(site{
-		telemetryPath: f.telemetryPath,
-		exporter:      exp,
+		telemetryPath:   f.telemetryPath,
+		exporterPath:    f.exporterPath,
+		enableLifecycle: f.enableLifecycle,
+		exporter:        exp,
 		longLived: append([]prometheus.Collector{
 			versioncollector.NewCollector(name),
 			collectors.NewGoCollector(),

@@ -262,33 +262,43 @@ func tryPrometheus(ctx context.Context, t *testing.T, bin, cfgPath, dataDir stri
 	}
 }
 
-// The sharding recipe of examples/prometheus-sharded.yml: Prometheus lists
-// the tasks from one replica's /sd and spreads the /probe scrapes over two
-// replicas by hashing task_id; every task is scraped exactly once.
+// The sharding recipe of examples/prometheus-sharded.yml, run as shipped
+// (only the replicas' addresses and the rule file's path are replaced):
+// Prometheus lists the tasks from one replica's /sd and spreads the /probe
+// scrapes over two replicas by hashing task_id; every task is scraped
+// exactly once, the health job gets the replicas' own metrics and no task
+// series, no task is ever down but the two the simulator deleted on
+// purpose, and no series carries an exported_* label. The example's 60s
+// scrape interval makes this test wait up to a minute for the first
+// scrape of every target.
 func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
-	replicas := []exporter{startExporter(t, "--simulate"), startExporter(t, "--simulate")}
+	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Probe-only replicas, as the example says to run them.
+	replicas := []exporter{startExporter(t, "--simulate", "--probe.api-share=1"), startExporter(t, "--simulate", "--probe.api-share=1")}
 	addr := func(i int) string { return strings.TrimPrefix(replicas[i].URL, "http://") }
-	prom := startPrometheus(ctx, t, fmt.Sprintf(`global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: migration_tasks
-    metrics_path: /probe
-    http_sd_configs:
-      - url: http://%s/sd
-    relabel_configs:
-      - {source_labels: [task_id], modulus: 2, target_label: __tmp_shard, action: hashmod}
-      - {source_labels: [__tmp_shard], regex: "0", target_label: __address__, replacement: %q}
-      - {source_labels: [__tmp_shard], regex: "1", target_label: __address__, replacement: %q}
-`, addr(0), addr(0), addr(1)))
+	cfg := mustRead(t, "examples/prometheus-sharded.yml")
+	for old, repl := range map[string]string{
+		"migration-exporter-0.example.internal:9863":         addr(0),
+		"migration-exporter-1.example.internal:9863":         addr(1),
+		"/etc/prometheus/rules/migration_exporter.rules.yml": rules,
+	} {
+		if !strings.Contains(cfg, old) {
+			t.Fatalf("examples/prometheus-sharded.yml no longer mentions %s", old)
+		}
+		cfg = strings.ReplaceAll(cfg, old, repl)
+	}
+	prom := startPrometheus(ctx, t, cfg)
 
 	// Configured: the DCS tasks and a deleted DRS job; found by discovery: 3
 	// SMS tasks, 3 DRS jobs, 4 OMS tasks, 1 OMS task group.
 	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 3 + 3 + 4 + 1
-	eventually(ctx, t, "probes were not sharded", func() error {
+	eventually(ctx, t, "probes were not sharded, or the health job did not scrape both replicas", func() error {
 		perTask, err := prom.query(ctx, `count by (task_id) (probe_success{job="migration_tasks"})`)
 		if err != nil {
 			return err
@@ -308,6 +318,18 @@ scrape_configs:
 		if len(perReplica) != 2 {
 			return fmt.Errorf("probes went to %d replicas, want 2: %v", len(perReplica), perReplica)
 		}
+		// The health job: both replicas up, with their own metrics.
+		for _, expr := range []string{
+			`up{job="migration_exporter"} == 1`,
+			`migration_exporter_build_info{job="migration_exporter"}`,
+			`sum by (instance) (migration_exporter_task_errors_total{job="migration_exporter"})`,
+			`migration_exporter_config_last_reload_successful{job="migration_exporter"}`,
+			`go_goroutines{job="migration_exporter"}`,
+		} {
+			if got, err := prom.query(ctx, expr); err != nil || len(got) != 2 {
+				return fmt.Errorf("%s: %d series (%v), want one per replica", expr, len(got), err)
+			}
+		}
 		return nil
 	})
 	ok, err := prom.query(ctx, `probe_success{job="migration_tasks", task_id="`+simulator.DemoDeletedDCSTask+`"}`)
@@ -317,6 +339,50 @@ scrape_configs:
 	// Down: the deleted DCS task and the deleted DRS job.
 	if up, err := prom.query(ctx, `sum(probe_success{job="migration_tasks"})`); err != nil || len(up) != 1 || up[0].float(t) != float64(tasks-2) {
 		t.Errorf("sum(probe_success) = %v %v, want %d", up, err, tasks-2)
+	}
+
+	// Every task-level *_up series (dcs_, sms_, drs_, oms_migration_up,
+	// oms_migration_group_up; not Prometheus' own up), of any job, over the
+	// whole run: one per task (none from the health job), and only the
+	// deliberately deleted ones were ever 0.
+	taskUp := `{__name__=~".+_up"}`
+	if all, err := prom.query(ctx, `last_over_time(`+taskUp+`[1h])`); err != nil || len(all) != tasks {
+		t.Errorf("%d task-level *_up series (%v), want %d, one per task", len(all), err, tasks)
+	}
+	down, err := prom.query(ctx, `min_over_time(`+taskUp+`[1h]) == 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDown := map[string]bool{simulator.DemoDeletedDCSTask: true, simulator.DemoDeletedDRSJob: true}
+	for _, s := range down {
+		id := s.Metric["task_id"]
+		if id == "" {
+			id = s.Metric["group_id"]
+		}
+		if !wantDown[id] || s.Metric["job"] != "migration_tasks" {
+			t.Errorf("task reported down: %v", s.Metric)
+		}
+		delete(wantDown, id)
+	}
+	if len(wantDown) > 0 {
+		t.Errorf("the deleted tasks %v were never reported down", wantDown)
+	}
+	if health, err := prom.query(ctx, `count by (__name__) ({job="migration_exporter", __name__=~"(dcs|sms|drs|oms)_.+|probe_.+"})`); err != nil || len(health) != 0 {
+		t.Errorf("the health job stored task series (%v): %v", err, health)
+	}
+
+	// honor_labels: the series keep their own account and task_id, no
+	// exported_* duplicates of the /sd target labels.
+	var labels struct {
+		Data []string `json:"data"`
+	}
+	if err := prom.get(ctx, "/api/v1/labels", nil, &labels); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range labels.Data {
+		if strings.HasPrefix(l, "exported_") {
+			t.Errorf("a series has label %s", l)
+		}
 	}
 }
 

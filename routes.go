@@ -14,10 +14,17 @@ import (
 // site is what the HTTP surface serves.
 type site struct {
 	telemetryPath string
-	exporter      *collector.Exporter
-	// longLived are registered with every /metrics answer: the exporter's
-	// own counters, build info, Go and process metrics, reload state.
+	// exporterPath serves the exporter's own metrics (longLived and the
+	// accounts) without polling any task.
+	exporterPath string
+	exporter     *collector.Exporter
+	// longLived are registered with every /metrics and exporterPath
+	// answer: the exporter's own counters, build info, Go and process
+	// metrics, reload state.
 	longLived []prometheus.Collector
+	// enableLifecycle lets POST /-/reload reload (--web.enable-lifecycle);
+	// without it /-/reload is a 403, as in Prometheus.
+	enableLifecycle bool
 	// reloads takes a reply channel for each /-/reload request.
 	reloads chan<- chan error
 	// simulated says the exporter polls the embedded simulated cloud.
@@ -29,6 +36,7 @@ type site struct {
 func routes(s site) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.Handle(s.telemetryPath, s.exporter.MetricsHandler(s.longLived...))
+	mux.Handle(s.exporterPath, s.exporter.ExporterMetricsHandler(s.longLived...))
 	mux.Handle("/probe", s.exporter.ProbeHandler())
 	mux.Handle("/sd", s.exporter.SDHandler())
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
@@ -40,6 +48,12 @@ func routes(s site) (*http.ServeMux, error) {
 		fmt.Fprintln(w, "Ready")
 	})
 	mux.HandleFunc("/-/reload", func(w http.ResponseWriter, r *http.Request) {
+		if !s.enableLifecycle {
+			// Prometheus' answer, naming the flag: anyone who reaches the
+			// port could otherwise make the exporter reload at will.
+			http.Error(w, lifecycleDisabled, http.StatusForbidden)
+			return
+		}
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			http.Error(w, "reload needs POST", http.StatusMethodNotAllowed)
@@ -68,13 +82,17 @@ func routes(s site) (*http.ServeMux, error) {
 	return mux, nil
 }
 
+// lifecycleDisabled answers /-/reload without --web.enable-lifecycle.
+const lifecycleDisabled = "Lifecycle API is not enabled: start the exporter with --web.enable-lifecycle to reload by POST /-/reload (SIGHUP reloads either way)."
+
 func (s site) landingConfig() web.LandingConfig {
 	c := web.LandingConfig{
 		Name:        "Migration Exporter",
 		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration)",
 		Version:     version.Info(),
 		Links: []web.LandingLinks{
-			{Address: s.telemetryPath, Text: "Metrics"},
+			{Address: s.telemetryPath, Text: "Metrics", Description: "every task, polled on each scrape"},
+			{Address: s.exporterPath, Text: "Exporter metrics", Description: "the exporter's own metrics only, no task polled (health job of probe-only replicas)"},
 			{Address: "/sd", Text: "Service discovery", Description: "every task as a /probe target (Prometheus http_sd_configs)"},
 			{Address: "/-/healthy", Text: "Health"},
 			{Address: "/-/ready", Text: "Readiness"},

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"reflect"
 	"sync/atomic"
 	"time"
 
@@ -76,6 +77,7 @@ type Exporter struct {
 // account is one configured account with its API client.
 type account struct {
 	name, region, projectID string
+	config                  *config.Account // what it was built from; configs are not changed after loading
 	client                  *huaweicloud.Client
 	cache                   *sharedCache
 	probeShare              *huaweicloud.Share // what /probe requests may use of the account's budget
@@ -151,17 +153,31 @@ func (e *Exporter) ObserveRequest(api, operation, code string, d time.Duration) 
 	e.requestDuration.WithLabelValues(api, operation).Observe(d.Seconds())
 }
 
-// ApplyConfig builds a client per account and makes them the ones scrapes
-// poll. cfg must have its defaults applied (config.Load does); a config
-// that is not valid, for example one built in code without defaults, is
-// refused.
+// ApplyConfig makes cfg's accounts the ones scrapes poll. An account whose
+// settings are deep-equal to those it was built from last time (name,
+// region, credentials as read, endpoints, every service option) keeps its
+// client and all its state: rate limiter and probe share, discovered
+// lists, min_interval cache, DRS job list. Any other account gets a new
+// client. So a reload, or a flood of them, cannot refill a rate limiter or
+// make discovery list again unless the account changed. cfg must have its
+// defaults applied (config.Load does); a config that is not valid, for
+// example one built in code without defaults, is refused.
 func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	old := make(map[string]*account)
+	for _, a := range *e.accounts.Load() {
+		old[a.name] = a
+	}
 	accounts := make([]*account, 0, len(cfg.Accounts))
 	for i := range cfg.Accounts {
-		accounts = append(accounts, e.newAccount(&cfg.Accounts[i]))
+		a := &cfg.Accounts[i]
+		if prev, ok := old[a.Name]; ok && reflect.DeepEqual(*prev.config, *a) {
+			accounts = append(accounts, prev)
+			continue
+		}
+		accounts = append(accounts, e.newAccount(a))
 	}
 	e.accounts.Store(&accounts)
 	return nil
@@ -183,7 +199,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 		UserAgent:   e.opts.UserAgent,
 		Limiter:     newLimiter(a.RequestsPerSecond),
 	})
-	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, client: client, cache: &sharedCache{}, exporter: e,
+	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, config: a, client: client, cache: &sharedCache{}, exporter: e,
 		probeShare: &huaweicloud.Share{
 			Limiter: newLimiter(a.RequestsPerSecond * e.opts.ProbeShare),
 			Slots:   make(chan struct{}, max(1, int(float64(e.opts.Concurrency)*e.opts.ProbeShare))),

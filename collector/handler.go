@@ -54,6 +54,19 @@ func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handle
 	})
 }
 
+// ExporterMetricsHandler serves the exporter's own metrics: the
+// long-lived collectors (API request and error counters, build info, Go
+// and process metrics) and the configured accounts, without polling any
+// task or calling any API. It is the health job's path on probe-only,
+// sharded replicas, whose tasks come from /probe: scraping /metrics there
+// would poll every task on every replica, spend the accounts' rate limits
+// and store each task's series once more under the health job.
+func (e *Exporter) ExporterMetricsHandler(longLived ...prometheus.Collector) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.serve(w, r, append([]prometheus.Collector{accountMetrics{e, *e.accounts.Load()}}, longLived...))
+	})
+}
+
 // pollAll polls every configured and discovered task within ctx and
 // returns the collectors that send what it read.
 func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {

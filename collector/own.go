@@ -56,6 +56,26 @@ func (c scrapeMetrics) Collect(ch chan<- prometheus.Metric) {
 	m.gauge(d.scrapeDuration, c.elapsed.Seconds())
 }
 
+// accountMetrics are the configured accounts, for the exporter-metrics
+// path (no poll, so no scrape duration or discovered counts).
+type accountMetrics struct {
+	e        *Exporter
+	accounts []*account
+}
+
+// Describe implements prometheus.Collector.
+func (c accountMetrics) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.e.own.accountInfo
+}
+
+// Collect implements prometheus.Collector.
+func (c accountMetrics) Collect(ch chan<- prometheus.Metric) {
+	m := c.e.ownEmitter(ch)
+	for _, a := range c.accounts {
+		m.gauge(c.e.own.accountInfo, 1, a.name, a.region, a.projectID)
+	}
+}
+
 // probeMetrics are the gauges of a /probe: whether the task was read and
 // how long that took (the multi-target pattern's names).
 type probeMetrics struct {
