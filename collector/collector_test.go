@@ -196,7 +196,7 @@ func TestUnitConversions(t *testing.T) {
 		{"as is", asIs, 7, 7},
 	}
 	for _, c := range cases {
-		if got := c.f(c.in); got != c.want {
+		if got := c.f.apply(c.in); got != c.want {
 			t.Errorf("%s(%v) = %v, want %v", c.name, c.in, got, c.want)
 		}
 	}

@@ -3,6 +3,9 @@ package collector
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-kit/log"
@@ -35,6 +38,9 @@ type emitter struct {
 	// fieldErrors counts the fields whose value could not be decoded, by
 	// api and field (nil: not counted).
 	fieldErrors *prometheus.CounterVec
+	// trace records the decoded fields and their transforms, for
+	// /probe?debug=true (nil in normal scrapes: they pay a nil check).
+	trace *huaweicloud.Trace
 }
 
 // emittedPair is a label pair and the raw value it was made from.
@@ -96,18 +102,22 @@ func (m *emitter) pair(name, raw string) *dto.LabelPair {
 	return p
 }
 
-// transform turns an API value into the metric's base unit.
-type transform func(float64) float64
+// transform turns an API value into the metric's base unit; name says
+// how, for /probe?debug=true.
+type transform struct {
+	name  string
+	apply func(float64) float64
+}
 
 // The unit conversions: Prometheus wants base units (bytes, seconds,
 // ratios from 0 to 1).
 var (
-	asIs           transform = func(v float64) float64 { return v }
-	percentToRatio transform = func(v float64) float64 { return v / 100 }
-	kibToBytes     transform = func(v float64) float64 { return v * 1024 }
-	mbToBytes      transform = func(v float64) float64 { return v * 1048576 } // MB as the SMS agent counts it: MiB
-	mbitToBytes    transform = func(v float64) float64 { return v * 125000 }  // 10^6 bits / 8
-	msToSeconds    transform = func(v float64) float64 { return v / 1000 }
+	asIs           = transform{"as is", func(v float64) float64 { return v }}
+	percentToRatio = transform{"/100 (percent to ratio)", func(v float64) float64 { return v / 100 }}
+	kibToBytes     = transform{"*1024 (KiB to bytes)", func(v float64) float64 { return v * 1024 }}
+	mbToBytes      = transform{"*1048576 (MB to bytes)", func(v float64) float64 { return v * 1048576 }} // MB as the SMS agent counts it: MiB
+	mbitToBytes    = transform{"*125000 (Mbit to bytes)", func(v float64) float64 { return v * 125000 }} // 10^6 bits / 8
+	msToSeconds    = transform{"/1000 (ms to seconds)", func(v float64) float64 { return v / 1000 }}
 )
 
 // number sends the task metric unit(n) when the API gave a value. A value
@@ -119,16 +129,34 @@ func (m *emitter) number(desc *prometheus.Desc, field string, n huaweicloud.Numb
 		m.checkField(field, n.Err())
 		return
 	}
-	if u := unit(v); !math.IsNaN(u) && !math.IsInf(u, 0) {
+	if u := unit.apply(v); !math.IsNaN(u) && !math.IsInf(u, 0) {
+		if m.trace != nil {
+			m.trace.Addf(huaweicloud.TraceField, "%s%s: %g -> %s -> %g", field, extraText(extra), v, unit.name, u)
+		}
 		m.taskGauge(desc, u, extra...)
 		return
 	}
 	m.checkField(field, fmt.Errorf("%g is out of range in the metric's unit", v))
 }
 
+// extraText is a number's extra label values, for a trace line. It does
+// not let extra escape (fmt would), so that the callers' variadic slices
+// stay on the stack in normal scrapes.
+func extraText(extra []string) string {
+	var b strings.Builder
+	for _, e := range extra {
+		b.WriteString(" ")
+		b.WriteString(strconv.Quote(e))
+	}
+	return b.String()
+}
+
 // boolean sends the task metric 1 or 0 when the API gave a value.
 func (m *emitter) boolean(desc *prometheus.Desc, field string, b huaweicloud.Bool) {
 	if v, ok := b.Value(); ok {
+		if m.trace != nil {
+			m.trace.Addf(huaweicloud.TraceField, "%s: %t -> %g", field, v, boolFloat(v))
+		}
 		m.taskGauge(desc, boolFloat(v))
 		return
 	}
@@ -138,11 +166,17 @@ func (m *emitter) boolean(desc *prometheus.Desc, field string, b huaweicloud.Boo
 // checkField reports a field whose value was present but unusable.
 func (m *emitter) checkField(field string, err error) {
 	if err == nil {
+		if m.trace != nil {
+			m.trace.Addf(huaweicloud.TraceField, "%s: omitted: no value", field)
+		}
 		return
 	}
 	text := err.Error()
 	if m.client != nil {
 		text = m.client.ScrubText(text)
+	}
+	if m.trace != nil {
+		m.trace.Addf(huaweicloud.TraceField, "%s: omitted: %s", field, text)
 	}
 	level.Debug(m.logger).Log("msg", "field is not usable, series omitted", "api", m.api,
 		"account", m.task[0], "task_id", m.task[1], "field", field, "err", text)
@@ -164,7 +198,17 @@ func (m *emitter) timestamp(desc *prometheus.Desc, t time.Time) {
 // nothing.
 func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string) {
 	if current == "" {
+		if m.trace != nil {
+			m.trace.Addf(huaweicloud.TraceField, "status: omitted: no value")
+		}
 		return
+	}
+	if m.trace != nil {
+		kind := "a known state"
+		if !slices.Contains(known, current) {
+			kind = "not a known state: exported as it came"
+		}
+		m.trace.Addf(huaweicloud.TraceField, "status: %q (%s) -> 1, the other known states 0", current, kind)
 	}
 	states := m.labels[desc].states
 	seen := false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -97,6 +99,8 @@ func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
 // the task id is checked before it goes anywhere near a URL. With
 // ProbeKnownTasksOnly a task that is neither configured nor discovered is a
 // 400 too. Probes draw on the account's probe share of its API budget.
+// With debug=true (blackbox_exporter's convention) the answer is a
+// text/plain trace of the poll followed by those metrics (serveTrace).
 func (e *Exporter) ProbeHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -131,12 +135,60 @@ func (e *Exporter) ProbeHandler() http.Handler {
 			}
 		}
 		ctx = huaweicloud.WithShare(ctx, a.probeShare)
+		var trace *huaweicloud.Trace
+		if q.Get("debug") == "true" {
+			trace = huaweicloud.NewTrace()
+			ctx = huaweicloud.WithTrace(ctx, trace)
+		}
 		start := time.Now()
 		ids := []string{taskID}
 		tasks := e.pollTasks(ctx, []*watched{target}, func(context.Context, int) []string { return ids })
 		own := probeMetrics{e: e, success: tasks[0][0].up, elapsed: time.Since(start)}
-		e.serve(w, r, []prometheus.Collector{taskMetrics{e, tasks}, own})
+		collectors := []prometheus.Collector{taskMetrics{e, tasks}, own}
+		if trace != nil {
+			e.serveTrace(w, trace, fmt.Sprintf("account %q, module %q, task_id %q", a.name, target.svc.module(), taskID), collectors)
+			return
+		}
+		e.serve(w, r, collectors)
 	})
+}
+
+// serveTrace answers a debug probe (/probe?…&debug=true, blackbox_exporter's
+// convention): as text/plain, the trace of the poll (each API request, the
+// fields decoded and their transforms, the task's error) and then the
+// metrics the probe would have served, gathered from one registry as serve
+// does. Nothing in it is a header, a query, a body or a secret: see
+// huaweicloud.Trace.
+func (e *Exporter) serveTrace(w http.ResponseWriter, trace *huaweicloud.Trace, what string, collectors []prometheus.Collector) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Debug probe of %s\n", what)
+	section := func(title, none string, lines []string) {
+		fmt.Fprintf(&b, "\n%s:\n", title)
+		if len(lines) == 0 {
+			fmt.Fprintf(&b, "  (%s)\n", none)
+		}
+		for _, l := range lines {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	section("API requests", "none: the answers came from the min_interval cache or a concurrent scrape's call", trace.Lines(huaweicloud.TraceRequest))
+	section("Decoded fields", "none", trace.Lines(huaweicloud.TraceField))
+	section("Result", "no error", trace.Lines(huaweicloud.TraceResult))
+	b.WriteString("\nMetrics:\n")
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors...)
+	mfs, err := reg.Gather()
+	if err != nil {
+		fmt.Fprintf(&b, "# gathering: %s\n", err)
+	}
+	for _, mf := range mfs {
+		if _, err := expfmt.MetricFamilyToText(&b, mf); err != nil {
+			fmt.Fprintf(&b, "# %s: %s\n", mf.GetName(), err)
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = io.WriteString(w, b.String())
 }
 
 // maxParamEcho bounds a query parameter echoed in an error message.

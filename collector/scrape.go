@@ -65,6 +65,7 @@ type polledTask struct {
 	pending atomic.Int32 // calls still under way
 	up      bool
 	metrics []prometheus.Metric // built when the last call is done
+	trace   *huaweicloud.Trace  // a debug probe's trace; nil otherwise
 }
 
 // pollTasks polls the tasks of each of ws, whose ids idsOf gives (it may
@@ -72,6 +73,7 @@ type polledTask struct {
 // the ids.
 func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(context.Context, int) []string) [][]polledTask {
 	p := newPool(ctx, e.opts.Concurrency)
+	trace := huaweicloud.TraceFrom(ctx)
 	groups := make([][]polledTask, len(ws))
 	var planners sync.WaitGroup
 	for k, w := range ws {
@@ -81,7 +83,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 			groups[k] = group
 			readers, calls := w.svc.plan(w, ids)
 			for i, id := range ids {
-				group[i].w, group[i].id, group[i].reader = w, id, readers[i]
+				group[i].w, group[i].id, group[i].reader, group[i].trace = w, id, readers[i], trace
 			}
 			for _, c := range calls {
 				for i := c.first; i < c.first+c.n; i++ {
@@ -125,12 +127,17 @@ func (e *Exporter) build(t *polledTask) {
 		task:        [2]string{t.w.account.name, t.id},
 		fieldErrors: e.fieldErrors,
 		client:      t.w.client(),
+		trace:       t.trace,
 	}
 	up, err := t.reader.metrics(m)
 	t.up = up
 	var reason string
 	if err != nil {
 		reason = huaweicloud.Reason(err)
+		// The error's text is the client's, scrubbed of the account's secrets.
+		if t.trace != nil {
+			t.trace.Addf(huaweicloud.TraceResult, "error: %s: %s", reason, err)
+		}
 		e.taskErrors.WithLabelValues(api, reason).Inc()
 		level.Debug(e.opts.Logger).Log("msg", "task poll failed", "api", api, "account", t.w.account.name,
 			"task_id", t.id, "reason", reason, "err", err)

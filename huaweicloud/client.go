@@ -152,6 +152,8 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 			return nil, fmt.Errorf("waiting for one of the %d calls in flight that probes may make: %w", cap(share.Slots), ctx.Err())
 		}
 	}
+	trace := TraceFrom(ctx)
+	why := "" // why this attempt is a retry, for the trace
 	for attempt := 0; ; attempt++ {
 		if share != nil {
 			if err := share.Limiter.Wait(ctx); err != nil {
@@ -164,19 +166,37 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 				return nil, fmt.Errorf("rate limit (%g requests/s): %w", float64(c.opts.Limiter.Limit()), context.DeadlineExceeded)
 			}
 		}
-		body, err := c.once(ctx, cl)
+		var at *attemptTrace // only when tracing: a normal poll pays a nil check
+		if trace != nil {
+			at = &attemptTrace{method: http.MethodGet, path: cl.path, code: "error"}
+			if cl.body != nil {
+				at.method = http.MethodPost
+			}
+		}
+		body, err := c.once(ctx, cl, at)
+		if at != nil {
+			trace.Addf(TraceRequest, "%s %s -> %s in %s (attempt %d%s)",
+				at.method, at.path, at.code, at.duration.Round(time.Microsecond), attempt+1, why)
+		}
 		if err == nil || attempt == MaxRetries {
 			return body, err
 		}
 		delay, retry := retryDelay(err, attempt)
 		if !retry || !waitToRetry(ctx, delay) {
+			if trace != nil && retry {
+				trace.Addf(TraceRequest, "not retried: waiting %s would pass the scrape's deadline", delay.Round(time.Millisecond))
+			}
 			return nil, err
+		}
+		if trace != nil {
+			why = ", a retry: " + retryWhy(err, delay)
 		}
 	}
 }
 
-// once sends the call one time.
-func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
+// once sends the call one time. at, when not nil, is told the request's
+// method, URL path (never its query or headers), status and duration.
+func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, error) {
 	endpoint := c.endpoints[cl.api]
 	if endpoint == "" {
 		return nil, fmt.Errorf("no %s endpoint configured", cl.api)
@@ -212,16 +232,26 @@ func (c *Client) once(ctx context.Context, cl call) ([]byte, error) {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
 	req = req.WithContext(ctx)
+	if at != nil {
+		at.method, at.path = req.Method, req.URL.Path
+	}
 
 	start := time.Now()
 	resp, err := c.opts.HTTPClient.Do(req)
 	if err != nil {
 		c.observe(cl, "error", start)
+		if at != nil {
+			at.duration = time.Since(start)
+		}
 		return nil, c.scrubbedErr(stripURL(err), req)
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp)
-	c.observe(cl, strconv.Itoa(resp.StatusCode), start)
+	code := strconv.Itoa(resp.StatusCode)
+	c.observe(cl, code, start)
+	if at != nil {
+		at.code, at.duration = code, time.Since(start)
+	}
 	if err != nil {
 		return nil, c.scrubbedErr(stripURL(err), req)
 	}
