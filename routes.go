@@ -74,7 +74,7 @@ func routes(s site) (*http.ServeMux, error) {
 	if s.telemetryPath == "/" {
 		return mux, nil
 	}
-	landing, err := web.NewLandingPage(s.landingConfig())
+	landing, err := newStatusPage(s.landingConfig(), s.exporter)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +90,8 @@ func (s site) landingConfig() web.LandingConfig {
 		Name:        "Migration Exporter",
 		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration)",
 		Version:     version.Info(),
+		// No pprof links: the exporter does not serve /debug/pprof.
+		Profiling: "false",
 		Links: []web.LandingLinks{
 			{Address: s.telemetryPath, Text: "Metrics", Description: "every task, polled on each scrape"},
 			{Address: s.exporterPath, Text: "Exporter metrics", Description: "the exporter's own metrics only, no task polled (health job of probe-only replicas)"},

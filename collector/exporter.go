@@ -72,6 +72,8 @@ type Exporter struct {
 
 	// taskStates is each task's last known up state, for logging changes.
 	taskStates taskStates
+	// status is each task's last poll, for the status page (status.go).
+	status statusBoard
 }
 
 // account is one configured account with its API client.

@@ -143,6 +143,7 @@ func (e *Exporter) build(t *polledTask) {
 			"task_id", t.id, "reason", reason, "err", err)
 	}
 	e.logChange(t, up, reason, err)
+	e.recordStatus(t, reason)
 }
 
 // logChange logs a task going down (warn) or coming back up (info), once

@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// RequireBinary returns the path of a tool that .ci/run installs (Debian's
-// prometheus package: prometheus, promtool). Without it the test fails when
-// CI is set, and is skipped elsewhere with a hint.
+// RequireBinary returns the path of a tool that .ci/run installs from
+// Debian (prometheus and promtool from the prometheus package, chromium).
+// Without it the test fails when CI is set, and is skipped elsewhere with
+// a hint.
 func RequireBinary(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
@@ -17,8 +18,8 @@ func RequireBinary(t testing.TB, name string) string {
 		return path
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is not installed; .ci/run installs Debian's prometheus package", name)
+		t.Fatalf("%s is not installed; .ci/run installs it from Debian", name)
 	}
-	t.Skipf("%s not installed (apt-get install prometheus)", name)
+	t.Skipf("%s not installed (.ci/run installs it: apt-get install prometheus chromium)", name)
 	return ""
 }
