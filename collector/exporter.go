@@ -70,8 +70,6 @@ type Exporter struct {
 	fieldErrors     *prometheus.CounterVec
 	discoveryErrors *prometheus.CounterVec
 
-	// taskStates is each task's last known up state, for logging changes.
-	taskStates taskStates
 	// status is each task's last poll, for the status page (status.go).
 	status statusBoard
 }

@@ -34,6 +34,7 @@ func (g *gaugeMetric) Write(out *dto.Metric) error {
 type labelIndex map[*prometheus.Desc]labelOrder
 
 type labelOrder struct {
+	name  string   // the metric's name
 	names []string // sorted
 	order []int    // names[k] is the order[k]-th label value of a call
 	// states are a state set's label pairs for its known states, built
@@ -54,7 +55,7 @@ func (ix labelIndex) desc(name, help string, labels ...string) *prometheus.Desc 
 	for k, i := range order {
 		names[k] = labels[i]
 	}
-	ix[d] = labelOrder{names: names, order: order}
+	ix[d] = labelOrder{name: name, names: names, order: order}
 	return d
 }
 

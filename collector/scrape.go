@@ -142,19 +142,17 @@ func (e *Exporter) build(t *polledTask) {
 		level.Debug(e.opts.Logger).Log("msg", "task poll failed", "api", api, "account", t.w.account.name,
 			"task_id", t.id, "reason", reason, "err", err)
 	}
-	e.logChange(t, up, reason, err)
-	e.recordStatus(t, reason)
+	if e.recordStatus(t, reason) {
+		e.logChange(t, up, reason, err)
+	}
 }
 
-// logChange logs a task going down (warn) or coming back up (info), once
-// per change: steady failures are only in the per-scrape debug line. The
-// error's text is the client's, which has no secret in it.
+// logChange logs a task going down (warn) or coming back up (info); build
+// calls it once per change (recordStatus says), so steady failures are
+// only in the per-scrape debug line. The error's text is the client's,
+// which has no secret in it.
 func (e *Exporter) logChange(t *polledTask, up bool, reason string, err error) {
-	module := t.w.svc.module()
-	if !e.taskStates.observe(taskKey{t.w.account.name, module, t.id}, up, time.Now()) {
-		return
-	}
-	kv := []any{"account", t.w.account.name, "api", t.w.svc.api(), "module", module, "task_id", t.id}
+	kv := []any{"account", t.w.account.name, "api", t.w.svc.api(), "module", t.w.svc.module(), "task_id", t.id}
 	if up {
 		level.Info(e.opts.Logger).Log(append([]any{"msg", "task is back up"}, kv...)...)
 		return

@@ -4,12 +4,9 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // The status page (/) shows what the last /metrics or /probe scrapes read
@@ -48,8 +45,10 @@ type TaskStatus struct {
 	Read   time.Time
 }
 
-// statusBoard holds the last TaskStatus of each polled task, pruned like
-// taskStates.
+// statusBoard holds the last TaskStatus of each polled task: what the
+// status page shows, and the last known up state that a change is logged
+// against. /metrics and /probe share it, so a task both scraped and probed
+// logs a change once.
 type statusBoard struct {
 	mu        sync.Mutex
 	m         map[taskKey]TaskStatus
@@ -61,8 +60,10 @@ type statusBoard struct {
 }
 
 // record stores s, pruning the entries not read for taskStateTTL at most
-// once per tenth of it.
-func (b *statusBoard) record(s TaskStatus) {
+// once per tenth of it. changed says whether s is worth logging: its up
+// state differs from the last one recorded, or it is the first record of a
+// task that is down (a first record of an up task is not news).
+func (b *statusBoard) record(s TaskStatus) (changed bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.m == nil {
@@ -77,10 +78,16 @@ func (b *statusBoard) record(s TaskStatus) {
 		}
 		b.lastPrune = s.Read
 	}
-	b.m[taskKey{s.Account, s.Module, s.ID}] = s
+	k := taskKey{s.Account, s.Module, s.ID}
+	last, known := b.m[k]
+	b.m[k] = s
 	if s.Read.After(b.newest) {
 		b.newest = s.Read
 	}
+	if !known {
+		return !s.Up
+	}
+	return last.Up != s.Up
 }
 
 // snapshot returns the recorded tasks read since taskStateTTL before now,
@@ -125,9 +132,10 @@ func (e *Exporter) TaskStatuses(ctx context.Context) []TaskStatus {
 	return out
 }
 
-// recordStatus records what t's metrics say of the task: build calls it
+// recordStatus records what t's metrics say of the task and reports whether
+// its up state changed (statusBoard.record): build calls it
 // once the task's metrics are made.
-func (e *Exporter) recordStatus(t *polledTask, reason string) {
+func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	s := TaskStatus{
 		Service: t.w.svc.api(), Module: t.w.svc.module(), Account: t.w.account.name, ID: t.id,
 		Up: t.up, Reason: reason, Read: time.Now(),
@@ -139,7 +147,8 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) {
 		if !ok {
 			continue
 		}
-		name := descName(g.desc)
+		lo := e.labels[g.desc]
+		name := lo.name
 		v := g.value
 		switch {
 		case strings.HasSuffix(name, "_info"):
@@ -153,9 +162,9 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) {
 					s.Name = src + " → " + dst
 				}
 			}
-		case e.labels[g.desc].states != nil:
+		case lo.states != nil:
 			if v == 1 {
-				s.State = labelOf(g, e.labels[g.desc].names...)
+				s.State = labelOf(g, lo.names...)
 			}
 		case name == "dcs_migration_full_progress_ratio" || strings.HasSuffix(name, "_migration_progress_ratio"):
 			s.Progress, s.HasProgress = v, true
@@ -176,7 +185,7 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) {
 	if !s.HasProgress && hasTransferred && hasTotal && total > 0 {
 		s.Progress, s.HasProgress = min(transferred/total, 1), true
 	}
-	e.status.record(s)
+	return e.status.record(s)
 }
 
 // labelOf returns the value of the first of g's labels called one of
@@ -192,26 +201,4 @@ func labelOf(g *gaugeMetric, names ...string) string {
 		}
 	}
 	return ""
-}
-
-// descNames caches the metric name of each Desc.
-var descNames sync.Map // *prometheus.Desc → string
-
-// descName is d's fully-qualified metric name, which client_golang only
-// shows through String.
-func descName(d *prometheus.Desc) string {
-	if n, ok := descNames.Load(d); ok {
-		return n.(string)
-	}
-	s := d.String()
-	name := ""
-	if _, rest, ok := strings.Cut(s, "fqName: "); ok {
-		if end := strings.Index(rest, ","); end > 0 {
-			if u, err := strconv.Unquote(rest[:end]); err == nil {
-				name = u
-			}
-		}
-	}
-	descNames.Store(d, name)
-	return name
 }

@@ -5,8 +5,7 @@ import (
 	"time"
 )
 
-// A task no longer polled leaves the status board after taskStateTTL, as
-// it leaves taskStates.
+// A task no longer polled leaves the status board after taskStateTTL.
 func TestStatusBoardPrunes(t *testing.T) {
 	var b statusBoard
 	t0 := time.Unix(1_800_000_000, 0)

@@ -5,8 +5,13 @@ import (
 	"time"
 )
 
+// observe records a status of k and reports whether it is worth logging.
+func (b *statusBoard) observe(k taskKey, up bool, now time.Time) bool {
+	return b.record(TaskStatus{Account: k.account, Module: k.module, ID: k.id, Up: up, Read: now})
+}
+
 func TestTaskStatesReportChangesOnce(t *testing.T) {
-	var s taskStates
+	var s statusBoard
 	now := time.Unix(1_800_000_000, 0)
 	up, down := taskKey{"a", "dcs", "up"}, taskKey{"a", "dcs", "down"}
 	steps := []struct {
@@ -31,14 +36,14 @@ func TestTaskStatesReportChangesOnce(t *testing.T) {
 }
 
 func TestTaskStatesForgetTasksNotSeen(t *testing.T) {
-	var s taskStates
+	var s statusBoard
 	now := time.Unix(1_800_000_000, 0)
 	for i := range 100 {
 		s.observe(taskKey{"a", "sms", string(rune('a' + i))}, false, now)
 	}
 	later := now.Add(taskStateTTL + time.Minute)
 	s.observe(taskKey{"a", "sms", "new"}, true, later)
-	if n := s.len(); n != 1 {
+	if n := len(s.m); n != 1 {
 		t.Errorf("%d tasks remembered after the others left, want 1", n)
 	}
 	// A task seen again after it was forgotten is observed afresh.
