@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -149,4 +150,17 @@ func writeAccountConfig(t *testing.T, dir, endpoint, secretKey, services string)
 		t.Fatal(err)
 	}
 	return path
+}
+
+// postReload posts to the exporter's /-/reload and returns the answer.
+func postReload(t *testing.T, exp exporter) (int, string) {
+	t.Helper()
+	// A timeout: a reload that hangs fails the test instead of blocking it.
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Post(exp.URL+"/-/reload", "", nil)
+	if err != nil {
+		t.Fatalf("POST /-/reload: %v", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

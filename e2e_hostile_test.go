@@ -179,13 +179,7 @@ func checkHostileScrape(t *testing.T, exp exporter, sim *simulator.Server, other
 	}
 	outputs["logs"] = exp.Logs.String()
 	outputs["landing page"] = get(t, exp.URL+"/")
-	resp, err := http.Post(exp.URL+"/-/reload", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reload, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	outputs["reload"] = string(reload)
+	_, outputs["reload"] = postReload(t, exp)
 	if debug && !strings.Contains(outputs["logs"], "<redacted>") {
 		t.Errorf("the echoing task's error was not logged with its secrets redacted:\n%s", outputs["logs"])
 	}

@@ -207,12 +207,7 @@ func TestEndToEndSecretsNeverAppear(t *testing.T) {
 	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(exp.URL+"/-/reload", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, body := postReload(t, exp)
 
 	var help, version syncBuffer
 	run(t.Context(), []string{"--help"}, &help, &help, nil)
@@ -238,15 +233,7 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	path := writeConfig(t, dir, sim.URL, testSK, taskA)
 	exp := startExporter(t, "--config.file="+path, "--web.enable-lifecycle")
 
-	post := func() (int, string) {
-		resp, err := http.Post(exp.URL+"/-/reload", "", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	post := func() (int, string) { return postReload(t, exp) }
 
 	// A bad config: the answer names the field and line; the old config stays.
 	if err := os.WriteFile(path, []byte("accounts:\n  - name: e2e\n    regoin: cn-north-4\n"), 0o600); err != nil {
@@ -288,16 +275,10 @@ func TestEndToEndReloadOfAFIFODoesNotHang(t *testing.T) {
 	path := writeConfig(t, dir, sim.URL, testSK, taskA)
 	exp := startExporter(t, "--config.file="+path, "--web.enable-lifecycle")
 
-	client := &http.Client{Timeout: 10 * time.Second} // a hang fails, not blocks, the test
 	post := func() (int, string, time.Duration) {
 		start := time.Now()
-		resp, err := client.Post(exp.URL+"/-/reload", "", nil)
-		if err != nil {
-			t.Fatalf("POST /-/reload after %v: %v", time.Since(start), err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), time.Since(start)
+		code, body := postReload(t, exp) // times out, not blocks, on a hang
+		return code, body, time.Since(start)
 	}
 
 	if err := os.Remove(path); err != nil {
@@ -417,18 +398,6 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// postReload posts to the exporter's /-/reload and returns the answer.
-func postReload(t *testing.T, exp exporter) (int, string) {
-	t.Helper()
-	resp, err := http.Post(exp.URL+"/-/reload", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 // Without --web.enable-lifecycle, /-/reload is Prometheus' 403 naming the
