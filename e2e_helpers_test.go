@@ -164,3 +164,17 @@ func postReload(t *testing.T, exp exporter) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// startReloadable starts an exporter (with args) whose config file, at
+// path, polls taskA of a simulator that also has task-b; writeB rewrites
+// the file to poll task-b instead, for a reload to pick up.
+func startReloadable(t *testing.T, args ...string) (exp exporter, path string, writeB func()) {
+	t.Helper()
+	sim := startSimulator(t, false)
+	sim.AddDCSTask(fixedTask(taskA))
+	sim.AddDCSTask(fixedTask("task-b"))
+	dir := t.TempDir()
+	path = writeConfig(t, dir, sim.URL, testSK, taskA)
+	exp = startExporter(t, append([]string{"--config.file=" + path}, args...)...)
+	return exp, path, func() { writeConfig(t, dir, sim.URL, testSK, "task-b") }
+}

@@ -226,12 +226,7 @@ func TestEndToEndSecretsNeverAppear(t *testing.T) {
 
 func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("task-b"))
-	dir := t.TempDir()
-	path := writeConfig(t, dir, sim.URL, testSK, taskA)
-	exp := startExporter(t, "--config.file="+path, "--web.enable-lifecycle")
+	exp, path, writeB := startReloadable(t, "--web.enable-lifecycle")
 
 	post := func() (int, string) { return postReload(t, exp) }
 
@@ -253,7 +248,7 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	}
 
 	// A good config replaces the task set.
-	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	writeB()
 	if code, body := post(); code != http.StatusOK {
 		t.Fatalf("good reload answered %d %q", code, body)
 	}
@@ -268,12 +263,7 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 // once and the old config stays, until a good file is back.
 func TestEndToEndReloadOfAFIFODoesNotHang(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("task-b"))
-	dir := t.TempDir()
-	path := writeConfig(t, dir, sim.URL, testSK, taskA)
-	exp := startExporter(t, "--config.file="+path, "--web.enable-lifecycle")
+	exp, path, writeB := startReloadable(t, "--web.enable-lifecycle")
 
 	post := func() (int, string, time.Duration) {
 		start := time.Now()
@@ -306,7 +296,7 @@ func TestEndToEndReloadOfAFIFODoesNotHang(t *testing.T) {
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
-	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	writeB()
 	if code, body, _ := post(); code != http.StatusOK {
 		t.Fatalf("good reload after the FIFO answered %d %q", code, body)
 	}
@@ -317,12 +307,8 @@ func TestEndToEndReloadOfAFIFODoesNotHang(t *testing.T) {
 }
 
 func TestEndToEndSIGHUPReloads(t *testing.T) {
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("task-b"))
-	dir := t.TempDir()
-	exp := startExporter(t, "--config.file="+writeConfig(t, dir, sim.URL, testSK, taskA))
-	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	exp, _, writeB := startReloadable(t)
+	writeB()
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
@@ -404,12 +390,8 @@ func mustRead(t *testing.T, path string) string {
 // flag, for every method, and the config stays.
 func TestEndToEndReloadNeedsTheLifecycleFlag(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("task-b"))
-	dir := t.TempDir()
-	exp := startExporter(t, "--config.file="+writeConfig(t, dir, sim.URL, testSK, taskA))
-	writeConfig(t, dir, sim.URL, testSK, "task-b")
+	exp, _, writeB := startReloadable(t)
+	writeB()
 	code, body := postReload(t, exp)
 	if code != http.StatusForbidden || !strings.Contains(body, "--web.enable-lifecycle") {
 		t.Errorf("POST /-/reload without the flag answered %d %q, want 403 naming --web.enable-lifecycle", code, body)
