@@ -92,33 +92,49 @@ func benchConfigWith(tb testing.TB, endpoint string, set func(*config.Account)) 
 	return cfg
 }
 
-// scrapeOnce is what one /metrics request does with the scrape collector:
-// a fresh registry, the scrape collector, Gather.
-func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) []*dto.MetricFamily {
+// scraped is what a benchmark checks of one scrape.
+type scraped struct {
+	tasks  [][]polledTask // the series, held until the scrape is dropped
+	series int
+	up     map[string]int // series of value 1 by family, for *_up families
+	size   map[string]int // series by family
+}
+
+// scrapeOnce is what one /metrics request does before encoding: poll
+// every task, gather the scrape's own gauges from a registry, and build
+// every task family (sorted, ready to encode) as the answer does.
+func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) scraped {
+	tasks, own := e.pollAll(ctx)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(e.pollAll(ctx)...)
+	reg.MustRegister(own)
 	mfs, err := reg.Gather()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return mfs
+	s := scraped{tasks: tasks, up: map[string]int{}, size: map[string]int{}}
+	count := func(mf *dto.MetricFamily) {
+		s.series += len(mf.Metric)
+		s.size[mf.GetName()] = len(mf.Metric)
+		if !strings.HasSuffix(mf.GetName(), "_up") {
+			return
+		}
+		for _, m := range mf.Metric {
+			if m.GetGauge().GetValue() == 1 {
+				s.up[mf.GetName()]++
+			}
+		}
+	}
+	for _, mf := range mfs {
+		count(mf)
+	}
+	e.eachTaskFamily(tasks, count)
+	return s
 }
 
 // upCount counts the tasks of family up ({api}_migration_up) with value 1,
 // and all series.
-func upCount(mfs []*dto.MetricFamily, up string) (ok, series int) {
-	for _, mf := range mfs {
-		series += len(mf.Metric)
-		if mf.GetName() != up {
-			continue
-		}
-		for _, m := range mf.Metric {
-			if m.GetGauge().GetValue() == 1 {
-				ok++
-			}
-		}
-	}
-	return ok, series
+func upCount(s scraped, up string) (ok, series int) {
+	return s.up[up], s.series
 }
 
 // cpuTime is the process's user+system CPU time so far.
@@ -194,7 +210,7 @@ func benchScrape(b *testing.B, endpoint string, n int) {
 	ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.Background(), trace), 10*time.Minute)
 	defer cancel()
 
-	check := func(mfs []*dto.MetricFamily) {
+	check := func(mfs scraped) {
 		if ok, _ := upCount(mfs, "sms_migration_up"); ok != n {
 			b.Fatalf("%d of %d tasks up", ok, n)
 		}
@@ -327,16 +343,6 @@ func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, s
 	return c.e, c.up
 }
 
-// familySize is the number of series of family name.
-func familySize(mfs []*dto.MetricFamily, name string) int {
-	for _, mf := range mfs {
-		if mf.GetName() == name {
-			return len(mf.Metric)
-		}
-	}
-	return 0
-}
-
 // BenchmarkTaskPoll is the exporter's CPU time and allocations per task
 // poll: signing, request building, the (canned) round trip, decoding,
 // building the const metrics and Gather. An SMS poll is one API call
@@ -360,13 +366,13 @@ func BenchmarkTaskPoll(b *testing.B) {
 				c := newCanned(b, api, n, 1)
 				ctx := context.Background()
 				var series int
-				check := func(mfs []*dto.MetricFamily) {
+				check := func(mfs scraped) {
 					ok, s := upCount(mfs, c.up)
 					if ok != n {
 						b.Fatalf("%d of %d tasks up", ok, n)
 					}
 					if api == "drs" {
-						if named := familySize(mfs, "drs_migration_job_info"); named != n {
+						if named := mfs.size["drs_migration_job_info"]; named != n {
 							b.Fatalf("%d of %d DRS jobs named by the job list", named, n)
 						}
 					}

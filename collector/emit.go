@@ -17,15 +17,21 @@ import (
 )
 
 // emitter builds const metrics for one task (or for the exporter's own
-// gauges) and sends them. A value that cannot become a metric is logged and
+// gauges) into out. A value that cannot become a metric is logged and
 // dropped; it never fails the scrape.
 type emitter struct {
-	send   func(prometheus.Metric)
+	// out holds the series built, in the order built.
+	out    []gaugeMetric
 	logger log.Logger
 	// labels knows the label order of the Descs; pairs are the label pairs
 	// this emitter built, shared by its series.
 	labels labelIndex
 	pairs  []emittedPair // a task has a few dozen at most: a slice beats a map
+	// arena backs the series' label slices: one allocation for many series.
+	arena []*dto.LabelPair
+	// idPairs are the task's account and id pairs, in name order: the whole
+	// label set of every task metric without extra labels, shared by them.
+	idPairs []*dto.LabelPair
 
 	// The task the metrics are about: the first two label values of every
 	// task metric, and what a field that cannot be decoded is reported
@@ -47,6 +53,12 @@ type emitter struct {
 type emittedPair struct {
 	raw  string
 	pair *dto.LabelPair
+}
+
+// boxedPair is a label pair with the storage of its value: one allocation.
+type boxedPair struct {
+	pair  dto.LabelPair
+	value string
 }
 
 // gauge sends desc's gauge with the given label values, in the order desc
@@ -75,7 +87,11 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 			"desc", desc.String(), "labels", len(head)+len(tail))
 		return
 	}
-	pairs := make([]*dto.LabelPair, len(lo.names))
+	if len(tail) == 0 && len(head) == len(m.task) && &head[0] == &m.task[0] {
+		m.out = append(m.out, gaugeMetric{desc: desc, labels: m.taskPairs(&lo), value: v})
+		return
+	}
+	pairs := m.labelSlice(len(lo.names))
 	for k, i := range lo.order {
 		raw := ""
 		if i < len(head) {
@@ -83,23 +99,43 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		} else {
 			raw = tail[i-len(head)]
 		}
-		pairs[k] = m.pair(lo.names[k], raw)
+		pairs[k] = m.pair(&lo.names[k], raw)
 	}
-	m.send(&gaugeMetric{desc: desc, labels: pairs, value: v})
+	m.out = append(m.out, gaugeMetric{desc: desc, labels: pairs, value: v})
 }
 
-// pair returns the emitter's label pair for name=raw, making it once (and
-// making raw a safe label value then).
-func (m *emitter) pair(name, raw string) *dto.LabelPair {
+// taskPairs are the label pairs of a task metric without extra labels
+// (account and the id, which sort in that order), made once per task.
+func (m *emitter) taskPairs(lo *labelOrder) []*dto.LabelPair {
+	if m.idPairs == nil || *m.idPairs[1].Name != lo.names[1] {
+		m.idPairs = []*dto.LabelPair{m.pair(&lo.names[0], m.task[0]), m.pair(&lo.names[1], m.task[1])}
+	}
+	return m.idPairs
+}
+
+// labelSlice returns room for n label pairs, carved from the arena.
+func (m *emitter) labelSlice(n int) []*dto.LabelPair {
+	if cap(m.arena)-len(m.arena) < n {
+		m.arena = make([]*dto.LabelPair, 0, max(64, n))
+	}
+	k := len(m.arena)
+	m.arena = m.arena[:k+n]
+	return m.arena[k : k+n : k+n]
+}
+
+// pair returns the emitter's label pair for *name=raw, making it once (and
+// making raw a safe label value then). name points into the label index,
+// which outlives every scrape.
+func (m *emitter) pair(name *string, raw string) *dto.LabelPair {
 	for _, p := range m.pairs {
-		if p.raw == raw && *p.pair.Name == name {
+		if p.raw == raw && *p.pair.Name == *name {
 			return p.pair
 		}
 	}
-	value := labelValue(raw)
-	p := &dto.LabelPair{Name: &name, Value: &value}
-	m.pairs = append(m.pairs, emittedPair{raw: raw, pair: p})
-	return p
+	b := &boxedPair{value: labelValue(raw)}
+	b.pair.Name, b.pair.Value = name, &b.value
+	m.pairs = append(m.pairs, emittedPair{raw: raw, pair: &b.pair})
+	return &b.pair
 }
 
 // transform turns an API value into the metric's base unit; name says
@@ -210,12 +246,12 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 		}
 		m.trace.Addf(huaweicloud.TraceField, "status: %q (%s) -> 1, the other known states 0", current, kind)
 	}
-	states := m.labels[desc].states
+	lo := m.labels[desc]
 	seen := false
 	for _, s := range known {
 		seen = seen || s == current
-		if p, ok := states[s]; ok {
-			m.emitStatePair(desc, boolFloat(s == current), p)
+		if p, ok := lo.states[s]; ok && len(lo.names) == len(m.task)+1 {
+			m.emitStatePair(desc, &lo, boolFloat(s == current), p)
 		} else {
 			m.taskGauge(desc, boolFloat(s == current), s)
 		}
@@ -227,21 +263,16 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 
 // emitStatePair sends a state set's series whose state label pair is
 // prebuilt (stateSetDesc): the task's labels, then that pair.
-func (m *emitter) emitStatePair(desc *prometheus.Desc, v float64, state *dto.LabelPair) {
-	lo := m.labels[desc]
-	if len(lo.names) != len(m.task)+1 {
-		m.taskGauge(desc, v, state.GetValue())
-		return
-	}
-	pairs := make([]*dto.LabelPair, len(lo.names))
+func (m *emitter) emitStatePair(desc *prometheus.Desc, lo *labelOrder, v float64, state *dto.LabelPair) {
+	pairs := m.labelSlice(len(lo.names))
 	for k, i := range lo.order {
 		if i < len(m.task) {
-			pairs[k] = m.pair(lo.names[k], m.task[i])
+			pairs[k] = m.pair(&lo.names[k], m.task[i])
 		} else {
 			pairs[k] = state
 		}
 	}
-	m.send(&gaugeMetric{desc: desc, labels: pairs, value: v})
+	m.out = append(m.out, gaugeMetric{desc: desc, labels: pairs, value: v})
 }
 
 func boolFloat(b bool) float64 {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,6 +64,11 @@ type Exporter struct {
 	labels   labelIndex
 	services []service
 	own      ownDescs
+	// families are the task metrics' families in name order; scratch and
+	// compress are reused from answer to answer (expose.go).
+	families []taskFamily
+	scratch  sync.Pool
+	compress compressors
 
 	requests        *prometheus.CounterVec
 	requestDuration *prometheus.HistogramVec
@@ -132,6 +138,11 @@ func New(opts Options) *Exporter {
 			Help: "Task list (discovery) calls that failed, by reason; the last good list stays in use.",
 		}, []string{"api", "reason"}),
 	}
+	var descs []*prometheus.Desc
+	for _, svc := range e.services {
+		descs = append(descs, svc.descs()...)
+	}
+	e.families = newTaskFamilies(ix, descs)
 	for _, svc := range e.services {
 		for _, r := range huaweicloud.Reasons {
 			e.taskErrors.WithLabelValues(svc.api(), r)

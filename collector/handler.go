@@ -12,10 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-kit/log"
-	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/migration-exporter/migration_exporter/config"
@@ -52,7 +49,8 @@ func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handle
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := e.scrapeContext(r)
 		defer cancel()
-		e.serve(w, r, append(e.pollAll(ctx), longLived...))
+		tasks, own := e.pollAll(ctx)
+		e.serve(w, r, tasks, append([]prometheus.Collector{own}, longLived...))
 	})
 }
 
@@ -65,13 +63,13 @@ func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handle
 // and store each task's series once more under the health job.
 func (e *Exporter) ExporterMetricsHandler(longLived ...prometheus.Collector) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.serve(w, r, append([]prometheus.Collector{accountMetrics{e, *e.accounts.Load()}}, longLived...))
+		e.serve(w, r, nil, append([]prometheus.Collector{accountMetrics{e, *e.accounts.Load()}}, longLived...))
 	})
 }
 
 // pollAll polls every configured and discovered task within ctx and
-// returns the collectors that send what it read.
-func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
+// returns what it read and the collector of the scrape's own gauges.
+func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, prometheus.Collector) {
 	start := time.Now()
 	accounts := *e.accounts.Load()
 	ws := active(accounts)
@@ -87,8 +85,7 @@ func (e *Exporter) pollAll(ctx context.Context) []prometheus.Collector {
 			discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.module(), count: found[k]})
 		}
 	}
-	own := scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start)}
-	return []prometheus.Collector{taskMetrics{e, tasks}, own}
+	return tasks, scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start)}
 }
 
 // ProbeHandler serves /probe?account=A&module=M&task_id=T, M being a
@@ -144,12 +141,12 @@ func (e *Exporter) ProbeHandler() http.Handler {
 		ids := []string{taskID}
 		tasks := e.pollTasks(ctx, []*watched{target}, func(context.Context, int) []string { return ids })
 		own := probeMetrics{e: e, success: tasks[0][0].up, elapsed: time.Since(start)}
-		collectors := []prometheus.Collector{taskMetrics{e, tasks}, own}
 		if trace != nil {
-			e.serveTrace(w, trace, fmt.Sprintf("account %q, module %q, task_id %q", a.name, target.svc.module(), taskID), collectors)
+			e.serveTrace(w, trace, fmt.Sprintf("account %q, module %q, task_id %q", a.name, target.svc.module(), taskID),
+				[]prometheus.Collector{taskMetrics{e, tasks}, own})
 			return
 		}
-		e.serve(w, r, collectors)
+		e.serve(w, r, tasks, []prometheus.Collector{own})
 	})
 }
 
@@ -214,25 +211,6 @@ func (e *Exporter) moduleNames() string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-}
-
-// serve answers with the metrics of collectors, gathered from one registry
-// made for this request (one sort of all the families). The tasks were
-// polled before: the request and error counters show this scrape's calls.
-func (e *Exporter) serve(w http.ResponseWriter, r *http.Request, collectors []prometheus.Collector) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors...)
-	promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:      promLogger{e.opts.Logger},
-		ErrorHandling: promhttp.ContinueOnError,
-	}).ServeHTTP(w, r)
-}
-
-// promLogger adapts go-kit's logger to promhttp's.
-type promLogger struct{ logger log.Logger }
-
-func (l promLogger) Println(v ...any) {
-	level.Error(l.logger).Log("msg", "serving metrics", "err", fmt.Sprint(v...))
 }
 
 // sdTarget is one entry of Prometheus' HTTP service discovery format.

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -14,7 +15,11 @@ import (
 // gaugeMetric is a const gauge, like prometheus.NewConstMetric's, whose
 // label pairs are built by the emitter and shared by a task's series:
 // client_golang's MakeLabelPairs allocates fresh pairs for every series,
-// the largest share of a scrape's allocations and memory otherwise.
+// the largest share of a scrape's allocations and memory otherwise. A
+// scrape holds a task's series as values in one slice (no allocation per
+// series); the /metrics and /probe answers are written from them family by
+// family (expose.go). As a prometheus.Metric it serves the registry path:
+// the debug probe and the test proving both paths give the same bytes.
 type gaugeMetric struct {
 	desc   *prometheus.Desc
 	labels []*dto.LabelPair // sorted by name; read-only once built
@@ -35,7 +40,9 @@ type labelIndex map[*prometheus.Desc]labelOrder
 
 type labelOrder struct {
 	name  string   // the metric's name
-	names []string // sorted
+	help  string   // its HELP text
+	fam   int      // a task metric's index in Exporter.families
+	names []string // sorted; the pairs' Name fields point into it
 	order []int    // names[k] is the order[k]-th label value of a call
 	// states are a state set's label pairs for its known states, built
 	// once and shared by every task (read-only): a state set is most of a
@@ -55,7 +62,7 @@ func (ix labelIndex) desc(name, help string, labels ...string) *prometheus.Desc 
 	for k, i := range order {
 		names[k] = labels[i]
 	}
-	ix[d] = labelOrder{name: name, names: names, order: order}
+	ix[d] = labelOrder{name: name, help: help, names: names, order: order}
 	return d
 }
 
@@ -75,9 +82,10 @@ func (ix labelIndex) stateSetDesc(name, help, label string, known []string) *pro
 func (ix labelIndex) shareStates(d *prometheus.Desc, label string, known []string) *prometheus.Desc {
 	lo := ix[d]
 	lo.states = make(map[string]*dto.LabelPair, len(known))
+	name := &lo.names[slices.Index(lo.names, label)]
 	for _, v := range known {
 		value := labelValue(v)
-		lo.states[v] = &dto.LabelPair{Name: &label, Value: &value}
+		lo.states[v] = &dto.LabelPair{Name: name, Value: &value}
 	}
 	ix[d] = lo
 	return d

@@ -23,9 +23,13 @@ func newOwnDescs(ix labelIndex) ownDescs {
 	}
 }
 
-// ownEmitter sends the exporter's own gauges to ch.
-func (e *Exporter) ownEmitter(ch chan<- prometheus.Metric) *emitter {
-	return &emitter{send: func(m prometheus.Metric) { ch <- m }, logger: e.opts.Logger, labels: e.labels}
+// ownGauges sends the exporter's own gauges that build makes to ch.
+func (e *Exporter) ownGauges(ch chan<- prometheus.Metric, build func(m *emitter)) {
+	m := &emitter{logger: e.opts.Logger, labels: e.labels}
+	build(m)
+	for i := range m.out {
+		ch <- &m.out[i]
+	}
 }
 
 // scrapeMetrics are the gauges of a /metrics scrape: the accounts, the
@@ -46,14 +50,16 @@ func (c scrapeMetrics) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (c scrapeMetrics) Collect(ch chan<- prometheus.Metric) {
-	m, d := c.e.ownEmitter(ch), c.e.own
-	for _, a := range c.accounts {
-		m.gauge(d.accountInfo, 1, a.name, a.region, a.projectID)
-	}
-	for _, n := range c.discovered {
-		m.gauge(d.discoveredTasks, float64(n.count), n.account, n.api)
-	}
-	m.gauge(d.scrapeDuration, c.elapsed.Seconds())
+	d := c.e.own
+	c.e.ownGauges(ch, func(m *emitter) {
+		for _, a := range c.accounts {
+			m.gauge(d.accountInfo, 1, a.name, a.region, a.projectID)
+		}
+		for _, n := range c.discovered {
+			m.gauge(d.discoveredTasks, float64(n.count), n.account, n.api)
+		}
+		m.gauge(d.scrapeDuration, c.elapsed.Seconds())
+	})
 }
 
 // accountMetrics are the configured accounts, for the exporter-metrics
@@ -70,10 +76,11 @@ func (c accountMetrics) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (c accountMetrics) Collect(ch chan<- prometheus.Metric) {
-	m := c.e.ownEmitter(ch)
-	for _, a := range c.accounts {
-		m.gauge(c.e.own.accountInfo, 1, a.name, a.region, a.projectID)
-	}
+	c.e.ownGauges(ch, func(m *emitter) {
+		for _, a := range c.accounts {
+			m.gauge(c.e.own.accountInfo, 1, a.name, a.region, a.projectID)
+		}
+	})
 }
 
 // probeMetrics are the gauges of a /probe: whether the task was read and
@@ -92,7 +99,8 @@ func (c probeMetrics) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (c probeMetrics) Collect(ch chan<- prometheus.Metric) {
-	m := c.e.ownEmitter(ch)
-	m.gauge(c.e.own.probeSuccess, boolFloat(c.success))
-	m.gauge(c.e.own.probeDuration, c.elapsed.Seconds())
+	c.e.ownGauges(ch, func(m *emitter) {
+		m.gauge(c.e.own.probeSuccess, boolFloat(c.success))
+		m.gauge(c.e.own.probeDuration, c.elapsed.Seconds())
+	})
 }

@@ -64,7 +64,7 @@ type polledTask struct {
 	reader  taskReader
 	pending atomic.Int32 // calls still under way
 	up      bool
-	metrics []prometheus.Metric // built when the last call is done
+	metrics []gaugeMetric       // built when the last call is done
 	trace   *huaweicloud.Trace  // a debug probe's trace; nil otherwise
 }
 
@@ -120,7 +120,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 func (e *Exporter) build(t *polledTask) {
 	api := t.w.svc.api()
 	m := &emitter{
-		send:        func(m prometheus.Metric) { t.metrics = append(t.metrics, m) },
+		out:         make([]gaugeMetric, 0, t.w.seriesHint.Load()),
 		logger:      e.opts.Logger,
 		labels:      e.labels,
 		api:         api,
@@ -130,7 +130,11 @@ func (e *Exporter) build(t *polledTask) {
 		trace:       t.trace,
 	}
 	up, err := t.reader.metrics(m)
-	t.up = up
+	t.up, t.metrics = up, m.out
+	t.reader = nil // the answers are not needed any more: a big scrape holds only its series
+	if n := int32(len(m.out)); n > t.w.seriesHint.Load() {
+		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
+	}
 	var reason string
 	if err != nil {
 		reason = huaweicloud.Reason(err)
@@ -225,8 +229,8 @@ func (c taskMetrics) Describe(ch chan<- *prometheus.Desc) {
 func (c taskMetrics) Collect(ch chan<- prometheus.Metric) {
 	for _, group := range c.tasks {
 		for i := range group {
-			for _, m := range group[i].metrics {
-				ch <- m
+			for j := range group[i].metrics {
+				ch <- &group[i].metrics[j]
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -72,6 +73,9 @@ type watched struct {
 	discovery   *discovery // nil without discover: true
 	minInterval time.Duration
 	state       any // a stateful service's; nil for the others
+	// seriesHint is the most series one task of it made so far: the
+	// capacity a task's series start with, so that they are not regrown.
+	seriesHint atomic.Int32
 }
 
 // client is the account's API client.

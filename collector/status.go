@@ -142,11 +142,8 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	}
 	var transferred, total float64
 	var hasTransferred, hasTotal bool
-	for _, m := range t.metrics {
-		g, ok := m.(*gaugeMetric)
-		if !ok {
-			continue
-		}
+	for i := range t.metrics {
+		g := &t.metrics[i]
 		lo := e.labels[g.desc]
 		name := lo.name
 		v := g.value
