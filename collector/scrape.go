@@ -64,8 +64,8 @@ type polledTask struct {
 	reader  taskReader
 	pending atomic.Int32 // calls still under way
 	up      bool
-	metrics []gaugeMetric       // built when the last call is done
-	trace   *huaweicloud.Trace  // a debug probe's trace; nil otherwise
+	metrics []gaugeMetric      // built when the last call is done
+	trace   *huaweicloud.Trace // a debug probe's trace; nil otherwise
 }
 
 // pollTasks polls the tasks of each of ws, whose ids idsOf gives (it may
