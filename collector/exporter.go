@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"golang.org/x/time/rate"
 
 	"github.com/migration-exporter/migration_exporter/config"
@@ -89,6 +90,10 @@ type account struct {
 	probeShare              *huaweicloud.Share // what /probe requests may use of the account's budget
 	exporter                *Exporter          // for a service's own counting and logging
 	watched                 []*watched         // one per service, in the order of Exporter.services
+	// labelPair is the account's label pair, shared by the series of all
+	// its tasks (so that sorting them compares pointers, not names).
+	labelPair *dto.LabelPair
+	labelName string // "account", what labelPair's Name points to
 }
 
 // New returns an Exporter with no accounts.
@@ -215,6 +220,8 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 			Limiter: newLimiter(a.RequestsPerSecond * e.opts.ProbeShare),
 			Slots:   make(chan struct{}, max(1, int(float64(e.opts.Concurrency)*e.opts.ProbeShare))),
 		}}
+	acc.labelName = "account"
+	acc.labelPair = &dto.LabelPair{Name: &acc.labelName, Value: &acc.name}
 	for _, svc := range e.services {
 		s := svc.settings(a)
 		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval}

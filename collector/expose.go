@@ -33,10 +33,12 @@ import (
 // are merged by name. TestStreamedAnswerMatchesRegistry proves the bytes
 // are the registry's.
 
-// taskFamily is one task metric's family: what its header says.
+// taskFamily is one task metric's family: what its header says, and where
+// the task's id is among its labels (in name order).
 type taskFamily struct {
 	name, help string
 	typ        dto.MetricType
+	idPos      int
 }
 
 // newTaskFamilies lists the families of descs in name order and records
@@ -45,7 +47,8 @@ func newTaskFamilies(ix labelIndex, descs []*prometheus.Desc) []taskFamily {
 	var fams []taskFamily
 	for _, d := range descs {
 		lo := ix[d]
-		fams = append(fams, taskFamily{name: lo.name, help: lo.help, typ: dto.MetricType_GAUGE})
+		// The id is a task metric's second label value (idDesc).
+		fams = append(fams, taskFamily{name: lo.name, help: lo.help, typ: dto.MetricType_GAUGE, idPos: slices.Index(lo.order, 1)})
 	}
 	slices.SortFunc(fams, func(a, b taskFamily) int { return strings.Compare(a.name, b.name) })
 	fams = slices.CompactFunc(fams, func(a, b taskFamily) bool { return a.name == b.name })
@@ -63,6 +66,7 @@ func newTaskFamilies(ix labelIndex, descs []*prometheus.Desc) []taskFamily {
 type familyScratch struct {
 	counts  []int
 	series  []*gaugeMetric // every task series, grouped by family
+	tmp     []*gaugeMetric // room to sort a family
 	metrics []dto.Metric   // the family being written…
 	gauges  []dto.Gauge
 	ptrs    []*dto.Metric
@@ -79,7 +83,17 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, visit func(*dto.MetricFa
 	}
 	defer e.scratch.Put(s)
 
-	// Group the series by family: count, then place (a counting sort).
+	// Group the series by family: count, then place (a counting sort),
+	// visiting the accounts by name and each one's tasks by id (pollTasks
+	// sorts them), so that a family's series are in the order of the
+	// account and id labels already.
+	tasks = slices.Clone(tasks)
+	slices.SortStableFunc(tasks, func(a, b []polledTask) int {
+		if len(a) == 0 || len(b) == 0 {
+			return cmp.Compare(len(a), len(b))
+		}
+		return strings.Compare(a[0].w.account.name, b[0].w.account.name)
+	})
 	s.counts = slices.Grow(s.counts[:0], len(e.families)+1)[:len(e.families)+1]
 	clear(s.counts)
 	total := 0
@@ -95,6 +109,7 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, visit func(*dto.MetricFa
 		s.counts[f] += s.counts[f-1] // counts[f] is now where family f starts
 	}
 	s.series = slices.Grow(s.series[:0], total)[:total]
+	s.tmp = slices.Grow(s.tmp[:0], total)[:total]
 	next := slices.Clone(s.counts[:len(e.families)])
 	for _, group := range tasks {
 		for i := range group {
@@ -112,11 +127,11 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, visit func(*dto.MetricFa
 		if len(series) == 0 {
 			continue
 		}
-		slices.SortFunc(series, compareLabels)
-		series = e.dropDuplicates(&e.families[f], series)
+		series = e.sortSeries(&e.families[f], series, s.tmp[:len(series)])
 		visit(s.build(&e.families[f], series))
 	}
 	clear(s.series) // hold no task's series until the next answer
+	clear(s.tmp)
 }
 
 // build fills the scratch family with series, which are sorted.
@@ -135,15 +150,111 @@ func (s *familyScratch) build(f *taskFamily, series []*gaugeMetric) *dto.MetricF
 	return &s.family
 }
 
+// sortSeries sorts a family's series as client_golang's registry does
+// (compareLabels), cheaply for the order they come in: by account, then
+// task id (tmp is scratch room for as many). A family whose only label
+// before the id is the account is sorted already (each task has one series
+// of it, or its series in order) and costs one check; one with one label
+// between (a state set's state, a subtask's name) is put in order by that
+// label with a stable counting sort. A full sort is the fallback, and the
+// checks mean the result never depends on that reasoning. Series with the
+// same labels (which the registry's consistency check would refuse) are
+// dropped; none should exist.
+func (e *Exporter) sortSeries(f *taskFamily, series, tmp []*gaugeMetric) []*gaugeMetric {
+	if increasing(series) {
+		return series
+	}
+	if f.idPos == 2 && sortBySecondLabel(series, tmp) && increasing(series) {
+		return series
+	}
+	slices.SortFunc(series, compareLabels)
+	return e.dropDuplicates(f, series)
+}
+
+// increasing reports whether each series sorts strictly after the one
+// before it.
+func increasing(series []*gaugeMetric) bool {
+	for i := 1; i < len(series); i++ {
+		if compareLabels(series[i-1], series[i]) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// maxSecondLabelValues bounds the distinct values sortBySecondLabel
+// counts per account (a state set has a few dozen states at most).
+const maxSecondLabelValues = 64
+
+// sortBySecondLabel orders each account's run of series by their second
+// label, keeping the runs' order within a value: a stable counting sort.
+// It reports false, leaving series in some order, when an account has
+// more than maxSecondLabelValues values.
+func sortBySecondLabel(series, tmp []*gaugeMetric) bool {
+	type value struct {
+		pair  *dto.LabelPair
+		count int
+	}
+	var values [maxSecondLabelValues]value
+	for start := 0; start < len(series); {
+		account := *series[start].labels[0].Value
+		end := start
+		n := 0
+	run:
+		for ; end < len(series) && *series[end].labels[0].Value == account; end++ {
+			p := series[end].labels[1]
+			for k := range n { // the same pair first: state sets share theirs
+				if values[k].pair == p {
+					values[k].count++
+					continue run
+				}
+			}
+			for k := range n {
+				if *values[k].pair.Value == *p.Value {
+					values[k].count++
+					continue run
+				}
+			}
+			if n == len(values) {
+				return false
+			}
+			values[n] = value{p, 1}
+			n++
+		}
+		slices.SortFunc(values[:n], func(a, b value) int { return strings.Compare(*a.pair.Value, *b.pair.Value) })
+		offset := start
+		for k := range n {
+			values[k].count, offset = offset, offset+values[k].count // count is now where the value's series go
+		}
+		for _, g := range series[start:end] {
+			k := slices.IndexFunc(values[:n], func(v value) bool { return v.pair == g.labels[1] || *v.pair.Value == *g.labels[1].Value })
+			tmp[values[k].count] = g
+			values[k].count++
+		}
+		copy(series[start:end], tmp[start:end])
+		start = end
+	}
+	return true
+}
+
 // compareLabels orders two series of a family as client_golang's registry
 // does: by their label values, pair by pair (the names are the family's).
 func compareLabels(a, b *gaugeMetric) int {
 	if c := cmp.Compare(len(a.labels), len(b.labels)); c != 0 {
 		return c
 	}
-	for k, p := range a.labels {
-		if c := strings.Compare(*p.Value, *b.labels[k].Value); c != 0 {
-			return c
+	return compareFirst(a, b, len(a.labels))
+}
+
+// compareFirst compares the first n label values of two series of a
+// family. Pairs are shared (a task's, an account's, a state set's known
+// states), so most equal values are the same pair.
+func compareFirst(a, b *gaugeMetric, n int) int {
+	for k, p := range a.labels[:n] {
+		if q := b.labels[k]; p != q {
+			if c := strings.Compare(*p.Value, *q.Value); c != 0 {
+				return c
+			}
 		}
 	}
 	return 0

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,9 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 	for k, w := range ws {
 		planners.Go(func() {
 			ids := idsOf(ctx, k)
+			if !slices.IsSorted(ids) { // the answer lists tasks by id: sorted here, it needs no sort (expose.go)
+				ids = slices.Sorted(slices.Values(ids))
+			}
 			group := make([]polledTask, len(ids)) // complete before any call runs: calls keep pointers into it
 			groups[k] = group
 			readers, calls := w.svc.plan(w, ids)
@@ -121,6 +125,7 @@ func (e *Exporter) build(t *polledTask) {
 	api := t.w.svc.api()
 	m := &emitter{
 		out:         make([]gaugeMetric, 0, t.w.seriesHint.Load()),
+		pairs:       []emittedPair{{raw: t.w.account.name, pair: t.w.account.labelPair}},
 		logger:      e.opts.Logger,
 		labels:      e.labels,
 		api:         api,
