@@ -114,7 +114,7 @@ func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) scraped {
 	s := scraped{tasks: tasks, up: map[string]int{}, size: map[string]int{}}
 	count := func(mf *dto.MetricFamily) {
 		s.series += len(mf.Metric)
-		s.size[mf.GetName()] = len(mf.Metric)
+		s.size[mf.GetName()] += len(mf.Metric)
 		if !strings.HasSuffix(mf.GetName(), "_up") {
 			return
 		}
@@ -127,7 +127,7 @@ func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) scraped {
 	for _, mf := range mfs {
 		count(mf)
 	}
-	e.eachTaskFamily(tasks, count)
+	e.eachTaskFamily(tasks, e.chunk, func(mf *dto.MetricFamily, _ bool) { count(mf) })
 	return s
 }
 

@@ -70,6 +70,9 @@ type Exporter struct {
 	families []taskFamily
 	scratch  sync.Pool
 	compress compressors
+	// chunk is the most series of a family the text answers encode at a
+	// time (defaultChunk; tests set fewer).
+	chunk int
 
 	requests        *prometheus.CounterVec
 	requestDuration *prometheus.HistogramVec
@@ -148,6 +151,7 @@ func New(opts Options) *Exporter {
 		descs = append(descs, svc.descs()...)
 	}
 	e.families = newTaskFamilies(ix, descs)
+	e.chunk = defaultChunk
 	for _, svc := range e.services {
 		for _, r := range huaweicloud.Reasons {
 			e.taskErrors.WithLabelValues(svc.api(), r)

@@ -39,6 +39,7 @@ type taskFamily struct {
 	name, help string
 	typ        dto.MetricType
 	idPos      int
+	typeLine   string // its TYPE line in the text formats
 }
 
 // newTaskFamilies lists the families of descs in name order and records
@@ -48,7 +49,8 @@ func newTaskFamilies(ix labelIndex, descs []*prometheus.Desc) []taskFamily {
 	for _, d := range descs {
 		lo := ix[d]
 		// The id is a task metric's second label value (idDesc).
-		fams = append(fams, taskFamily{name: lo.name, help: lo.help, typ: dto.MetricType_GAUGE, idPos: slices.Index(lo.order, 1)})
+		fams = append(fams, taskFamily{name: lo.name, help: lo.help, typ: dto.MetricType_GAUGE, idPos: slices.Index(lo.order, 1),
+			typeLine: "# TYPE " + lo.name + " gauge\n"})
 	}
 	slices.SortFunc(fams, func(a, b taskFamily) int { return strings.Compare(a.name, b.name) })
 	fams = slices.CompactFunc(fams, func(a, b taskFamily) bool { return a.name == b.name })
@@ -59,6 +61,11 @@ func newTaskFamilies(ix labelIndex, descs []*prometheus.Desc) []taskFamily {
 	}
 	return fams
 }
+
+// defaultChunk is the most series of a family a text answer encodes at a
+// time: 4,096 series' dto objects are about 700 KiB, where a state set of
+// 10,000 SMS tasks whole would be 23 MiB.
+const defaultChunk = 4096
 
 // familyScratch is what building the families of one answer needs; it is
 // reused by the next answer (Exporter.scratch), so that a scrape after
@@ -74,9 +81,12 @@ type familyScratch struct {
 }
 
 // eachTaskFamily calls visit with each task family of tasks that has
-// series, in name order, its series sorted as a registry sorts them. The
-// family passed is only valid during the call.
-func (e *Exporter) eachTaskFamily(tasks [][]polledTask, visit func(*dto.MetricFamily)) {
+// series, in name order, its series sorted as a registry sorts them. With
+// chunk > 0 a family of more series is passed in parts of at most chunk
+// series, the first with the family's help and first true, so that the
+// dto objects of one part are all the answer needs at a time. What is
+// passed is only valid during the call.
+func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf *dto.MetricFamily, first bool)) {
 	s, _ := e.scratch.Get().(*familyScratch)
 	if s == nil {
 		s = &familyScratch{}
@@ -128,14 +138,21 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, visit func(*dto.MetricFa
 			continue
 		}
 		series = e.sortSeries(&e.families[f], series, s.tmp[:len(series)])
-		visit(s.build(&e.families[f], series))
+		part := chunk
+		if part <= 0 {
+			part = len(series)
+		}
+		for k := 0; k < len(series); k += part {
+			visit(s.build(&e.families[f], series[k:min(k+part, len(series))], k == 0), k == 0)
+		}
 	}
 	clear(s.series) // hold no task's series until the next answer
 	clear(s.tmp)
 }
 
-// build fills the scratch family with series, which are sorted.
-func (s *familyScratch) build(f *taskFamily, series []*gaugeMetric) *dto.MetricFamily {
+// build fills the scratch family with series, which are sorted, and with
+// f's help when withHelp.
+func (s *familyScratch) build(f *taskFamily, series []*gaugeMetric, withHelp bool) *dto.MetricFamily {
 	n := len(series)
 	if cap(s.metrics) < n {
 		s.metrics, s.gauges, s.ptrs = make([]dto.Metric, n), make([]dto.Gauge, n), make([]*dto.Metric, n)
@@ -146,7 +163,10 @@ func (s *familyScratch) build(f *taskFamily, series []*gaugeMetric) *dto.MetricF
 		metrics[i] = dto.Metric{Label: g.labels, Gauge: &gauges[i]}
 		ptrs[i] = &metrics[i]
 	}
-	s.family = dto.MetricFamily{Name: &f.name, Help: &f.help, Type: &f.typ, Metric: ptrs}
+	s.family = dto.MetricFamily{Name: &f.name, Type: &f.typ, Metric: ptrs}
+	if withHelp {
+		s.family.Help = &f.help
+	}
 	return &s.family
 }
 
@@ -303,22 +323,38 @@ func (e *Exporter) serve(w http.ResponseWriter, r *http.Request, tasks [][]polle
 			filter[n] = true
 		}
 	}
-	enc := expfmt.NewEncoder(out, format)
+	// In the text formats a big family is encoded in parts (eachTaskFamily):
+	// expfmt starts each part with the family's TYPE line, which skip
+	// drops from every part after the first.
+	chunk := 0
+	if format.FormatType() == expfmt.TypeTextPlain {
+		chunk = e.chunk
+	}
+	skip := &lineSkipper{w: out}
+	enc := expfmt.NewEncoder(skip, format)
 	encode := func(mf *dto.MetricFamily) {
 		if filter != nil && !filter[mf.GetName()] {
 			return
 		}
-		if err := enc.Encode(mf); err != nil {
+		err := enc.Encode(mf)
+		if err == nil && skip.line != "" {
+			err = fmt.Errorf("the encoder did not start a part of %s with its TYPE line", mf.GetName())
+		}
+		if err != nil {
 			level.Error(e.opts.Logger).Log("msg", "serving metrics", "err", fmt.Sprint("error encoding and sending metric family: ", err))
 		}
 	}
 	// Merge the two sorted streams: the registry's families and the tasks'.
-	e.eachTaskFamily(tasks, func(mf *dto.MetricFamily) {
-		for len(mfs) > 0 && mfs[0].GetName() < mf.GetName() {
+	e.eachTaskFamily(tasks, chunk, func(mf *dto.MetricFamily, first bool) {
+		for first && len(mfs) > 0 && mfs[0].GetName() < mf.GetName() {
 			encode(mfs[0])
 			mfs = mfs[1:]
 		}
+		if !first {
+			skip.line = e.families[e.familyIndex(mf.GetName())].typeLine
+		}
 		encode(mf)
+		skip.line = ""
 	})
 	for _, mf := range mfs {
 		encode(mf)
@@ -328,6 +364,35 @@ func (e *Exporter) serve(w http.ResponseWriter, r *http.Request, tasks [][]polle
 			level.Error(e.opts.Logger).Log("msg", "serving metrics", "err", fmt.Sprint("error encoding and sending metric family: ", err))
 		}
 	}
+}
+
+// familyIndex is the index in e.families of the family called name.
+func (e *Exporter) familyIndex(name string) int {
+	i, _ := slices.BinarySearchFunc(e.families, name, func(f taskFamily, name string) int { return strings.Compare(f.name, name) })
+	return i
+}
+
+// lineSkipper writes to w what it is given, less line at its start: the
+// TYPE line expfmt writes before every part of a family after the first.
+// Bytes that do not match line are written and line is kept, which the
+// caller reports.
+type lineSkipper struct {
+	w    io.Writer
+	line string
+}
+
+func (s *lineSkipper) Write(p []byte) (int, error) {
+	n := len(p)
+	if s.line != "" {
+		k := min(len(s.line), len(p))
+		if string(p[:k]) != s.line[:k] {
+			_, err := s.w.Write(p)
+			return n, err
+		}
+		s.line, p = s.line[k:], p[k:]
+	}
+	_, err := s.w.Write(p)
+	return n, err
 }
 
 // compressors are the pooled writers of the content encodings an answer

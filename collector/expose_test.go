@@ -78,6 +78,16 @@ func TestStreamedAnswerMatchesRegistry(t *testing.T) {
 		"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
 		"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text",
 	}
+	for _, chunk := range []int{defaultChunk, 7, 1} {
+		e.chunk = chunk
+		matchRegistry(t, e, tasks, own, longLived, chunk, accepts)
+	}
+}
+
+// matchRegistry compares the streamed answer of e with the registry's for
+// each Accept header of accepts.
+func matchRegistry(t *testing.T, e *Exporter, tasks [][]polledTask, own prometheus.Collector, longLived []prometheus.Collector, chunk int, accepts []string) {
+	t.Helper()
 	for _, accept := range accepts {
 		for _, query := range []string{"", "?name[]=sms_migration_task_state&name[]=migration_exporter_scrape_duration_seconds&name[]=dcs_migration_up"} {
 			req := httptest.NewRequest(http.MethodGet, "/metrics"+query, nil)
@@ -99,8 +109,8 @@ func TestStreamedAnswerMatchesRegistry(t *testing.T) {
 				t.Errorf("Accept %q: Content-Type %q, the registry path's %q", accept, g, w)
 			}
 			if !bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) {
-				t.Errorf("Accept %q%s: the streamed answer (%d bytes) differs from the registry's (%d bytes) at byte %d",
-					accept, query, got.Body.Len(), want.Body.Len(), firstDifference(got.Body.Bytes(), want.Body.Bytes()))
+				t.Errorf("chunks of %d, Accept %q%s: the streamed answer (%d bytes) differs from the registry's (%d bytes) at byte %d",
+					chunk, accept, query, got.Body.Len(), want.Body.Len(), firstDifference(got.Body.Bytes(), want.Body.Bytes()))
 			}
 		}
 	}
