@@ -27,8 +27,13 @@ type emitter struct {
 	// this emitter built, shared by its series.
 	labels labelIndex
 	pairs  []emittedPair // a task has a few dozen at most: a slice beats a map
-	// arena backs the series' label slices: one allocation for many series.
-	arena []*dto.LabelPair
+	// arena backs the series' label slices: one allocation for many series;
+	// arenaUsed counts the room taken from it, for the next task's hint.
+	arena     []*dto.LabelPair
+	arenaUsed int
+	// shared interns the pairs of labels whose values repeat across tasks
+	// (nil: every pair is the emitter's own).
+	shared *sharedPairs
 	// idPairs are the task's account and id pairs, in name order: the whole
 	// label set of every task metric without extra labels, shared by them.
 	idPairs []*dto.LabelPair
@@ -99,6 +104,12 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		} else {
 			raw = tail[i-len(head)]
 		}
+		if lo.shared != nil && lo.shared[k] && m.shared != nil {
+			if p := m.shared.get(&lo.names[k], raw); p != nil {
+				pairs[k] = p
+				continue
+			}
+		}
 		pairs[k] = m.pair(&lo.names[k], raw)
 	}
 	m.out = append(m.out, gaugeMetric{desc: desc, labels: pairs, value: v})
@@ -118,6 +129,7 @@ func (m *emitter) labelSlice(n int) []*dto.LabelPair {
 	if cap(m.arena)-len(m.arena) < n {
 		m.arena = make([]*dto.LabelPair, 0, max(64, n))
 	}
+	m.arenaUsed += n
 	k := len(m.arena)
 	m.arena = m.arena[:k+n]
 	return m.arena[k : k+n : k+n]

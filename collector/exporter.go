@@ -73,6 +73,8 @@ type Exporter struct {
 	// chunk is the most series of a family the text answers encode at a
 	// time (defaultChunk; tests set fewer).
 	chunk int
+	// sharedPairs are the label pairs every scrape's tasks share.
+	sharedPairs sharedPairs
 
 	requests        *prometheus.CounterVec
 	requestDuration *prometheus.HistogramVec

@@ -73,7 +73,7 @@ const defaultChunk = 4096
 type familyScratch struct {
 	counts  []int
 	series  []*gaugeMetric // every task series, grouped by family
-	tmp     []*gaugeMetric // room to sort a family
+	tmp     []*gaugeMetric // room to sort the largest family
 	metrics []dto.Metric   // the family being written…
 	gauges  []dto.Gauge
 	ptrs    []*dto.Metric
@@ -119,7 +119,6 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 		s.counts[f] += s.counts[f-1] // counts[f] is now where family f starts
 	}
 	s.series = slices.Grow(s.series[:0], total)[:total]
-	s.tmp = slices.Grow(s.tmp[:0], total)[:total]
 	next := slices.Clone(s.counts[:len(e.families)])
 	for _, group := range tasks {
 		for i := range group {
@@ -137,7 +136,8 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 		if len(series) == 0 {
 			continue
 		}
-		series = e.sortSeries(&e.families[f], series, s.tmp[:len(series)])
+		s.tmp = slices.Grow(s.tmp[:0], len(series))[:len(series)]
+		series = e.sortSeries(&e.families[f], series, s.tmp)
 		part := chunk
 		if part <= 0 {
 			part = len(series)

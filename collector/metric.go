@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,11 +41,15 @@ func (g *gaugeMetric) Write(out *dto.Metric) error {
 type labelIndex map[*prometheus.Desc]labelOrder
 
 type labelOrder struct {
-	name  string   // the metric's name
-	help  string   // its HELP text
-	fam   int      // a task metric's index in Exporter.families
-	names []string // sorted; the pairs' Name fields point into it
-	order []int    // names[k] is the order[k]-th label value of a call
+	name string // the metric's name
+	help string // its HELP text
+	fam  int    // a task metric's index in Exporter.families
+	// shared[k] says names[k]'s values repeat across tasks (an extra label
+	// of a task metric that is not an _info: a subtask, a phase, a state),
+	// so that their pairs are interned (sharedPairs).
+	shared []bool
+	names  []string // sorted; the pairs' Name fields point into it
+	order  []int    // names[k] is the order[k]-th label value of a call
 	// states are a state set's label pairs for its known states, built
 	// once and shared by every task (read-only): a state set is most of a
 	// task's series.
@@ -95,7 +101,49 @@ func (ix labelIndex) shareStates(d *prometheus.Desc, label string, known []strin
 // idLabel (task_id, or group_id for a task group): account and the id,
 // then extra labels. The emitter fills the first two from the task.
 func (ix labelIndex) idDesc(idLabel, name, help string, extra ...string) *prometheus.Desc {
-	return ix.desc(name, help, append([]string{"account", idLabel}, extra...)...)
+	d := ix.desc(name, help, append([]string{"account", idLabel}, extra...)...)
+	if len(extra) > 0 && !strings.HasSuffix(name, "_info") {
+		lo := ix[d]
+		lo.shared = make([]bool, len(lo.names))
+		for k, i := range lo.order {
+			lo.shared[k] = i >= 2
+		}
+		ix[d] = lo
+	}
+	return d
+}
+
+// maxSharedPairs bounds the label pairs sharedPairs interns: values that
+// repeat across tasks are few, and answers cannot make it grow for ever.
+const maxSharedPairs = 4096
+
+// sharedPairs interns the label pairs of labels whose values repeat
+// across tasks, for every scrape's tasks to share: less memory per task,
+// and sorting a family compares pointers. Past maxSharedPairs, pairs are
+// made per task again. Safe for concurrent use.
+type sharedPairs struct {
+	m sync.Map // pairKey → *dto.LabelPair
+	n atomic.Int32
+}
+
+type pairKey struct{ name, raw string }
+
+// get returns the shared pair for *name=raw, or nil when the table is full.
+func (sp *sharedPairs) get(name *string, raw string) *dto.LabelPair {
+	key := pairKey{*name, raw}
+	if p, ok := sp.m.Load(key); ok {
+		return p.(*dto.LabelPair)
+	}
+	if sp.n.Load() >= maxSharedPairs {
+		return nil
+	}
+	b := &boxedPair{value: labelValue(raw)}
+	b.pair.Name, b.pair.Value = name, &b.value
+	p, loaded := sp.m.LoadOrStore(key, &b.pair)
+	if !loaded {
+		sp.n.Add(1)
+	}
+	return p.(*dto.LabelPair)
 }
 
 // maxLabelValue bounds label values taken from API answers.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
@@ -125,6 +126,8 @@ func (e *Exporter) build(t *polledTask) {
 	api := t.w.svc.api()
 	m := &emitter{
 		out:         make([]gaugeMetric, 0, t.w.seriesHint.Load()),
+		arena:       make([]*dto.LabelPair, 0, t.w.labelHint.Load()),
+		shared:      &e.sharedPairs,
 		pairs:       []emittedPair{{raw: t.w.account.name, pair: t.w.account.labelPair}},
 		logger:      e.opts.Logger,
 		labels:      e.labels,
@@ -139,6 +142,9 @@ func (e *Exporter) build(t *polledTask) {
 	t.reader = nil // the answers are not needed any more: a big scrape holds only its series
 	if n := int32(len(m.out)); n > t.w.seriesHint.Load() {
 		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
+	}
+	if n := int32(m.arenaUsed); n > t.w.labelHint.Load() {
+		t.w.labelHint.Store(n)
 	}
 	var reason string
 	if err != nil {

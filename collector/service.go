@@ -76,6 +76,8 @@ type watched struct {
 	// seriesHint is the most series one task of it made so far: the
 	// capacity a task's series start with, so that they are not regrown.
 	seriesHint atomic.Int32
+	// labelHint is likewise the most label-pair room one task took.
+	labelHint atomic.Int32
 }
 
 // client is the account's API client.
