@@ -146,8 +146,12 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 			visit(s.build(&e.families[f], series[k:min(k+part, len(series))], k == 0), k == 0)
 		}
 	}
-	clear(s.series) // hold no task's series until the next answer
+	// Hold no task's series until the next answer.
+	clear(s.series)
 	clear(s.tmp)
+	clear(s.metrics)
+	clear(s.gauges)
+	clear(s.ptrs)
 }
 
 // build fills the scratch family with series, which are sorted, and with
