@@ -50,7 +50,11 @@ var (
 	omsTaskGroupPageFields    = newFieldTable("count", "taskgroups")
 )
 
-func (t *DCSStats) decodeJSON(data []byte) error { return decodeDocument(data, t, (*DCSStats).decode) }
+func (t *DCSStats) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	t.decode(&d)
+	return finish(&d, t)
+}
 
 func (t *DCSStats) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -75,7 +79,11 @@ func (t *DCSStats) decode(d *decoder) {
 	}
 }
 
-func (t *DCSTask) decodeJSON(data []byte) error { return decodeDocument(data, t, (*DCSTask).decode) }
+func (t *DCSTask) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	t.decode(&d)
+	return finish(&d, t)
+}
 
 func (t *DCSTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -136,7 +144,11 @@ func (t *DCSTaskSummary) decode(d *decoder) {
 	}
 }
 
-func (p *DCSTaskPage) decodeJSON(data []byte) error { return decodeDocument(data, p, (*DCSTaskPage).decode) }
+func (p *DCSTaskPage) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	p.decode(&d)
+	return finish(&d, p)
+}
 
 func (p *DCSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -164,7 +176,11 @@ func (p *DCSTaskPage) decode(d *decoder) {
 	}
 }
 
-func (t *SMSTask) decodeJSON(data []byte) error { return decodeDocument(data, t, (*SMSTask).decode) }
+func (t *SMSTask) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	t.decode(&d)
+	return finish(&d, t)
+}
 
 func (t *SMSTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -333,7 +349,11 @@ func (t *SMSTaskSummary) decode(d *decoder) {
 	}
 }
 
-func (p *SMSTaskPage) decodeJSON(data []byte) error { return decodeDocument(data, p, (*SMSTaskPage).decode) }
+func (p *SMSTaskPage) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	p.decode(&d)
+	return finish(&d, p)
+}
 
 func (p *SMSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -362,7 +382,9 @@ func (p *SMSTaskPage) decode(d *decoder) {
 }
 
 func (p *drsStatusPage) decodeJSON(data []byte) error {
-	return decodeDocument(data, p, (*drsStatusPage).decode)
+	d := decoder{data: data}
+	p.decode(&d)
+	return finish(&d, p)
 }
 
 func (p *drsStatusPage) decode(d *decoder) {
@@ -408,7 +430,9 @@ func (s *DRSJobStatus) decode(d *decoder) {
 }
 
 func (p *drsProgressPage) decodeJSON(data []byte) error {
-	return decodeDocument(data, p, (*drsProgressPage).decode)
+	d := decoder{data: data}
+	p.decode(&d)
+	return finish(&d, p)
 }
 
 func (p *drsProgressPage) decode(d *decoder) {
@@ -463,7 +487,7 @@ func (j *DRSJobProgress) decode(d *decoder) {
 				j.ProgressMap = map[string]DRSPhase{}
 			}
 			for more := d.object(); more; more = d.next() {
-				key := string(d.key)
+				key := string(d.key(nil))
 				var phase DRSPhase
 				phase.decode(d)
 				j.ProgressMap[key] = phase
@@ -488,7 +512,11 @@ func (p *DRSPhase) decode(d *decoder) {
 	}
 }
 
-func (p *drsJobPage) decodeJSON(data []byte) error { return decodeDocument(data, p, (*drsJobPage).decode) }
+func (p *drsJobPage) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	p.decode(&d)
+	return finish(&d, p)
+}
 
 func (p *drsJobPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -575,7 +603,11 @@ func (n *OMSNode) decode(d *decoder) {
 	}
 }
 
-func (t *OMSTask) decodeJSON(data []byte) error { return decodeDocument(data, t, (*OMSTask).decode) }
+func (t *OMSTask) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	t.decode(&d)
+	return finish(&d, t)
+}
 
 func (t *OMSTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -629,7 +661,9 @@ func (t *OMSTask) decode(d *decoder) {
 }
 
 func (g *OMSTaskGroup) decodeJSON(data []byte) error {
-	return decodeDocument(data, g, (*OMSTaskGroup).decode)
+	d := decoder{data: data}
+	g.decode(&d)
+	return finish(&d, g)
 }
 
 func (g *OMSTaskGroup) decode(d *decoder) {
@@ -683,7 +717,11 @@ func (g *OMSTaskGroup) decode(d *decoder) {
 	}
 }
 
-func (p *OMSTaskPage) decodeJSON(data []byte) error { return decodeDocument(data, p, (*OMSTaskPage).decode) }
+func (p *OMSTaskPage) decodeJSON(data []byte) error {
+	d := decoder{data: data}
+	p.decode(&d)
+	return finish(&d, p)
+}
 
 func (p *OMSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -718,7 +756,9 @@ func (p *OMSTaskPage) decode(d *decoder) {
 }
 
 func (p *OMSTaskGroupPage) decodeJSON(data []byte) error {
-	return decodeDocument(data, p, (*OMSTaskGroupPage).decode)
+	d := decoder{data: data}
+	p.decode(&d)
+	return finish(&d, p)
 }
 
 func (p *OMSTaskGroupPage) decode(d *decoder) {

@@ -35,10 +35,21 @@ type decoder struct {
 	// encoding/json the decoder leaves that field as it is, goes on, and
 	// fails the document at the end.
 	typed error
-	// key is the object key last read, unquoted (into keyBuf when it had
-	// escapes).
-	key    []byte
-	keyBuf []byte
+	// The object key last read is the literal data[keyStart-1:keyEnd+1];
+	// keyEscaped says whether its value differs from its content. (Only
+	// offsets: a pointer stored in the decoder would move the decoder, and
+	// the data it points to, to the heap.)
+	keyStart, keyEnd int
+	keyEscaped       bool
+}
+
+// key appends the object key last read, unquoted, to buf, or returns it
+// in place when it has no escapes.
+func (d *decoder) key(buf []byte) []byte {
+	if d.keyEscaped {
+		return appendUnquoted(buf, d.data[d.keyStart-1:d.keyEnd+1])
+	}
+	return d.data[d.keyStart:d.keyEnd]
 }
 
 // SyntaxError is a body that is not valid JSON.
@@ -63,13 +74,12 @@ func (e *TypeError) Error() string {
 	return fmt.Sprintf("cannot decode a JSON %s into %s at offset %d", e.Value, e.Into, e.Offset)
 }
 
-// decodeDocument runs decode, a type's object decoder, over a whole body
-// and checks that nothing but white space follows. A syntax error resets
-// *t to its zero value, as json.Unmarshal leaves its target untouched when
-// the body is not valid JSON.
-func decodeDocument[T any](data []byte, t *T, decode func(*T, *decoder)) error {
-	d := decoder{data: data}
-	decode(t, &d)
+// finish ends the decoding of a document into t: it checks that nothing
+// but white space follows the value and returns the document's error. A
+// syntax error resets *t to its zero value, as json.Unmarshal leaves its
+// target untouched when the body is not valid JSON. (Each answer type
+// calls its own decode method first: a static call keeps d on the stack.)
+func finish[T any](d *decoder, t *T) error {
 	if err := d.end(); err != nil {
 		if d.syntax != nil {
 			var zero T
@@ -319,7 +329,7 @@ func isHex(c byte) bool {
 }
 
 // object starts an object at the current position and reads its first key
-// (into d.key) and colon. It returns false when there is no member to
+// (d.key) and colon. It returns false when there is no member to
 // decode: after an empty object, after null (which leaves the target as
 // it is) and after a value of another kind (a type error).
 func (d *decoder) object() bool {
@@ -374,12 +384,7 @@ func (d *decoder) member() bool {
 	if d.syntax != nil {
 		return false
 	}
-	if plain {
-		d.key = d.data[start+1 : d.pos-1]
-	} else {
-		d.keyBuf = appendUnquoted(d.keyBuf[:0], d.data[start:d.pos])
-		d.key = d.keyBuf
-	}
+	d.keyStart, d.keyEnd, d.keyEscaped = start+1, d.pos-1, !plain
 	if d.peek() != ':' {
 		d.fail("after object key")
 		return false
@@ -525,11 +530,13 @@ func newFieldTable(names ...string) fieldTable {
 
 // field returns the tag name the last key read stands for, "" for none.
 func (d *decoder) field(t *fieldTable) string {
-	if n, ok := t.exact[string(d.key)]; ok {
+	var kb [maxFolded]byte
+	key := d.key(kb[:0])
+	if n, ok := t.exact[string(key)]; ok {
 		return n
 	}
 	var buf [maxFolded]byte
-	f, ok := foldKey(buf[:0], d.key)
+	f, ok := foldKey(buf[:0], key)
 	if !ok {
 		return ""
 	}
