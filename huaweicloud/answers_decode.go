@@ -50,12 +50,14 @@ var (
 	omsTaskGroupPageFields    = newFieldTable("count", "taskgroups")
 )
 
+// decodeJSON implements answer.
 func (t *DCSStats) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	t.decode(&d)
 	return finish(&d, t)
 }
 
+// decode reads a DCSStats object into the value's fields, merging as encoding/json does.
 func (t *DCSStats) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&dcsStatsFields) {
@@ -79,12 +81,14 @@ func (t *DCSStats) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (t *DCSTask) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	t.decode(&d)
 	return finish(&d, t)
 }
 
+// decode reads a DCSTask object into the value's fields, merging as encoding/json does.
 func (t *DCSTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&dcsTaskFields) {
@@ -110,6 +114,7 @@ func (t *DCSTask) decode(d *decoder) {
 	}
 }
 
+// decode reads a DCSInstance object into the value's fields, merging as encoding/json does.
 func (i *DCSInstance) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&dcsInstanceFields) {
@@ -129,6 +134,7 @@ func (i *DCSInstance) decode(d *decoder) {
 	}
 }
 
+// decode reads a DCSTaskSummary object into the value's fields, merging as encoding/json does.
 func (t *DCSTaskSummary) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&dcsTaskSummaryFields) {
@@ -144,19 +150,21 @@ func (t *DCSTaskSummary) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (p *DCSTaskPage) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	p.decode(&d)
 	return finish(&d, p)
 }
 
+// decode reads a DCSTaskPage object into the value's fields, merging as encoding/json does.
 func (p *DCSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&dcsTaskPageFields) {
 		case "count":
 			d.number(&p.Count)
 		case "migration_tasks":
-			isArray, isNull := d.list("[]DCSTaskSummary")
+			isArray, isNull := d.container('[', "[]DCSTaskSummary")
 			if isNull {
 				p.MigrationTasks = nil
 			}
@@ -176,12 +184,14 @@ func (p *DCSTaskPage) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (t *SMSTask) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	t.decode(&d)
 	return finish(&d, t)
 }
 
+// decode reads a SMSTask object into the value's fields, merging as encoding/json does.
 func (t *SMSTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&smsTaskFields) {
@@ -224,7 +234,7 @@ func (t *SMSTask) decode(d *decoder) {
 		case "target_server":
 			decodeSMSServer(d, &t.TargetServer.ID, &t.TargetServer.Name, &t.TargetServer.IP)
 		case "sub_tasks":
-			isArray, isNull := d.list("[]SMSSubTask")
+			isArray, isNull := d.container('[', "[]SMSSubTask")
 			if isNull {
 				t.SubTasks = nil
 			}
@@ -263,6 +273,7 @@ func decodeSMSServer(d *decoder, id, name, ip *Text) {
 	}
 }
 
+// decode reads a SMSSubTask object into the value's fields, merging as encoding/json does.
 func (s *SMSSubTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&smsSubTaskFields) {
@@ -315,6 +326,7 @@ func (i *SMSSubtaskInfo) decode(d *decoder) {
 	}
 }
 
+// decodeFields reads a SMSSubtaskInfo object's members.
 func (i *SMSSubtaskInfo) decodeFields(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&smsSubtaskInfoFields) {
@@ -334,6 +346,7 @@ func (i *SMSSubtaskInfo) decodeFields(d *decoder) {
 	}
 }
 
+// decode reads a SMSTaskSummary object into the value's fields, merging as encoding/json does.
 func (t *SMSTaskSummary) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&smsTaskSummaryFields) {
@@ -349,19 +362,21 @@ func (t *SMSTaskSummary) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (p *SMSTaskPage) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	p.decode(&d)
 	return finish(&d, p)
 }
 
+// decode reads a SMSTaskPage object into the value's fields, merging as encoding/json does.
 func (p *SMSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&smsTaskPageFields) {
 		case "count":
 			d.number(&p.Count)
 		case "tasks":
-			isArray, isNull := d.list("[]SMSTaskSummary")
+			isArray, isNull := d.container('[', "[]SMSTaskSummary")
 			if isNull {
 				p.Tasks = nil
 			}
@@ -381,19 +396,21 @@ func (p *SMSTaskPage) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (p *drsStatusPage) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	p.decode(&d)
 	return finish(&d, p)
 }
 
+// decode reads a drsStatusPage object into the value's fields, merging as encoding/json does.
 func (p *drsStatusPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		if d.field(&drsResultsFields) == "" {
 			d.skip()
 			continue
 		}
-		isArray, isNull := d.list("[]DRSJobStatus")
+		isArray, isNull := d.container('[', "[]DRSJobStatus")
 		if isNull {
 			p.Results = nil
 		}
@@ -410,6 +427,7 @@ func (p *drsStatusPage) decode(d *decoder) {
 	}
 }
 
+// decode reads a DRSJobStatus object into the value's fields, merging as encoding/json does.
 func (s *DRSJobStatus) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&drsJobStatusFields) {
@@ -429,19 +447,21 @@ func (s *DRSJobStatus) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (p *drsProgressPage) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	p.decode(&d)
 	return finish(&d, p)
 }
 
+// decode reads a drsProgressPage object into the value's fields, merging as encoding/json does.
 func (p *drsProgressPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		if d.field(&drsResultsFields) == "" {
 			d.skip()
 			continue
 		}
-		isArray, isNull := d.list("[]DRSJobProgress")
+		isArray, isNull := d.container('[', "[]DRSJobProgress")
 		if isNull {
 			p.Results = nil
 		}
@@ -458,6 +478,7 @@ func (p *drsProgressPage) decode(d *decoder) {
 	}
 }
 
+// decode reads a DRSJobProgress object into the value's fields, merging as encoding/json does.
 func (j *DRSJobProgress) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&drsJobProgressFields) {
@@ -476,7 +497,7 @@ func (j *DRSJobProgress) decode(d *decoder) {
 		case "task_mode":
 			d.text(&j.TaskMode)
 		case "progress_map":
-			isObject, isNull := d.mapStart("map[string]DRSPhase")
+			isObject, isNull := d.container('{', "map[string]DRSPhase")
 			if isNull {
 				j.ProgressMap = nil
 			}
@@ -502,6 +523,7 @@ func (j *DRSJobProgress) decode(d *decoder) {
 	}
 }
 
+// decode reads a DRSPhase object into the value's fields, merging as encoding/json does.
 func (p *DRSPhase) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		if d.field(&drsPhaseFields) == "completed" {
@@ -512,19 +534,21 @@ func (p *DRSPhase) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (p *drsJobPage) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	p.decode(&d)
 	return finish(&d, p)
 }
 
+// decode reads a drsJobPage object into the value's fields, merging as encoding/json does.
 func (p *drsJobPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&drsJobPageFields) {
 		case "total_record":
 			d.number(&p.TotalRecord)
 		case "jobs":
-			isArray, isNull := d.list("[]DRSJob")
+			isArray, isNull := d.container('[', "[]DRSJob")
 			if isNull {
 				p.Jobs = nil
 			}
@@ -544,6 +568,7 @@ func (p *drsJobPage) decode(d *decoder) {
 	}
 }
 
+// decode reads a DRSJob object into the value's fields, merging as encoding/json does.
 func (j *DRSJob) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&drsJobFields) {
@@ -588,6 +613,7 @@ func (e *OMSErrorReason) decode(d *decoder) {
 	}
 }
 
+// decode reads a OMSNode object into the value's fields, merging as encoding/json does.
 func (n *OMSNode) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&omsNodeFields) {
@@ -603,12 +629,14 @@ func (n *OMSNode) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (t *OMSTask) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	t.decode(&d)
 	return finish(&d, t)
 }
 
+// decode reads a OMSTask object into the value's fields, merging as encoding/json does.
 func (t *OMSTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&omsTaskFields) {
@@ -660,12 +688,14 @@ func (t *OMSTask) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (g *OMSTaskGroup) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	g.decode(&d)
 	return finish(&d, g)
 }
 
+// decode reads a OMSTaskGroup object into the value's fields, merging as encoding/json does.
 func (g *OMSTaskGroup) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&omsTaskGroupFields) {
@@ -717,19 +747,21 @@ func (g *OMSTaskGroup) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (p *OMSTaskPage) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	p.decode(&d)
 	return finish(&d, p)
 }
 
+// decode reads a OMSTaskPage object into the value's fields, merging as encoding/json does.
 func (p *OMSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&omsTaskPageFields) {
 		case "count":
 			d.number(&p.Count)
 		case "tasks":
-			isArray, isNull := d.list("[]OMSTaskSummary")
+			isArray, isNull := d.container('[', "[]OMSTaskSummary")
 			if isNull {
 				p.Tasks = nil
 			}
@@ -755,19 +787,21 @@ func (p *OMSTaskPage) decode(d *decoder) {
 	}
 }
 
+// decodeJSON implements answer.
 func (p *OMSTaskGroupPage) decodeJSON(data []byte) error {
 	d := decoder{data: data}
 	p.decode(&d)
 	return finish(&d, p)
 }
 
+// decode reads a OMSTaskGroupPage object into the value's fields, merging as encoding/json does.
 func (p *OMSTaskGroupPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
 		switch d.field(&omsTaskGroupPageFields) {
 		case "count":
 			d.number(&p.Count)
 		case "taskgroups":
-			isArray, isNull := d.list("[]OMSTaskGroupSummary")
+			isArray, isNull := d.container('[', "[]OMSTaskGroupSummary")
 			if isNull {
 				p.TaskGroups = nil
 			}

@@ -11,7 +11,9 @@ import (
 // itself in one pass, with the result json.Unmarshal gives on the same type
 // (its struct tags and UnmarshalJSON methods stay the reference). The
 // answer must be its zero value on entry, as json.Unmarshal's target is in
-// every call the client makes; after an error its content is unspecified.
+// every call the client makes. After a syntax error it is zero again; after
+// a value of the wrong kind it holds the rest of the document, as with
+// json.Unmarshal (drsBatch reads the jobs' errors from such a 4xx body).
 type answer interface {
 	decodeJSON(data []byte) error
 }
@@ -52,25 +54,25 @@ func (d *decoder) key(buf []byte) []byte {
 	return d.data[d.keyStart:d.keyEnd]
 }
 
-// SyntaxError is a body that is not valid JSON.
-type SyntaxError struct {
+// jsonSyntaxError is a body that is not valid JSON.
+type jsonSyntaxError struct {
 	Msg    string
 	Offset int // bytes read before the error
 }
 
-func (e *SyntaxError) Error() string {
+func (e *jsonSyntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
 
-// TypeError is a JSON value of a kind its field cannot hold (a string where
+// jsonTypeError is a JSON value of a kind its field cannot hold (a string where
 // a list belongs).
-type TypeError struct {
+type jsonTypeError struct {
 	Value  string // object, array, string, number, boolean
 	Into   string // what the field is
 	Offset int
 }
 
-func (e *TypeError) Error() string {
+func (e *jsonTypeError) Error() string {
 	return fmt.Sprintf("cannot decode a JSON %s into %s at offset %d", e.Value, e.Into, e.Offset)
 }
 
@@ -109,9 +111,9 @@ func (d *decoder) fail(context string) {
 		return
 	}
 	if d.pos >= len(d.data) {
-		d.syntax = &SyntaxError{Msg: "unexpected end of JSON input", Offset: len(d.data)}
+		d.syntax = &jsonSyntaxError{Msg: "unexpected end of JSON input", Offset: len(d.data)}
 	} else {
-		d.syntax = &SyntaxError{Msg: fmt.Sprintf("invalid character %q %s", d.data[d.pos], context), Offset: d.pos}
+		d.syntax = &jsonSyntaxError{Msg: fmt.Sprintf("invalid character %q %s", d.data[d.pos], context), Offset: d.pos}
 	}
 	d.pos = len(d.data)
 }
@@ -120,7 +122,7 @@ func (d *decoder) fail(context string) {
 // it, leaving its field as it was.
 func (d *decoder) mistyped(into string) {
 	if d.typed == nil {
-		d.typed = &TypeError{Value: kindName(d.peek()), Into: into, Offset: d.pos}
+		d.typed = &jsonTypeError{Value: kindName(d.peek()), Into: into, Offset: d.pos}
 	}
 	d.skip()
 }
@@ -425,28 +427,13 @@ func (d *decoder) nextElem() bool {
 	}
 }
 
-// list prepares the value at the current position for decoding into a
-// slice: it returns true for an array. null sets *nullOut; other kinds are
-// a type error.
-func (d *decoder) list(into string) (isArray, isNull bool) {
-	switch d.peek() {
-	case '[':
-		return true, false
-	case 'n':
-		d.lit("null")
-		return false, d.syntax == nil
-	case 0:
-		d.fail("")
-	default:
-		d.mistyped(into)
-	}
-	return false, false
-}
-
-// mapStart is list's counterpart for a map: true for an object.
-func (d *decoder) mapStart(into string) (isObject, isNull bool) {
-	switch d.peek() {
-	case '{':
+// container prepares the value at the current position for decoding into
+// a slice (open '[') or a map (open '{'): ok when the value opens with
+// open, isNull after null (the slice or map becomes nil); any other kind is
+// a type error, skipped.
+func (d *decoder) container(open byte, into string) (ok, isNull bool) {
+	switch c := d.peek(); c {
+	case open:
 		return true, false
 	case 'n':
 		d.lit("null")
