@@ -8,7 +8,6 @@ package huaweicloud
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -103,19 +102,23 @@ type call struct {
 
 // getAs performs the call and decodes a 2xx JSON body into a T (the name
 // says GET; a call with a body is POSTed).
-func getAs[T any](ctx context.Context, c *Client, cl call) (T, error) {
+func getAs[T any, P interface {
+	*T
+	answer
+}](ctx context.Context, c *Client, cl call) (T, error) {
 	var v T
-	err := c.get(ctx, cl, &v)
+	err := c.get(ctx, cl, P(&v))
 	return v, err
 }
 
-// get performs the call and decodes a 2xx JSON body into out.
-func (c *Client) get(ctx context.Context, cl call, out any) error {
+// get performs the call and decodes a 2xx JSON body into out, a zero
+// answer, with the answer's single-pass decoder.
+func (c *Client) get(ctx context.Context, cl call, out answer) error {
 	body, err := c.do(ctx, cl)
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := out.decodeJSON(body); err != nil {
 		return &DecodeError{Err: err}
 	}
 	return nil

@@ -37,6 +37,7 @@ func (f field[T]) Value() (T, bool) { return f.value, f.set }
 func (f field[T]) Err() error { return f.err }
 
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
+// A plain string or a number is read in place, without a copy.
 func (n *Number) UnmarshalJSON(b []byte) error {
 	*n = Number{}
 	b = bytes.TrimSpace(b)
@@ -44,6 +45,10 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	case len(b) == 0, string(b) == "null":
 		return nil
 	case b[0] == '"':
+		if inner, ok := plainLiteral(b); ok {
+			n.value, n.set, n.err = parseNumberBytes(inner)
+			return nil
+		}
 		s, err := unquote(b)
 		if err != nil {
 			n.err = err
@@ -53,7 +58,7 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	case b[0] == '{' || b[0] == '[' || b[0] == 't' || b[0] == 'f':
 		n.err = fmt.Errorf("expected a number, got %s", kindOf(b[0]))
 	default:
-		n.value, n.set, n.err = parseNumber(string(b))
+		n.value, n.set, n.err = parseNumberBytes(b)
 	}
 	return nil
 }
@@ -70,22 +75,38 @@ const maxReported = 32
 // and "", "-", "N/A" (any case) and "null" mean no value (ok=false, err=nil).
 // NaN and infinities are rejected: they are never a real measurement.
 func parseNumber(s string) (v float64, ok bool, err error) {
-	t := strings.TrimSpace(s)
-	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
-	if t == "" || t == "-" || strings.EqualFold(t, "n/a") || strings.EqualFold(t, "null") {
+	return parseNumberBytes([]byte(s))
+}
+
+// parseNumberBytes is parseNumber on bytes, so that a number read from a
+// body costs no string allocation unless it is an error.
+func parseNumberBytes(s []byte) (v float64, ok bool, err error) {
+	t := bytes.TrimSpace(s)
+	if n := len(t); n > 0 && t[n-1] == '%' {
+		t = bytes.TrimSpace(t[:n-1])
+	}
+	if len(t) == 0 || string(t) == "-" || bytes.EqualFold(t, []byte("n/a")) || bytes.EqualFold(t, []byte("null")) {
 		return 0, false, nil
 	}
-	v, err = strconv.ParseFloat(t, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || !plainDecimal(t) {
-		return 0, false, fmt.Errorf("not a number: %q", runes.Truncate(s, maxReported))
+	if !plainDecimal(t) {
+		return 0, false, notANumber(s)
+	}
+	v, err = strconv.ParseFloat(string(t), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, notANumber(s)
 	}
 	return v, true, nil
 }
 
+// notANumber is parseNumber's error for s.
+func notANumber(s []byte) error {
+	return fmt.Errorf("not a number: %q", runes.Truncate(string(s), maxReported))
+}
+
 // plainDecimal rejects the forms strconv accepts but no API writes: hex
 // floats, "Inf", "NaN" and underscores.
-func plainDecimal(t string) bool {
-	for i := 0; i < len(t); i++ {
+func plainDecimal(t []byte) bool {
+	for i := range t {
 		c := t[i]
 		if (c < '0' || c > '9') && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E' {
 			return false
@@ -101,25 +122,48 @@ type Bool struct{ field[bool] }
 // UnmarshalJSON implements json.Unmarshaler. It never returns an error.
 func (b *Bool) UnmarshalJSON(data []byte) error {
 	*b = Bool{}
-	s := strings.TrimSpace(string(data))
-	if strings.HasPrefix(s, `"`) {
-		str, err := unquote([]byte(s))
-		if err != nil {
-			b.err = err
-			return nil
+	s := bytes.TrimSpace(data)
+	if len(s) > 0 && s[0] == '"' {
+		if inner, ok := plainLiteral(s); ok {
+			s = bytes.TrimSpace(inner)
+		} else {
+			str, err := unquote(s)
+			if err != nil {
+				b.err = err
+				return nil
+			}
+			s = []byte(strings.TrimSpace(str))
 		}
-		s = strings.TrimSpace(str)
 	}
-	switch strings.ToLower(s) {
-	case "", "null", "-", "n/a":
-	case "true", "1":
+	switch {
+	case len(s) == 0, lowerIs(s, "null"), lowerIs(s, "-"), lowerIs(s, "n/a"):
+	case lowerIs(s, "true"), lowerIs(s, "1"):
 		b.value, b.set = true, true
-	case "false", "0":
+	case lowerIs(s, "false"), lowerIs(s, "0"):
 		b.set = true
 	default:
-		b.err = fmt.Errorf("not a boolean: %q", runes.Truncate(s, maxReported))
+		b.err = fmt.Errorf("not a boolean: %q", runes.Truncate(string(s), maxReported))
 	}
 	return nil
+}
+
+// lowerIs reports whether strings.ToLower(string(s)) == lower, for a lower
+// in ASCII without 'i' and 'k' (the only ASCII letters a non-ASCII rune
+// lower-cases to), without converting s.
+func lowerIs(s []byte, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := range s {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Text is a string API field that tolerates a number or boolean in its place
@@ -133,7 +177,9 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) == 0, string(b) == "null", b[0] == '{', b[0] == '[':
 	case b[0] == '"':
-		if s, err := unquote(b); err == nil {
+		if inner, ok := plainLiteral(b); ok {
+			*t = Text(bytes.TrimSpace(inner))
+		} else if s, err := unquote(b); err == nil {
 			*t = Text(strings.TrimSpace(s))
 		}
 	default:
@@ -149,19 +195,43 @@ func (t Text) String() string { return string(t) }
 // control characters, in valid UTF-8, is used as it is, without the cost
 // of json.Unmarshal; that is most of what the APIs send.
 func unquote(b []byte) (string, error) {
-	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' {
-		inner := b[1 : n-1]
-		plain := utf8.Valid(inner)
-		for i := 0; plain && i < len(inner); i++ {
-			plain = inner[i] >= 0x20 && inner[i] != '\\' && inner[i] != '"'
-		}
-		if plain {
-			return string(inner), nil
+	if inner, ok := plainLiteral(b); ok {
+		return string(inner), nil
+	}
+	d := decoder{data: b}
+	if d.peek() == '"' {
+		start := d.pos
+		d.str()
+		end := d.pos
+		if d.ws(); d.syntax == nil && d.pos == len(b) {
+			return string(appendUnquoted(nil, b[start:end])), nil
 		}
 	}
+	// Not a lone string literal: json.Unmarshal's error (or "" for null),
+	// from a copy, so that b does not escape to the heap.
 	var s string
-	err := json.Unmarshal(b, &s)
+	err := json.Unmarshal(bytes.Clone(b), &s)
 	return s, err
+}
+
+// plainLiteral returns the content of the string literal b when it is its
+// value: no escapes or control characters, valid UTF-8.
+func plainLiteral(b []byte) ([]byte, bool) {
+	n := len(b)
+	if n < 2 || b[0] != '"' || b[n-1] != '"' {
+		return nil, false
+	}
+	inner := b[1 : n-1]
+	ascii := true
+	for _, c := range inner {
+		if c < 0x20 || c == '\\' || c == '"' {
+			return nil, false
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	return inner, ascii || utf8.Valid(inner)
 }
 
 func kindOf(c byte) string {

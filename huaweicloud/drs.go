@@ -81,6 +81,16 @@ func (e *DRSJobError) Error() string {
 // errJobMissing is a job a batch answer did not mention.
 var errJobMissing = &DRSJobError{Code: "missing", Message: "the job is not in the batch answer"}
 
+// drsStatusPage is batch-status's answer.
+type drsStatusPage struct {
+	Results []DRSJobStatus `json:"results"`
+}
+
+// drsProgressPage is batch-progress's answer.
+type drsProgressPage struct {
+	Results []DRSJobProgress `json:"results"`
+}
+
 // drsBatch is the body of both batch calls.
 type drsBatch struct {
 	Jobs    []string     `json:"jobs"`
@@ -100,9 +110,7 @@ type drsPageSpec struct {
 func (c *Client) DRSJobStatuses(ctx context.Context, ids []string) (map[string]DRSJobStatus, map[string]error, error) {
 	// batch-status answers five jobs unless told otherwise.
 	body, _ := json.Marshal(drsBatch{Jobs: ids, PageReq: &drsPageSpec{CurPage: 1, PerPage: len(ids)}})
-	var page struct {
-		Results []DRSJobStatus `json:"results"`
-	}
+	var page drsStatusPage
 	err := c.drsBatch(ctx, OpBatchListJobStatus, "/v3/{project_id}/jobs/batch-status", body, &page)
 	got := map[string]DRSJobStatus{}
 	errs := map[string]error{}
@@ -125,9 +133,7 @@ func (c *Client) DRSJobStatuses(ctx context.Context, ids []string) (map[string]D
 // DRSJobStatuses does.
 func (c *Client) DRSJobProgresses(ctx context.Context, ids []string) (map[string]DRSJobProgress, map[string]error, error) {
 	body, _ := json.Marshal(drsBatch{Jobs: ids})
-	var page struct {
-		Results []DRSJobProgress `json:"results"`
-	}
+	var page drsProgressPage
 	err := c.drsBatch(ctx, OpBatchListProgresses, "/v3/{project_id}/jobs/batch-progress", body, &page)
 	got := map[string]DRSJobProgress{}
 	errs := map[string]error{}
@@ -145,11 +151,11 @@ func (c *Client) DRSJobProgresses(ctx context.Context, ids []string) (map[string
 // drsBatch POSTs a batch call and decodes its results into out: from a
 // 2xx answer (200 and 202 are both documented), or from a 4xx answer whose
 // body names its jobs' errors (the error is returned as well).
-func (c *Client) drsBatch(ctx context.Context, operation, path string, body []byte, out any) error {
+func (c *Client) drsBatch(ctx context.Context, operation, path string, body []byte, out answer) error {
 	err := c.get(ctx, call{api: APIDRS, operation: operation, path: path, body: body}, out)
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.body != nil {
-		_ = json.Unmarshal(apiErr.body, out)
+		_ = out.decodeJSON(apiErr.body)
 	}
 	return err
 }
