@@ -435,7 +435,7 @@ func (e *Exporter) compressor(acceptEncoding string, w io.Writer) (io.WriteClose
 		z, _ := e.compress.zstd.Get().(*zstd.Encoder)
 		if z == nil {
 			var err error
-			if z, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1)); err != nil {
+			if z, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true)); err != nil {
 				break
 			}
 		}
