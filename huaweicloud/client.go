@@ -210,8 +210,11 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 		WithMethod(method).
 		WithPath(cl.path).
 		WithSigningAlgorithm(algorithm.HmacSHA256).
-		AddHeaderParam("Content-Type", "application/json").
-		AddHeaderParam("User-Agent", c.opts.UserAgent)
+		// Lower-case names: the signer lower-cases every header name several
+		// times (an allocation each unless it already is), and net/http sends
+		// them canonical; the signature and the wire are the same.
+		AddHeaderParam("content-type", "application/json").
+		AddHeaderParam("user-agent", c.opts.UserAgent)
 	for k, v := range cl.pathParams {
 		b.AddPathParam(k, v)
 	}
