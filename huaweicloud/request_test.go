@@ -121,7 +121,10 @@ func TestRequestIsTheSDKsRequest(t *testing.T) {
 			want{http.MethodGet, "/v2/{project_id}/tasks/{task_id}", map[string]string{"task_id": task}, nil, nil}},
 		{"oms group", func(c *Client) error { _, err := c.OMSTaskGroup(context.Background(), task); return err },
 			want{http.MethodGet, "/v2/{project_id}/taskgroups/{group_id}", map[string]string{"group_id": task}, nil, nil}},
-		{"drs batch", func(c *Client) error { _, _, err := c.DRSJobStatuses(context.Background(), []string{"job-1", "job-2"}); return err },
+		{"drs batch", func(c *Client) error {
+			_, _, err := c.DRSJobStatuses(context.Background(), []string{"job-1", "job-2"})
+			return err
+		},
 			want{http.MethodPost, "/v3/{project_id}/jobs/batch-status", nil, nil, []byte(`{"jobs":["job-1","job-2"],"page_req":{"cur_page":1,"per_page":2}}`)}},
 	}
 	for _, token := range []string{"", "temporary-security-token"} {
