@@ -226,7 +226,7 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 		// A string body is sent and hashed as it is.
 		b.WithBody("application/json", string(cl.body))
 	}
-	signed, err := c.signer.sign(b.Build())
+	signed, err := c.signer.sign(b)
 	if err != nil {
 		return nil, err
 	}
