@@ -2,6 +2,8 @@ package huaweicloud
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -181,6 +183,81 @@ func BenchmarkClientDo(b *testing.B) {
 	for b.Loop() {
 		if _, err := c.do(ctx, cl); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// fixedTransport answers with resp and err, whatever was asked.
+type fixedTransport struct {
+	resp func() *http.Response
+	err  error
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t fixedTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	var resp *http.Response
+	if t.resp != nil {
+		resp = t.resp()
+	}
+	return resp, t.err
+}
+
+// TestSendIsDo checks that Client.send, which calls the transport itself,
+// gives what http.Client.Do gives with the client's never-follow redirect
+// policy: the same status, or the same error text and Reason.
+func TestSendIsDo(t *testing.T) {
+	redirect := func(loc string) func() *http.Response {
+		return func() *http.Response {
+			return &http.Response{StatusCode: http.StatusFound, Header: http.Header{"Location": {loc}}, Body: http.NoBody}
+		}
+	}
+	cases := map[string]fixedTransport{
+		"ok": {resp: func() *http.Response {
+			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody}
+		}},
+		"nil body":         {resp: func() *http.Response { return &http.Response{StatusCode: 200, Header: http.Header{}} }},
+		"nil body, length": {resp: func() *http.Response { return &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: 5} }},
+		"nil response":     {},
+		"redirect":         {resp: redirect("https://elsewhere.example/x")},
+		"redirect, bad":    {resp: redirect("http://[::1%zz]/")},
+		"redirect, none": {resp: func() *http.Response {
+			return &http.Response{StatusCode: 307, Header: http.Header{}, Body: http.NoBody}
+		}},
+		"network error":      {err: errors.New("connection refused")},
+		"deadline":           {err: context.DeadlineExceeded},
+		"scheme mismatch":    {err: tls.RecordHeaderError{RecordHeader: [5]byte{'H', 'T', 'T', 'P', '/'}}},
+		"other tls error":    {err: tls.RecordHeaderError{Msg: "bad record"}},
+		"response and error": {resp: func() *http.Response { return &http.Response{StatusCode: 200, Body: http.NoBody} }, err: errors.New("both")},
+	}
+	for name, tr := range cases {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			t.Run(name+"/"+method, func(t *testing.T) {
+				c := NewClient(Options{HTTPClient: &http.Client{Transport: tr}, Credentials: &StaticCredentials{AccessKey: "a", SecretKey: "s"}})
+				newReq := func() *http.Request {
+					req, err := http.NewRequest(method, "https://svc.example.com/v1/x", strings.NewReader("{}"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return req
+				}
+				got, gotErr := c.send(newReq())
+				want, wantErr := c.opts.HTTPClient.Do(newReq())
+				if (gotErr == nil) != (wantErr == nil) {
+					t.Fatalf("send: %v, Do: %v", gotErr, wantErr)
+				}
+				if gotErr != nil {
+					if stripURL(gotErr).Error() != stripURL(wantErr).Error() || Reason(gotErr) != Reason(wantErr) {
+						t.Errorf("send: %q (%s), Do: %q (%s)", stripURL(gotErr), Reason(gotErr), stripURL(wantErr), Reason(wantErr))
+					}
+					if _, ok := errors.AsType[*url.Error](gotErr); !ok {
+						t.Errorf("send's error %T is not a *url.Error", gotErr)
+					}
+					return
+				}
+				if got.StatusCode != want.StatusCode || got.Body == nil {
+					t.Errorf("send: status %d (body %v), Do: %d", got.StatusCode, got.Body, want.StatusCode)
+				}
+			})
 		}
 	}
 }
