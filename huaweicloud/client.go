@@ -96,8 +96,8 @@ func NewClient(opts Options) *Client {
 // call describes one request: a GET, or a POST with a JSON body.
 type call struct {
 	api, operation string
-	path           string            // with {placeholders}; {project_id} is filled by the signer
-	pathParams     map[string]string // values must already be validated ids
+	path           string // with {placeholders}: {project_id} and at most one other, idParam
+	idParam, id    string // the other placeholder's name (task_id) and value, a validated id
 	query          url.Values
 	body           []byte // JSON; a call with a body is a POST (the signer hashes the body)
 }
@@ -209,16 +209,13 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	b := request.NewHttpRequestBuilder().
 		WithEndpoint(endpoint).
 		WithMethod(method).
-		WithPath(cl.path).
+		WithPath(c.urlPath(cl)).
 		WithSigningAlgorithm(algorithm.HmacSHA256).
 		// Lower-case names: the signer lower-cases every header name several
 		// times (an allocation each unless it already is), and net/http sends
 		// them canonical; the signature and the wire are the same.
 		AddHeaderParam("content-type", "application/json").
 		AddHeaderParam("user-agent", c.opts.UserAgent)
-	for k, v := range cl.pathParams {
-		b.AddPathParam(k, v)
-	}
 	for k, vs := range cl.query {
 		// The SDK signs and sends only query values held as reflect.Values.
 		b.AddQueryParam(k, reflect.ValueOf(vs[0]))
@@ -272,6 +269,20 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 		return nil, c.scrubbed(e, req)
 	}
 	return body, nil
+}
+
+// urlPath is cl's path with its placeholders filled, the id's first, then
+// {project_id} with the account's project, as the SDK's path parameters and
+// the signer filled them, without a map for each call.
+func (c *Client) urlPath(cl call) string {
+	p := cl.path
+	if cl.idParam != "" {
+		p = strings.ReplaceAll(p, "{"+cl.idParam+"}", cl.id)
+	}
+	if c.opts.ProjectID != "" {
+		p = strings.ReplaceAll(p, "{project_id}", c.opts.ProjectID)
+	}
+	return p
 }
 
 // httpRequest is the *http.Request the SDK's ConvertRequest makes of

@@ -84,12 +84,13 @@ func newRequestSigner(projectID string, static *StaticCredentials, chain Credent
 // sign builds b's request and adds X-Project-Id, X-Security-Token
 // (temporary credentials), X-Sdk-Date and Authorization to it. It does what
 // the SDK's BasicCredentials.ProcessAuthRequest does — refresh temporary
-// keys, fill {project_id}, add the two headers, sign with the SDK's signer
-// for the request's algorithm — but names the headers it adds in lower case
-// (the signer lower-cases names itself, an allocation each time unless they
-// already are; net/http sends them canonical, so the signature and the wire
-// are unchanged) and builds the request once. Credentials that ask for
-// derived signing (none of ours do) take the SDK's whole path.
+// keys, add the two headers, sign with the SDK's signer for the request's
+// algorithm — but names the headers it adds in lower case (the signer
+// lower-cases names itself, an allocation each time unless they already
+// are; net/http sends them canonical, so the signature and the wire are
+// unchanged) and builds the request once. b's path has {project_id} filled
+// already (Client.urlPath). Credentials that ask for derived signing (none
+// of ours do) take the SDK's whole path.
 func (s *requestSigner) sign(b *request.HttpRequestBuilder) (*request.DefaultHttpRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -114,7 +115,8 @@ func (s *requestSigner) sign(b *request.HttpRequestBuilder) (*request.DefaultHtt
 		return nil, &CredentialsError{Err: sanitizeSDKError(err)}
 	}
 	if s.cred.ProjectId != "" {
-		b.AddAutoFilledPathParam("project_id", s.cred.ProjectId).AddHeaderParam("x-project-id", s.cred.ProjectId)
+		// {project_id} is filled already (Client.urlPath).
+		b.AddHeaderParam("x-project-id", s.cred.ProjectId)
 	}
 	if s.cred.SecurityToken != "" {
 		b.AddHeaderParam("x-security-token", s.cred.SecurityToken)
