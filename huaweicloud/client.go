@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -399,15 +400,30 @@ func urlError(req *http.Request, err error) error {
 
 // readBody reads at most maxBodyBytes+1 bytes, into a buffer sized from
 // Content-Length when the answer has one (io.ReadAll's doubling from 512
-// bytes is a visible share of a poll's allocations).
+// bytes is a visible share of a poll's allocations). It reads into the
+// buffer itself: bytes.Buffer.ReadFrom asks for 512 free bytes before each
+// read and so reallocated a buffer sized exactly from Content-Length.
 func readBody(resp *http.Response) ([]byte, error) {
+	const limit = maxBodyBytes + 1
 	size := int64(4096)
 	if resp.ContentLength > 0 {
-		size = min(resp.ContentLength+1, maxBodyBytes+1)
+		size = min(resp.ContentLength+1, limit)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
-	return buf.Bytes(), err
+	buf := make([]byte, 0, size)
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(cap(buf), limit-len(buf)))
+		}
+		n, err := resp.Body.Read(buf[len(buf):min(cap(buf), limit)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 func (c *Client) observe(cl call, code string, start time.Time) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
@@ -258,6 +259,25 @@ func TestSendIsDo(t *testing.T) {
 					t.Errorf("send: status %d (body %v), Do: %d", got.StatusCode, got.Body, want.StatusCode)
 				}
 			})
+		}
+	}
+}
+
+// TestReadBody checks that readBody reads what io.ReadAll of the first
+// maxBodyBytes+1 bytes reads, whatever Content-Length says.
+func TestReadBody(t *testing.T) {
+	for _, n := range []int{0, 1, 67, 4095, 4096, 4097, 70000, maxBodyBytes, maxBodyBytes + 1, maxBodyBytes + 5000} {
+		body := strings.Repeat("x", n)
+		for _, cl := range []int64{-1, 0, int64(n), int64(n) / 2, int64(n) * 2, maxBodyBytes * 4} {
+			resp := &http.Response{ContentLength: cl, Body: io.NopCloser(iotest.OneByteReader(strings.NewReader(body)))}
+			if n > 5000 {
+				resp.Body = io.NopCloser(strings.NewReader(body))
+			}
+			got, err := readBody(resp)
+			want, _ := io.ReadAll(io.LimitReader(strings.NewReader(body), maxBodyBytes+1))
+			if err != nil || string(got) != string(want) {
+				t.Errorf("%d bytes, Content-Length %d: read %d bytes (%v), want %d", n, cl, len(got), err, len(want))
+			}
 		}
 	}
 }
