@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -69,6 +70,7 @@ type Client struct {
 	opts      Options
 	endpoints map[string]string // by API name: the override, else the region's default
 	signer    *requestSigner
+	builders  sync.Pool // of *request.HttpRequestBuilder, for GETs without a query (builder)
 }
 
 // NewClient returns a client for one account.
@@ -207,7 +209,7 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	if cl.body != nil {
 		method = http.MethodPost
 	}
-	b := request.NewHttpRequestBuilder().
+	b := c.builder(cl).
 		WithEndpoint(endpoint).
 		WithMethod(method).
 		WithPath(c.urlPath(cl)).
@@ -227,9 +229,11 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	}
 	signed, err := c.signer.sign(b)
 	if err != nil {
+		c.release(cl, b)
 		return nil, err
 	}
 	req, err := httpRequest(ctx, signed, cl)
+	c.release(cl, b)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
@@ -270,6 +274,35 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 		return nil, c.scrubbed(e, req)
 	}
 	return body, nil
+}
+
+// builder returns an empty request builder for cl: from the client's pool
+// for a GET without a query (nearly every call), else a new one. The SDK's
+// builder makes five maps and two structs; a poll's calls can share them.
+func (c *Client) builder(cl call) *request.HttpRequestBuilder {
+	if cl.body == nil && len(cl.query) == 0 {
+		if b, ok := c.builders.Get().(*request.HttpRequestBuilder); ok {
+			return b
+		}
+	}
+	return request.NewHttpRequestBuilder()
+}
+
+// release empties b and puts it back in the pool when builder took it from
+// there. Nothing refers to b's request once httpRequest has copied it out:
+// header values are strings. The builder never had a body (a body cannot
+// be unset), and every map the client or the signer fills is cleared;
+// endpoint, method, path and algorithm are set again by the next call.
+func (c *Client) release(cl call, b *request.HttpRequestBuilder) {
+	if cl.body != nil || len(cl.query) > 0 {
+		return
+	}
+	r := b.Build()
+	clear(r.GetHeaderParams())
+	clear(r.GetQueryParams())
+	clear(r.GetPathParams())
+	clear(r.GetFormParams())
+	c.builders.Put(b)
 }
 
 // urlPath is cl's path with its placeholders filled, the id's first, then
