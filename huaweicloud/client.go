@@ -252,7 +252,7 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp)
-	code := strconv.Itoa(resp.StatusCode)
+	code := statusCode(resp.StatusCode)
 	c.observe(cl, code, start)
 	if at != nil {
 		at.code, at.duration = code, time.Since(start)
@@ -305,18 +305,48 @@ func (c *Client) release(cl call, b *request.HttpRequestBuilder) {
 	c.builders.Put(b)
 }
 
-// urlPath is cl's path with its placeholders filled, the id's first, then
-// {project_id} with the account's project, as the SDK's path parameters and
-// the signer filled them, without a map for each call.
+// urlPath is cl's path with its placeholders filled — cl.idParam with
+// cl.id, {project_id} with the account's project when it has one — as the
+// SDK's path parameters and its signer filled them, in one allocation and
+// without a map for each call. Other placeholders stay as they are. The id
+// is validated and the project id configured, so neither holds a brace.
 func (c *Client) urlPath(cl call) string {
-	p := cl.path
-	if cl.idParam != "" {
-		p = strings.ReplaceAll(p, "{"+cl.idParam+"}", cl.id)
+	var b strings.Builder
+	b.Grow(len(cl.path) + len(cl.id) + len(c.opts.ProjectID))
+	rest := cl.path
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			break
+		}
+		end += open
+		switch name := rest[open+1 : end]; {
+		case cl.idParam != "" && name == cl.idParam:
+			b.WriteString(rest[:open])
+			b.WriteString(cl.id)
+		case name == "project_id" && c.opts.ProjectID != "":
+			b.WriteString(rest[:open])
+			b.WriteString(c.opts.ProjectID)
+		default:
+			b.WriteString(rest[:end+1])
+		}
+		rest = rest[end+1:]
 	}
-	if c.opts.ProjectID != "" {
-		p = strings.ReplaceAll(p, "{project_id}", c.opts.ProjectID)
+	b.WriteString(rest)
+	return b.String()
+}
+
+// statusCode is strconv.Itoa(code) without an allocation for 200, the
+// status of nearly every answer.
+func statusCode(code int) string {
+	if code == http.StatusOK {
+		return "200"
 	}
-	return p
+	return strconv.Itoa(code)
 }
 
 // httpRequest is the *http.Request the SDK's ConvertRequest makes of

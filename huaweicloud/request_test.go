@@ -283,3 +283,30 @@ func TestReadBody(t *testing.T) {
 		}
 	}
 }
+
+// TestURLPath checks urlPath against the SDK's way, one strings.ReplaceAll
+// per parameter: the id's, then {project_id}.
+func TestURLPath(t *testing.T) {
+	sdk := func(path, param, id, project string) string {
+		if param != "" {
+			path = strings.ReplaceAll(path, "{"+param+"}", id)
+		}
+		if project != "" {
+			path = strings.ReplaceAll(path, "{project_id}", project)
+		}
+		return path
+	}
+	paths := []string{"", "/v3/tasks", "/v3/tasks/{task_id}", "/v2/{project_id}/migration-task/{task_id}/stats",
+		"/v2/{project_id}/tasks", "/{task_id}/{task_id}", "/v2/{project_id}/taskgroups/{group_id}", "/a/{other}/{task_id", "/a/}{project_id}{", "{project_id}"}
+	for _, path := range paths {
+		for _, project := range []string{"", "0123456789abcdef"} {
+			for _, p := range [][2]string{{"", ""}, {"task_id", "t-1"}, {"group_id", "g-2"}} {
+				c := &Client{opts: Options{ProjectID: project}}
+				got := c.urlPath(call{path: path, idParam: p[0], id: p[1]})
+				if want := sdk(path, p[0], p[1], project); got != want {
+					t.Errorf("urlPath(%q, %s=%q, project %q) = %q, want %q", path, p[0], p[1], project, got, want)
+				}
+			}
+		}
+	}
+}
