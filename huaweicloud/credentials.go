@@ -62,7 +62,7 @@ func (CloudSDKEnvProvider) GetCredentials() (auth.ICredential, error) {
 // from a provider chain are looked up on first use and again after a failed
 // look-up, so that a metadata service that is briefly unreachable at start-up
 // does not disable the account for good. The SDK's credentials refresh
-// temporary keys inside ProcessAuthRequest and are not safe for concurrent
+// temporary keys (ProcessSts, ProcessAuthRequest) and are not safe for concurrent
 // use, so signing is serialised; it costs microseconds.
 type requestSigner struct {
 	projectID string
