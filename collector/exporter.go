@@ -78,6 +78,7 @@ type Exporter struct {
 
 	requests        *prometheus.CounterVec
 	requestDuration *prometheus.HistogramVec
+	requestSeries   requestSeriesCache // their children, for ObserveRequest
 	taskErrors      *prometheus.CounterVec
 	fieldErrors     *prometheus.CounterVec
 	discoveryErrors *prometheus.CounterVec
@@ -171,8 +172,50 @@ func (e *Exporter) Collectors() []prometheus.Collector {
 
 // ObserveRequest implements huaweicloud.Observer.
 func (e *Exporter) ObserveRequest(api, operation, code string, d time.Duration) {
-	e.requests.WithLabelValues(api, operation, code).Inc()
-	e.requestDuration.WithLabelValues(api, operation).Observe(d.Seconds())
+	s := e.requestSeries.get(e, requestKey{api: api, operation: operation, code: code})
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
+}
+
+// requestKey is the labels of one API request's series.
+type requestKey struct{ api, operation, code string }
+
+// requestSeries are the request counter's and histogram's children for one
+// requestKey.
+type requestSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// requestSeriesCache holds the children ObserveRequest has used: it runs
+// for every API call, and WithLabelValues hashes the label values and looks
+// them up under the vector's lock each time (the vectors are never reset,
+// so a child stays valid). There are few keys (api × operation × status),
+// all known after the first scrape, so reads take the read lock only.
+type requestSeriesCache struct {
+	mu sync.RWMutex
+	m  map[requestKey]requestSeries
+}
+
+// get returns k's children, made with WithLabelValues the first time.
+func (c *requestSeriesCache) get(e *Exporter, k requestKey) requestSeries {
+	c.mu.RLock()
+	s, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = requestSeries{
+		count:    e.requests.WithLabelValues(k.api, k.operation, k.code),
+		duration: e.requestDuration.WithLabelValues(k.api, k.operation),
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[requestKey]requestSeries{}
+	}
+	c.m[k] = s
+	return s
 }
 
 // ApplyConfig makes cfg's accounts the ones scrapes poll. An account whose

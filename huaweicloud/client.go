@@ -8,14 +8,17 @@ package huaweicloud
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -66,6 +69,7 @@ type Client struct {
 	opts      Options
 	endpoints map[string]string // by API name: the override, else the region's default
 	signer    *requestSigner
+	builders  sync.Pool // of *request.HttpRequestBuilder, for GETs without a query (builder)
 }
 
 // NewClient returns a client for one account.
@@ -94,8 +98,8 @@ func NewClient(opts Options) *Client {
 // call describes one request: a GET, or a POST with a JSON body.
 type call struct {
 	api, operation string
-	path           string            // with {placeholders}; {project_id} is filled by the signer
-	pathParams     map[string]string // values must already be validated ids
+	path           string // with {placeholders}: {project_id} and at most one other, idParam
+	idParam, id    string // the other placeholder's name (task_id) and value, a validated id
 	query          url.Values
 	body           []byte // JSON; a call with a body is a POST (the signer hashes the body)
 }
@@ -208,16 +212,16 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	if cl.body != nil {
 		method = http.MethodPost
 	}
-	b := request.NewHttpRequestBuilder().
+	b := c.builder(cl).
 		WithEndpoint(endpoint).
 		WithMethod(method).
-		WithPath(cl.path).
+		WithPath(c.urlPath(cl)).
 		WithSigningAlgorithm(algorithm.HmacSHA256).
-		AddHeaderParam("Content-Type", "application/json").
-		AddHeaderParam("User-Agent", c.opts.UserAgent)
-	for k, v := range cl.pathParams {
-		b.AddPathParam(k, v)
-	}
+		// Lower-case names: the signer lower-cases every header name several
+		// times (an allocation each unless it already is), and net/http sends
+		// them canonical; the signature and the wire are the same.
+		AddHeaderParam("content-type", "application/json").
+		AddHeaderParam("user-agent", c.opts.UserAgent)
 	for k, vs := range cl.query {
 		// The SDK signs and sends only query values held as reflect.Values.
 		b.AddQueryParam(k, reflect.ValueOf(vs[0]))
@@ -226,21 +230,22 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 		// A string body is sent and hashed as it is.
 		b.WithBody("application/json", string(cl.body))
 	}
-	signed, err := c.signer.sign(b.Build())
+	signed, err := c.signer.sign(b)
 	if err != nil {
+		c.release(cl, b)
 		return nil, err
 	}
-	req, err := signed.ConvertRequest()
+	req, err := httpRequest(ctx, signed, cl)
+	c.release(cl, b)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
-	req = req.WithContext(ctx)
 	if at != nil {
 		at.method, at.path = req.Method, req.URL.Path
 	}
 
 	start := time.Now()
-	resp, err := c.opts.HTTPClient.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
 		c.observe(cl, "error", start)
 		if at != nil {
@@ -250,7 +255,7 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp)
-	code := strconv.Itoa(resp.StatusCode)
+	code := statusCode(resp.StatusCode)
 	c.observe(cl, code, start)
 	if at != nil {
 		at.code, at.duration = code, time.Since(start)
@@ -274,17 +279,217 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	return body, nil
 }
 
+// builder returns an empty request builder for cl: from the client's pool
+// for a GET without a query (nearly every call), else a new one. The SDK's
+// builder makes five maps and two structs; a poll's calls can share them.
+func (c *Client) builder(cl call) *request.HttpRequestBuilder {
+	if cl.body == nil && len(cl.query) == 0 {
+		if b, ok := c.builders.Get().(*request.HttpRequestBuilder); ok {
+			return b
+		}
+	}
+	return request.NewHttpRequestBuilder()
+}
+
+// release empties b and puts it back in the pool when builder took it from
+// there. Nothing refers to b's request once httpRequest has copied it out:
+// header values are strings. The builder never had a body (a body cannot
+// be unset), and every map the client or the signer fills is cleared;
+// endpoint, method, path and algorithm are set again by the next call.
+func (c *Client) release(cl call, b *request.HttpRequestBuilder) {
+	if cl.body != nil || len(cl.query) > 0 {
+		return
+	}
+	r := b.Build()
+	clear(r.GetHeaderParams())
+	clear(r.GetQueryParams())
+	clear(r.GetPathParams())
+	clear(r.GetFormParams())
+	c.builders.Put(b)
+}
+
+// urlPath is cl's path with its placeholders filled — cl.idParam with
+// cl.id, {project_id} with the account's project when it has one — as the
+// SDK's path parameters and its signer filled them, in one allocation and
+// without a map for each call. Other placeholders stay as they are. The id
+// is validated and the project id configured, so neither holds a brace.
+func (c *Client) urlPath(cl call) string {
+	var b strings.Builder
+	b.Grow(len(cl.path) + len(cl.id) + len(c.opts.ProjectID))
+	rest := cl.path
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			break
+		}
+		end += open
+		switch name := rest[open+1 : end]; {
+		case cl.idParam != "" && name == cl.idParam:
+			b.WriteString(rest[:open])
+			b.WriteString(cl.id)
+		case name == "project_id" && c.opts.ProjectID != "":
+			b.WriteString(rest[:open])
+			b.WriteString(c.opts.ProjectID)
+		default:
+			b.WriteString(rest[:end+1])
+		}
+		rest = rest[end+1:]
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// statusCode is strconv.Itoa(code) without an allocation for 200, the
+// status of nearly every answer.
+func statusCode(code int) string {
+	if code == http.StatusOK {
+		return "200"
+	}
+	return strconv.Itoa(code)
+}
+
+// httpRequest is the *http.Request the SDK's ConvertRequest makes of
+// signed (the endpoint's URL with signed's path, its headers, cl's body),
+// with ctx, in fewer allocations: the headers' values share one slice, the
+// body is not copied, and there is no copy for WithContext.
+// TestRequestIsTheSDKsRequest holds the two to the same request. A call
+// with a query (a list page, once per scrape at most) goes through
+// ConvertRequest, which encodes the query as the signer signed it.
+func httpRequest(ctx context.Context, signed *request.DefaultHttpRequest, cl call) (*http.Request, error) {
+	if len(cl.query) > 0 {
+		req, err := signed.ConvertRequest()
+		if err != nil {
+			return nil, err
+		}
+		return req.WithContext(ctx), nil
+	}
+	var body io.Reader
+	if cl.body != nil {
+		body = bytes.NewReader(cl.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, signed.GetMethod(), signed.GetEndpoint(), body)
+	if err != nil {
+		return nil, err
+	}
+	if p := signed.GetPath(); p != "" {
+		req.URL.Path = p
+	}
+	params := signed.GetHeaderParams()
+	values := make([]string, 0, len(params))
+	for k, v := range params {
+		name := canonicalHeader(k)
+		if have, ok := req.Header[name]; ok {
+			// As ConvertRequest's Header.Add: a second value is added, but
+			// a second Content-Type is dropped.
+			if name != "Content-Type" {
+				req.Header[name] = append(have, v)
+			}
+			continue
+		}
+		values = append(values, v)
+		req.Header[name] = values[len(values)-1 : len(values) : len(values)]
+	}
+	return req, nil
+}
+
+// canonicalHeader is http.CanonicalHeaderKey(name) without an allocation
+// for the names the client and the signer set in lower case.
+func canonicalHeader(name string) string {
+	switch name {
+	case "content-type":
+		return "Content-Type"
+	case "user-agent":
+		return "User-Agent"
+	case "x-project-id":
+		return "X-Project-Id"
+	case "x-security-token":
+		return "X-Security-Token"
+	}
+	return http.CanonicalHeaderKey(name)
+}
+
+// send is what c.opts.HTTPClient.Do(req) does for a client that never
+// follows a redirect, without the redirect and header-copying set-up Do
+// makes for every request: the transport's RoundTrip, with Do's checks of
+// what comes back, an unparseable Location of a redirect an error as in Do,
+// and errors in a *url.Error as Do's are. A client with a cookie jar or a
+// Timeout, or a URL with a user, goes through Do itself.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
+	hc := c.opts.HTTPClient
+	if hc.Jar != nil || hc.Timeout != 0 || req.URL.User != nil {
+		return hc.Do(req)
+	}
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		if tlsErr, ok := err.(tls.RecordHeaderError); ok && string(tlsErr.RecordHeader[:]) == "HTTP/" {
+			err = http.ErrSchemeMismatch
+		}
+		return nil, urlError(req, err)
+	}
+	if resp == nil {
+		return nil, urlError(req, fmt.Errorf("http: RoundTripper implementation (%T) returned a nil *Response with a nil error", rt))
+	}
+	if resp.Body == nil {
+		if resp.ContentLength > 0 {
+			return nil, urlError(req, fmt.Errorf("http: RoundTripper implementation (%T) returned a *Response with content length %d but a nil Body", rt, resp.ContentLength))
+		}
+		resp.Body = http.NoBody
+	}
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		if loc := resp.Header.Get("Location"); loc != "" {
+			if _, err := req.URL.Parse(loc); err != nil {
+				_ = resp.Body.Close()
+				return nil, urlError(req, fmt.Errorf("failed to parse Location header %q: %v", loc, err)) // Do's text
+			}
+		}
+	}
+	return resp, nil
+}
+
+// urlError wraps err as http.Client.Do does.
+func urlError(req *http.Request, err error) error {
+	op := "Get"
+	if req.Method == http.MethodPost {
+		op = "Post"
+	}
+	return &url.Error{Op: op, URL: req.URL.String(), Err: err}
+}
+
 // readBody reads at most maxBodyBytes+1 bytes, into a buffer sized from
 // Content-Length when the answer has one (io.ReadAll's doubling from 512
-// bytes is a visible share of a poll's allocations).
+// bytes is a visible share of a poll's allocations). It reads into the
+// buffer itself: bytes.Buffer.ReadFrom asks for 512 free bytes before each
+// read and so reallocated a buffer sized exactly from Content-Length.
 func readBody(resp *http.Response) ([]byte, error) {
+	const limit = maxBodyBytes + 1
 	size := int64(4096)
 	if resp.ContentLength > 0 {
-		size = min(resp.ContentLength+1, maxBodyBytes+1)
+		size = min(resp.ContentLength+1, limit)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBodyBytes+1))
-	return buf.Bytes(), err
+	buf := make([]byte, 0, size)
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(cap(buf), limit-len(buf)))
+		}
+		n, err := resp.Body.Read(buf[len(buf):min(cap(buf), limit)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 func (c *Client) observe(cl call, code string, start time.Time) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	sdkconfig "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -61,7 +62,7 @@ func (CloudSDKEnvProvider) GetCredentials() (auth.ICredential, error) {
 // from a provider chain are looked up on first use and again after a failed
 // look-up, so that a metadata service that is briefly unreachable at start-up
 // does not disable the account for good. The SDK's credentials refresh
-// temporary keys inside ProcessAuthRequest and are not safe for concurrent
+// temporary keys (ProcessSts, ProcessAuthRequest) and are not safe for concurrent
 // use, so signing is serialised; it costs microseconds.
 type requestSigner struct {
 	projectID string
@@ -80,9 +81,17 @@ func newRequestSigner(projectID string, static *StaticCredentials, chain Credent
 	return &requestSigner{projectID: projectID, static: static, chain: chain}
 }
 
-// sign adds X-Project-Id, X-Security-Token (temporary credentials), X-Sdk-Date
-// and Authorization to req.
-func (s *requestSigner) sign(req *request.DefaultHttpRequest) (*request.DefaultHttpRequest, error) {
+// sign builds b's request and adds X-Project-Id, X-Security-Token
+// (temporary credentials), X-Sdk-Date and Authorization to it. It does what
+// the SDK's BasicCredentials.ProcessAuthRequest does — refresh temporary
+// keys, add the two headers, sign with the SDK's signer for the request's
+// algorithm — but names the headers it adds in lower case (the signer
+// lower-cases names itself, an allocation each time unless they already
+// are; net/http sends them canonical, so the signature and the wire are
+// unchanged) and builds the request once. b's path has {project_id} filled
+// already (Client.urlPath). Credentials that ask for derived signing (none
+// of ours do) take the SDK's whole path.
+func (s *requestSigner) sign(b *request.HttpRequestBuilder) (*request.DefaultHttpRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cred == nil {
@@ -95,11 +104,36 @@ func (s *requestSigner) sign(req *request.DefaultHttpRequest) (*request.DefaultH
 	if s.stsHC == nil {
 		s.stsHC = impl.NewDefaultHttpClient(sdkconfig.DefaultHttpConfig())
 	}
-	signed, err := s.cred.ProcessAuthRequest(s.stsHC, req)
+	if s.cred.DerivedPredicate != nil {
+		signed, err := s.cred.ProcessAuthRequest(s.stsHC, b.Build())
+		if err != nil {
+			return nil, &CredentialsError{Err: sanitizeSDKError(err)}
+		}
+		return signed, nil
+	}
+	if err := s.cred.ProcessSts(s.stsHC); err != nil {
+		return nil, &CredentialsError{Err: sanitizeSDKError(err)}
+	}
+	if s.cred.ProjectId != "" {
+		// {project_id} is filled already (Client.urlPath).
+		b.AddHeaderParam("x-project-id", s.cred.ProjectId)
+	}
+	if s.cred.SecurityToken != "" {
+		b.AddHeaderParam("x-security-token", s.cred.SecurityToken)
+	}
+	req := b.Build()
+	sn, err := signer.GetSigner(req.GetSigningAlgorithm())
 	if err != nil {
 		return nil, &CredentialsError{Err: sanitizeSDKError(err)}
 	}
-	return signed, nil
+	headers, err := sn.Sign(req, s.cred.AK, s.cred.SK)
+	if err != nil {
+		return nil, &CredentialsError{Err: sanitizeSDKError(err)}
+	}
+	for k, v := range headers {
+		req.AddHeaderParam(k, v)
+	}
+	return req, nil
 }
 
 // secrets are the credentials' access key, secret key and security token

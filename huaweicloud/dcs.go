@@ -110,7 +110,7 @@ func pageQuery(offset, limit int) url.Values {
 func (c *Client) dcsCall(operation, path, taskID string) call {
 	cl := call{api: APIDCS, operation: operation, path: path}
 	if taskID != "" {
-		cl.pathParams = map[string]string{"task_id": taskID}
+		cl.idParam, cl.id = "task_id", taskID
 	}
 	return cl
 }

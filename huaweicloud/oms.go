@@ -166,13 +166,13 @@ type OMSTaskGroupPage struct {
 // OMSTask reads an object storage migration task (ShowTask).
 func (c *Client) OMSTask(ctx context.Context, taskID string) (OMSTask, error) {
 	return getAs[OMSTask](ctx, c, call{api: APIOMS, operation: OpShowTask,
-		path: "/v2/{project_id}/tasks/{task_id}", pathParams: map[string]string{"task_id": taskID}})
+		path: "/v2/{project_id}/tasks/{task_id}", idParam: "task_id", id: taskID})
 }
 
 // OMSTaskGroup reads a task group (ShowTaskGroup).
 func (c *Client) OMSTaskGroup(ctx context.Context, groupID string) (OMSTaskGroup, error) {
 	return getAs[OMSTaskGroup](ctx, c, call{api: APIOMS, operation: OpShowTaskGroup,
-		path: "/v2/{project_id}/taskgroups/{group_id}", pathParams: map[string]string{"group_id": groupID}})
+		path: "/v2/{project_id}/taskgroups/{group_id}", idParam: "group_id", id: groupID})
 }
 
 // OMSTaskPage reads one page of the project's tasks (ListTasks).

@@ -160,7 +160,7 @@ type SMSTaskPage struct {
 // SMSTask reads a server migration task (ShowTask).
 func (c *Client) SMSTask(ctx context.Context, taskID string) (SMSTask, error) {
 	return getAs[SMSTask](ctx, c, call{api: APISMS, operation: OpShowTask,
-		path: "/v3/tasks/{task_id}", pathParams: map[string]string{"task_id": taskID}})
+		path: "/v3/tasks/{task_id}", idParam: "task_id", id: taskID})
 }
 
 // SMSTaskPage reads one page of the account's server migration tasks.
