@@ -104,7 +104,7 @@ echo "- raw outputs: $OUT/{base,new}.N.txt"
 for side in base new; do
 	src=$BASE_SRC
 	[[ $side == new ]] && src=$NEW_SRC
-	log "building $side: (cd $src && go test -c -buildvcs=false -o $TMP/$side.test ./collector/)"
+	echo "- build $side: \`(cd $src && go test -c -buildvcs=false -o $TMP/$side.test ./collector/)\`"
 	(cd "$src" && go test -c -buildvcs=false -o "$TMP/$side.test" ./collector/)
 done
 
