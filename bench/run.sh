@@ -2,10 +2,12 @@
 # bench/run.sh: real-process benchmarks of migration_exporter against
 # bench/fakecloud (the simulator on 127.0.0.1), for docs/performance.md.
 #
-#   bench/run.sh            # all scenarios, about a minute
+#   bench/run.sh            # all scenarios, a few minutes
 #   SCRAPES=3 bench/run.sh  # timed scrapes per latency scenario (default 5)
 #   SCENARIOS="sms-1000" bench/run.sh   # a subset of the scenarios
 #   COMPRESSED=0 bench/run.sh           # scrape without gzip
+#   BASE=/work/wt-base bench/run.sh     # and the baseline, interleaved
+#   BASE=aaa5d39 bench/run.sh           # the baseline as a git commit
 #
 # For each scenario it starts fakecloud and the exporter (--api.concurrency=64,
 # --scrape.timeout=60s), waits for /-/ready, scrapes /metrics once to warm up
@@ -16,13 +18,28 @@
 # (read while the scrape's series are live) and
 # migration_exporter_scrape_duration_seconds; VmHWM (peak RSS) comes from
 # /proc/<pid>/status, and fakecloud's CPU time (it shares this machine's
-# cores) from /proc/<pid>/stat. It prints a markdown table. Everything it
+# cores) from /proc/<pid>/stat. It prints markdown tables. Everything it
 # starts is stopped on exit.
+#
+# The one-scrape memory scenarios (mem-sms-10000, mem-dcs-10000) start a
+# fresh exporter with 10,000 tasks configured, read its idle RSS (VmRSS)
+# once it is ready, scrape /metrics exactly once and read VmHWM: the peak
+# RSS of one scrape. probe-sms-10000 probes each of 10,000 SMS tasks once
+# through /probe (no /metrics scrape) and reads VmHWM.
+#
+# With BASE (a directory holding the baseline tree, or a git commit of this
+# repository, which is checked out in a temporary worktree under /tmp and
+# removed at the end), the exporter is built from the baseline too, and each
+# scenario runs with the baseline's exporter and then with this tree's, so
+# that the machine's noise falls on both alike. Every table then has a row
+# for each build and a new/base row with the ratios of its key columns.
+# fakecloud is built from this tree for both.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SCRAPES=${SCRAPES:-5}
-SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 probe-sms-10000}
+SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 mem-sms-10000 mem-dcs-10000 probe-sms-10000}
+BASE=${BASE:-}
 # Prometheus asks for gzip; so does curl --compressed.
 COMPRESSED=${COMPRESSED:-1}
 CURL_OPTS=()
@@ -30,6 +47,7 @@ CURL_OPTS=()
 CONCURRENCY=64
 TMP=$(mktemp -d)
 PIDS=()
+WORKTREE=""
 
 cleanup() {
 	local p
@@ -40,6 +58,9 @@ cleanup() {
 		wait "$p" 2>/dev/null || true
 	done
 	rm -rf "$TMP"
+	if [[ -n "$WORKTREE" ]]; then
+		git worktree remove --force "$WORKTREE" 2>/dev/null || true
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -71,40 +92,93 @@ HZ=$(getconf CLK_TCK)
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 log "building into $TMP"
-go build -o "$TMP/migration_exporter" .
+go build -o "$TMP/new/migration_exporter" .
 go build -o "$TMP/fakecloud" ./bench/fakecloud
+BUILDS=(new)
+BASE_DESC=""
+if [[ -n "$BASE" ]]; then
+	if [[ -d "$BASE" ]]; then
+		base_src=$(cd "$BASE" && pwd)
+		BASE_DESC="$base_src ($(git -C "$base_src" rev-parse --short HEAD 2>/dev/null || echo 'not a git tree'))"
+	else
+		commit=$(git rev-parse --verify --quiet "$BASE^{commit}") || { log "BASE=$BASE: neither a directory nor a commit"; exit 2; }
+		WORKTREE=$(mktemp -d /tmp/run-base.XXXXXX)
+		rmdir "$WORKTREE"
+		log "adding a detached worktree of $commit at $WORKTREE"
+		git worktree add --quiet --detach "$WORKTREE" "$commit"
+		base_src=$WORKTREE
+		BASE_DESC="commit $commit"
+	fi
+	log "building the baseline's exporter from $base_src"
+	(cd "$base_src" && go build -o "$TMP/base/migration_exporter" .)
+	BUILDS=(base new)
+fi
 
-ROWS=()
+# KEYS["scenario build"] holds a row's key columns (space-separated), for
+# the new/base rows.
+declare -A KEYS
 
-# scenario NAME SMS DCS LATENCY SCRAPES
-scenario() {
-	local name=$1 sms=$2 dcs=$3 latency=$4 scrapes=$5
-	local dir="$TMP/$name"
-	mkdir -p "$dir"
-	log "== $name: $sms SMS, $dcs DCS tasks, latency $latency, 1+$scrapes scrapes"
+# ratios NAME: the new/base ratios of NAME's key columns, space-separated
+# ("–" where either is not a number).
+ratios() {
+	awk -v b="${KEYS["$1 base"]}" -v n="${KEYS["$1 new"]}" 'BEGIN {
+		k = split(b, bv, " "); split(n, nv, " ")
+		for (i = 1; i <= k; i++) {
+			num = "^[0-9.eE+-]+$"
+			printf "%s%s", (i > 1 ? " " : ""), (bv[i] ~ num && nv[i] ~ num && bv[i] + 0 != 0) ? sprintf("%.3f", nv[i] / bv[i]) : "–"
+		}
+		print ""
+	}'
+}
 
-	"$TMP/fakecloud" -sms "$sms" -dcs "$dcs" -latency "$latency" -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
-	local fc=$!
-	PIDS+=("$fc")
+# start_cloud DIR SMS DCS LATENCY: starts fakecloud, which writes DIR/cfg.yml;
+# sets FC to its pid.
+start_cloud() {
+	local dir=$1
+	"$TMP/fakecloud" -sms "$2" -dcs "$3" -latency "$4" -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
+	FC=$!
+	PIDS+=("$FC")
 	for _ in $(seq 600); do
 		[[ -s "$dir/fakecloud.out" ]] && break
-		kill -0 "$fc" 2>/dev/null || { cat "$dir/fakecloud.err" >&2; exit 1; }
+		kill -0 "$FC" 2>/dev/null || { cat "$dir/fakecloud.err" >&2; exit 1; }
 		sleep 0.1
 	done
 	[[ -s "$dir/fakecloud.out" ]] || { log "fakecloud did not start"; exit 1; }
+}
 
+# start_exporter BUILD DIR ARGS...: starts BUILD's exporter on DIR/cfg.yml
+# and waits until it is ready; sets EX to its pid and URL to its address.
+start_exporter() {
+	local build=$1 dir=$2
+	shift 2
 	local port
 	port=$("$TMP/fakecloud" -free-port)
-	"$TMP/migration_exporter" --config.file="$dir/cfg.yml" --api.concurrency=$CONCURRENCY \
-		--web.listen-address="127.0.0.1:$port" --scrape.timeout=60s --log.level=warn 2>"$dir/exporter.err" &
-	local ex=$!
-	PIDS+=("$ex")
-	local url="http://127.0.0.1:$port"
+	"$TMP/$build/migration_exporter" --config.file="$dir/cfg.yml" --api.concurrency=$CONCURRENCY \
+		--web.listen-address="127.0.0.1:$port" --log.level=warn "$@" 2>"$dir/exporter.err" &
+	EX=$!
+	PIDS+=("$EX")
+	URL="http://127.0.0.1:$port"
 	for _ in $(seq 300); do
-		curl -sf -o /dev/null "$url/-/ready" && break
-		kill -0 "$ex" 2>/dev/null || { cat "$dir/exporter.err" >&2; exit 1; }
+		curl -sf -o /dev/null "$URL/-/ready" && return
+		kill -0 "$EX" 2>/dev/null || { cat "$dir/exporter.err" >&2; exit 1; }
 		sleep 0.1
 	done
+	log "the exporter did not get ready"
+	exit 1
+}
+
+ROWS=()
+
+# scenario BUILD NAME SMS DCS LATENCY SCRAPES
+scenario() {
+	local build=$1 name=$2 sms=$3 dcs=$4 latency=$5 scrapes=$6
+	local dir="$TMP/$name.$build"
+	mkdir -p "$dir"
+	log "== $name ($build): $sms SMS, $dcs DCS tasks, latency $latency, 1+$scrapes scrapes"
+	start_cloud "$dir" "$sms" "$dcs" "$latency"
+	local fc=$FC
+	start_exporter "$build" "$dir" --scrape.timeout=60s
+	local ex=$EX url=$URL
 	local rss_idle
 	rss_idle=$(proc "$ex" VmRSS)
 
@@ -138,7 +212,8 @@ scenario() {
 	stop "$ex"
 	stop "$fc"
 
-	ROWS+=("$(awk -v name="$name" -v tasks="$tasks" -v calls="$calls" -v lat="$latency" -v c=$CONCURRENCY \
+	local out
+	out=$(awk -v name="$name" -v build="$build" -v tasks="$tasks" -v calls="$calls" -v lat="$latency" -v c=$CONCURRENCY \
 		-v wall="$wall" -v dur="$dur" -v cpu0="$cpu0" -v cpu1="$cpu1" -v n="$scrapes" -v rss="$rss" \
 		-v idle="$rss_idle" -v hwm="$hwm" -v up="$up" -v series="$series" -v warm="${times[0]}" \
 		-v fc="$((fc1 - fc0))" -v hz="$HZ" 'BEGIN {
@@ -149,38 +224,86 @@ scenario() {
 		# (10 ms): a delta under 0.2 s says little.
 		cpu = (cpu1 - cpu0 >= 0.2) ? sprintf("%.0f", (cpu1 - cpu0) * 1e6 / (n * tasks)) : "(<0.2 s)"
 		fcpu = (fc / hz >= 0.2) ? sprintf("%.0f", fc / hz * 1e6 / (n * calls)) : "(<0.2 s)"
-		printf "| %s | %d | %d | %s | %s | %.0f | %.1f | %s | %.1f | %s | %s | %d | %d | %.1f | %.1f | %.1f |",
-			name, tasks, up, lat, (floor > 0 ? floor : "-"), warm * 1000, wall * 1000, ratio, dur * 1000,
+		printf "| %s | %s | %d | %d | %s | %s | %.0f | %.1f | %s | %.1f | %s | %s | %d | %d | %.1f | %.1f | %.1f |\n",
+			name, build, tasks, up, lat, (floor > 0 ? floor : "-"), warm * 1000, wall * 1000, ratio, dur * 1000,
 			cpu, fcpu, series, series / tasks, idle / 1024, rss / 1048576, hwm / 1024
-	}')")
+		# the key columns, for the new/base row
+		printf "%.3f %s %.3f %s %.3f %.3f\n", wall * 1000, ratio, dur * 1000, (cpu ~ /^[0-9]/ ? cpu : "-"), idle / 1024, hwm / 1024
+	}')
+	ROWS+=("${out%%$'\n'*}")
+	KEYS["$name $build"]=${out#*$'\n'}
 }
 
-# probe_scenario NAME SMS: every one of SMS tasks probed once through
+# scenario_ratio NAME: the new/base row of NAME in the scenario table.
+scenario_ratio() {
+	local r
+	read -ra r <<<"$(ratios "$1")"
+	ROWS+=("| $1 | **new/base** | | | | | | ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} | | | | ${r[4]} | | ${r[5]} |")
+}
+
+MEM_ROWS=()
+
+# mem_scenario BUILD NAME SMS DCS: a fresh exporter with SMS+DCS tasks
+# configured; its idle RSS once ready, then exactly one /metrics scrape
+# (fakecloud at 0 ms latency) and its peak RSS (VmHWM).
+mem_scenario() {
+	local build=$1 name=$2 sms=$3 dcs=$4
+	local dir="$TMP/$name.$build"
+	mkdir -p "$dir"
+	log "== $name ($build): $sms SMS, $dcs DCS tasks, one /metrics scrape"
+	start_cloud "$dir" "$sms" "$dcs" 0ms
+	local fc=$FC
+	start_exporter "$build" "$dir" --scrape.timeout=60s
+	local ex=$EX url=$URL
+	local idle t0 t1 t hwm rss
+	idle=$(proc "$ex" VmRSS)
+	t0=$(ticks "$ex")
+	t=$(curl -sS "${CURL_OPTS[@]}" --max-time 90 -o "$dir/scrape.txt" -w '%{time_total}' "$url/metrics")
+	t1=$(ticks "$ex")
+	hwm=$(proc "$ex" VmHWM)
+	rss=$(proc "$ex" VmRSS)
+	local tasks=$((sms + dcs)) up series
+	up=$(grep -Ec '^(sms|dcs)_migration_up\{.*\} 1$' "$dir/scrape.txt" || true)
+	series=$(grep -Ec '^(sms|dcs)_migration_' "$dir/scrape.txt" || true)
+	if [[ "$up" -ne "$tasks" ]]; then
+		log "only $up of $tasks tasks up; exporter log:"
+		tail -5 "$dir/exporter.err" >&2
+	fi
+	log "   scrape: ${t}s, VmHWM ${hwm} kB"
+	stop "$ex"
+	stop "$fc"
+	local out
+	out=$(awk -v name="$name" -v build="$build" -v tasks="$tasks" -v up="$up" -v t="$t" -v cpu="$((t1 - t0))" -v hz="$HZ" \
+		-v series="$series" -v idle="$idle" -v rss="$rss" -v hwm="$hwm" 'BEGIN {
+		us = (cpu / hz >= 0.2) ? sprintf("%.0f", cpu / hz * 1e6 / tasks) : "(<0.2 s)"
+		printf "| %s | %s | %d | %d | %.1f | %s | %d | %.1f | %.1f | %.1f |\n",
+			name, build, tasks, up, t * 1000, us, series, idle / 1024, rss / 1024, hwm / 1024
+		printf "%.3f %s %.3f %.3f\n", t * 1000, (us ~ /^[0-9]/ ? us : "-"), idle / 1024, hwm / 1024
+	}')
+	MEM_ROWS+=("${out%%$'\n'*}")
+	KEYS["$name $build"]=${out#*$'\n'}
+}
+
+mem_ratio() {
+	local r
+	read -ra r <<<"$(ratios "$1")"
+	MEM_ROWS+=("| $1 | **new/base** | | | ${r[0]} | ${r[1]} | | ${r[2]} | | ${r[3]} |")
+}
+
+PROBE_ROWS=()
+
+# probe_scenario BUILD NAME SMS: every one of SMS tasks probed once through
 # /probe (8 at a time), the multi-target pattern; RSS is read from /proc so
 # that no /metrics scrape (which would poll every task) inflates it.
 probe_scenario() {
-	local name=$1 sms=$2
-	local dir="$TMP/$name"
+	local build=$1 name=$2 sms=$3
+	local dir="$TMP/$name.$build"
 	mkdir -p "$dir"
-	log "== $name: $sms SMS tasks, each probed once through /probe"
-	"$TMP/fakecloud" -sms "$sms" -dcs 0 -latency 0ms -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
-	local fc=$!
-	PIDS+=("$fc")
-	for _ in $(seq 600); do
-		[[ -s "$dir/fakecloud.out" ]] && break
-		sleep 0.1
-	done
-	local port
-	port=$("$TMP/fakecloud" -free-port)
-	"$TMP/migration_exporter" --config.file="$dir/cfg.yml" --api.concurrency=$CONCURRENCY \
-		--web.listen-address="127.0.0.1:$port" --log.level=warn 2>"$dir/exporter.err" &
-	local ex=$!
-	PIDS+=("$ex")
-	local url="http://127.0.0.1:$port"
-	for _ in $(seq 300); do
-		curl -sf -o /dev/null "$url/-/ready" && break
-		sleep 0.1
-	done
+	log "== $name ($build): $sms SMS tasks, each probed once through /probe"
+	start_cloud "$dir" "$sms" 0 0ms
+	local fc=$FC
+	start_exporter "$build" "$dir"
+	local ex=$EX url=$URL
 	local idle account
 	idle=$(proc "$ex" VmRSS)
 	account=$(awk '$1 == "-" && $2 == "name:" { print $3; exit }' "$dir/cfg.yml")
@@ -195,34 +318,56 @@ probe_scenario() {
 	hwm=$(proc "$ex" VmHWM)
 	stop "$ex"
 	stop "$fc"
-	PROBE_ROWS+=("$(awk -v name="$name" -v n="$(wc -l <"$dir/ids")" -v ok="$ok" -v s="$start" -v e="$end" \
+	local out
+	out=$(awk -v name="$name" -v build="$build" -v n="$(wc -l <"$dir/ids")" -v ok="$ok" -v s="$start" -v e="$end" \
 		-v idle="$idle" -v rss="$rss" -v hwm="$hwm" 'BEGIN {
-		printf "| %s | %d | %d | %.1f | %.2f | %.1f | %.1f | %.1f |", name, n, ok, e - s, (e - s) * 1000 / n, idle / 1024, rss / 1024, hwm / 1024
-	}')")
+		printf "| %s | %s | %d | %d | %.1f | %.2f | %.1f | %.1f | %.1f |\n", name, build, n, ok, e - s, (e - s) * 1000 / n, idle / 1024, rss / 1024, hwm / 1024
+		printf "%.4f %.3f %.3f\n", (e - s) * 1000 / n, idle / 1024, hwm / 1024
+	}')
+	PROBE_ROWS+=("${out%%$'\n'*}")
+	KEYS["$name $build"]=${out#*$'\n'}
 }
 
-PROBE_ROWS=()
+probe_ratio() {
+	local r
+	read -ra r <<<"$(ratios "$1")"
+	PROBE_ROWS+=("| $1 | **new/base** | | | | ${r[0]} | ${r[1]} | | ${r[2]} |")
+}
+
 for s in $SCENARIOS; do
 	case $s in
-	sms-10) scenario sms-10 10 0 50ms "$SCRAPES" ;;
-	sms-100) scenario sms-100 100 0 50ms "$SCRAPES" ;;
-	sms-1000) scenario sms-1000 1000 0 50ms "$SCRAPES" ;;
-	sms-10000) scenario sms-10000 10000 0 0ms 3 ;;
-	dcs-10000) scenario dcs-10000 0 10000 0ms 3 ;;
-	probe-sms-10000) probe_scenario probe-sms-10000 10000 ;;
+	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=scenario_ratio ;;
+	sms-10000) run=(scenario "$s" 10000 0 0ms 3) ratio=scenario_ratio ;;
+	dcs-10000) run=(scenario "$s" 0 10000 0ms 3) ratio=scenario_ratio ;;
+	mem-sms-10000) run=(mem_scenario "$s" 10000 0) ratio=mem_ratio ;;
+	mem-dcs-10000) run=(mem_scenario "$s" 0 10000) ratio=mem_ratio ;;
+	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=probe_ratio ;;
 	*) log "unknown scenario $s" && exit 2 ;;
 	esac
+	for b in "${BUILDS[@]}"; do
+		"${run[0]}" "$b" "${run[@]:1}"
+	done
+	[[ ${#BUILDS[@]} -eq 1 ]] || "$ratio" "$s"
 done
 
 echo
 echo "Go $(go env GOVERSION), $(nproc) cores, --api.concurrency=$CONCURRENCY, gzip=$COMPRESSED; wall = median curl time_total of the timed scrapes (after one warm-up scrape)."
-echo
-echo "| scenario | tasks | up | latency | floor ms | warm-up ms | wall ms | × floor | scrape_duration ms | exporter CPU µs/task poll | fakecloud CPU µs/call | task series | series/task | RSS idle MiB | RSS in scrape MiB | VmHWM MiB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-printf '%s\n' "${ROWS[@]}"
+echo "Builds: new = this tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ', with uncommitted changes'))${BASE:+; base = $BASE_DESC; each scenario ran base then new}. Load at the end: $(uptime)."
+if [[ ${#ROWS[@]} -gt 0 ]]; then
+	echo
+	echo "| scenario | build | tasks | up | latency | floor ms | warm-up ms | wall ms | × floor | scrape_duration ms | exporter CPU µs/task poll | fakecloud CPU µs/call | task series | series/task | RSS idle MiB | RSS in scrape MiB | VmHWM MiB |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+fi
+if [[ ${#MEM_ROWS[@]} -gt 0 ]]; then
+	echo
+	echo "| one-scrape scenario | build | tasks | up | scrape ms | exporter CPU µs/task poll | task series | RSS idle MiB | RSS after MiB | VmHWM MiB |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${MEM_ROWS[@]}"
+fi
 if [[ ${#PROBE_ROWS[@]} -gt 0 ]]; then
 	echo
-	echo "| /probe scenario | tasks | HTTP 200 | seconds | ms/probe | RSS idle MiB | RSS after MiB | VmHWM MiB |"
-	echo "|---|---|---|---|---|---|---|---|"
+	echo "| /probe scenario | build | tasks | HTTP 200 | seconds | ms/probe | RSS idle MiB | RSS after MiB | VmHWM MiB |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${PROBE_ROWS[@]}"
 fi
