@@ -478,10 +478,6 @@ func BenchmarkServe(b *testing.B) {
 	}
 }
 
-// prometheus3Accept is the Accept header of Prometheus 3's scrapes.
-const prometheus3Accept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5," +
-	"text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
-
 // BenchmarkScrapeMemory is the heap one scrape of 10,000 tasks needs: what
 // is live once Gather has returned its families (what promhttp then
 // encodes), per series and in all; the bytes allocated; and the largest
