@@ -3,6 +3,7 @@
 package collector
 
 import (
+	"compress/gzip"
 	"context"
 	"math"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
+	"github.com/klauspost/compress/zstd"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"golang.org/x/time/rate"
@@ -68,7 +70,7 @@ type Exporter struct {
 	// families are the task metrics' families in name order; scratch and
 	// compress are reused from answer to answer (expose.go).
 	families []taskFamily
-	scratch  sync.Pool
+	scratch  freeList[*familyScratch]
 	compress compressors
 	// chunk is the most series of a family the text answers encode at a
 	// time (defaultChunk; tests set fewer).
@@ -155,6 +157,8 @@ func New(opts Options) *Exporter {
 	}
 	e.families = newTaskFamilies(ix, descs)
 	e.chunk = defaultChunk
+	e.scratch = newFreeList[*familyScratch](keptAnswers)
+	e.compress = compressors{gzip: newFreeList[*gzip.Writer](keptAnswers), zstd: newFreeList[*zstd.Encoder](keptAnswers)}
 	for _, svc := range e.services {
 		for _, r := range huaweicloud.Reasons {
 			e.taskErrors.WithLabelValues(svc.api(), r)

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-kit/log/level"
 	"github.com/klauspost/compress/zstd"
@@ -87,11 +86,11 @@ type familyScratch struct {
 // dto objects of one part are all the answer needs at a time. What is
 // passed is only valid during the call.
 func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf *dto.MetricFamily, first bool)) {
-	s, _ := e.scratch.Get().(*familyScratch)
-	if s == nil {
+	s, ok := e.scratch.get()
+	if !ok {
 		s = &familyScratch{}
 	}
-	defer e.scratch.Put(s)
+	defer e.scratch.put(s)
 
 	// Group the series by family: count, then place (a counting sort),
 	// visiting the accounts by name and each one's tasks by id (pollTasks
@@ -314,11 +313,11 @@ func (e *Exporter) serve(w http.ResponseWriter, r *http.Request, tasks [][]polle
 	h.Add("Vary", "Accept")
 	h.Add("Vary", "Accept-Encoding")
 	h.Set("Content-Type", string(format))
-	out, encoding := e.compressor(r.Header.Get("Accept-Encoding"), w)
+	out, encoding, done := e.compressor(r.Header.Get("Accept-Encoding"), w)
 	if encoding != "identity" {
 		h.Set("Content-Encoding", encoding)
 	}
-	defer out.Close()
+	defer done()
 
 	var filter map[string]bool
 	if names := r.URL.Query()["name[]"]; len(names) > 0 {
@@ -399,29 +398,44 @@ func (s *lineSkipper) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// compressors are the pooled writers of the content encodings an answer
-// may use (zstd and gzip), so that a scrape does not allocate one.
+// freeList keeps up to cap(items) values for the next answers to reuse.
+// Unlike a sync.Pool, garbage collections do not empty it: between two
+// scrapes there are several, and each answer would build its scratch and
+// compressor again (and the runtime return their memory to the system in
+// between).
+type freeList[T any] struct{ items chan T }
+
+func newFreeList[T any](n int) freeList[T] { return freeList[T]{items: make(chan T, n)} }
+
+// get returns a kept value, or false when there is none.
+func (f freeList[T]) get() (T, bool) {
+	select {
+	case v := <-f.items:
+		return v, true
+	default:
+		var none T
+		return none, false
+	}
+}
+
+// put keeps v unless the list is full.
+func (f freeList[T]) put(v T) {
+	select {
+	case f.items <- v:
+	default:
+	}
+}
+
+// compressors are the writers of the content encodings an answer may use
+// (zstd and gzip), kept for the next answers.
 type compressors struct {
-	gzip, zstd sync.Pool
+	gzip freeList[*gzip.Writer]
+	zstd freeList[*zstd.Encoder]
 }
 
-// nopCloser is an io.WriteCloser whose Close does nothing: the identity
-// encoding.
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
-
-// pooledWriter returns its compressor to its pool when closed.
-type pooledWriter struct {
-	io.WriteCloser
-	pool *sync.Pool
-}
-
-func (p pooledWriter) Close() error {
-	err := p.WriteCloser.Close()
-	p.pool.Put(p.WriteCloser)
-	return err
-}
+// keptAnswers is how many answers' scratch and compressors are kept: more
+// than one answer at a time is rare (a /metrics scrape with probes).
+const keptAnswers = 2
 
 // compressor returns a writer to w in the encoding acceptEncoding prefers
 // among zstd, gzip and identity, and the encoding's name. zstd is offered
@@ -429,27 +443,30 @@ func (p pooledWriter) Close() error {
 // asks for it with --enable-feature=zstd-scrape); gzip is written at
 // BestSpeed, a little larger than promhttp's default level for much less
 // CPU on an answer that is thrown away after one read.
-func (e *Exporter) compressor(acceptEncoding string, w io.Writer) (io.WriteCloser, string) {
+//
+// done flushes the compressor and keeps it for the next answer.
+func (e *Exporter) compressor(acceptEncoding string, w io.Writer) (out io.Writer, encoding string, done func()) {
 	switch negotiateEncoding(acceptEncoding) {
 	case "zstd":
-		z, _ := e.compress.zstd.Get().(*zstd.Encoder)
-		if z == nil {
+		z, ok := e.compress.zstd.get()
+		if !ok {
 			var err error
-			if z, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true)); err != nil {
+			if z, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+				zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true)); err != nil {
 				break
 			}
 		}
 		z.Reset(w)
-		return pooledWriter{z, &e.compress.zstd}, "zstd"
+		return z, "zstd", func() { _ = z.Close(); e.compress.zstd.put(z) }
 	case "gzip":
-		gz, _ := e.compress.gzip.Get().(*gzip.Writer)
-		if gz == nil {
+		gz, ok := e.compress.gzip.get()
+		if !ok {
 			gz, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
 		}
 		gz.Reset(w)
-		return pooledWriter{gz, &e.compress.gzip}, "gzip"
+		return gz, "gzip", func() { _ = gz.Close(); e.compress.gzip.put(gz) }
 	}
-	return nopCloser{w}, "identity"
+	return w, "identity", func() {}
 }
 
 // negotiateEncoding picks the content encoding for an Accept-Encoding
