@@ -100,7 +100,12 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 					e.build(&group[i])
 				}
 			}
-			for _, c := range calls {
+			for k, c := range calls {
+				// Only the job holds the call (and through it the task's
+				// reader and answers) from now on: once the job is done
+				// and the task built, the answers are garbage, rather than
+				// held until every call of the service is submitted.
+				calls[k] = call{}
 				p.submit(func(ctx context.Context) {
 					c.run(ctx)
 					for i := c.first; i < c.first+c.n; i++ {
