@@ -60,8 +60,8 @@ func collectWith(t *testing.T, ix labelIndex, descs []*prometheus.Desc, f func(m
 	}, collect: func(ch chan<- prometheus.Metric) {
 		m := &emitter{logger: log.NewNopLogger(), api: "dcs", labels: ix, task: [2]string{"a", "t"}}
 		f(m, func(metric prometheus.Metric) { ch <- metric })
-		for i := range m.out {
-			ch <- &m.out[i]
+		for i := range m.samples {
+			ch <- m.metric(i)
 		}
 	}}
 	reg := prometheus.NewPedanticRegistry()
@@ -282,7 +282,7 @@ func TestEmitterDropsAMetricWhoseDescIsNotIndexed(t *testing.T) {
 	stray := prometheus.NewDesc("stray", "Not made through the index.", []string{"account", "task_id"}, nil)
 	m := &emitter{logger: log.NewLogfmtLogger(&logs), labels: labelIndex{}, task: [2]string{"a", "t"}}
 	m.taskGauge(stray, 1)
-	if sent := m.out; len(sent) != 0 || !strings.Contains(logs.String(), "dropping metric") {
+	if sent := m.samples; len(sent) != 0 || !strings.Contains(logs.String(), "dropping metric") {
 		t.Errorf("sent %d, logged %q", len(sent), logs.String())
 	}
 }

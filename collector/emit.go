@@ -20,23 +20,23 @@ import (
 // gauges) into out. A value that cannot become a metric is logged and
 // dropped; it never fails the scrape.
 type emitter struct {
-	// out holds the series built, in the order built.
-	out    []gaugeMetric
+	// series holds the samples built, in the order built, and their
+	// labels: one arena, grown from the size the largest task needed.
+	series
 	logger log.Logger
 	// labels knows the label order of the Descs; pairs are the label pairs
 	// this emitter built, shared by its series.
 	labels labelIndex
 	pairs  []emittedPair // a task has a few dozen at most: a slice beats a map
-	// arena backs the series' label slices: one allocation for many series;
-	// arenaUsed counts the room taken from it, for the next task's hint.
-	arena     []*dto.LabelPair
-	arenaUsed int
 	// shared interns the pairs of labels whose values repeat across tasks
 	// (nil: every pair is the emitter's own).
 	shared *sharedPairs
-	// idPairs are the task's account and id pairs, in name order: the whole
-	// label set of every task metric without extra labels, shared by them.
-	idPairs []*dto.LabelPair
+	// idOff is where the task's account and id pairs are in the arena, in
+	// name order: the whole label set of every task metric without extra
+	// labels, shared by them; idName is the id label they were made for
+	// ("" before they are).
+	idOff  uint32
+	idName string
 
 	// The task the metrics are about: the first two label values of every
 	// task metric, and what a field that cannot be decoded is reported
@@ -93,10 +93,11 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		return
 	}
 	if len(tail) == 0 && len(head) == len(m.task) && &head[0] == &m.task[0] {
-		m.out = append(m.out, gaugeMetric{desc: desc, labels: m.taskPairs(&lo), value: v})
+		m.samples = append(m.samples, sample{desc: desc, value: v, off: m.taskPairs(&lo), n: 2})
 		return
 	}
-	pairs := m.labelSlice(len(lo.names))
+	off := m.reserve(len(lo.names))
+	pairs := m.arena[off:]
 	for k, i := range lo.order {
 		raw := ""
 		if i < len(head) {
@@ -112,27 +113,27 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		}
 		pairs[k] = m.pair(&lo.names[k], raw)
 	}
-	m.out = append(m.out, gaugeMetric{desc: desc, labels: pairs, value: v})
+	m.samples = append(m.samples, sample{desc: desc, value: v, off: off, n: uint32(len(lo.names))})
 }
 
-// taskPairs are the label pairs of a task metric without extra labels
-// (account and the id, which sort in that order), made once per task.
-func (m *emitter) taskPairs(lo *labelOrder) []*dto.LabelPair {
-	if m.idPairs == nil || *m.idPairs[1].Name != lo.names[1] {
-		m.idPairs = []*dto.LabelPair{m.pair(&lo.names[0], m.task[0]), m.pair(&lo.names[1], m.task[1])}
+// taskPairs places the label pairs of a task metric without extra labels
+// (account and the id, which sort in that order) in the arena once per
+// task and returns where they are.
+func (m *emitter) taskPairs(lo *labelOrder) uint32 {
+	if m.idName != lo.names[1] {
+		account, id := m.pair(&lo.names[0], m.task[0]), m.pair(&lo.names[1], m.task[1])
+		m.idOff, m.idName = m.reserve(2), lo.names[1]
+		m.arena[m.idOff], m.arena[m.idOff+1] = account, id
 	}
-	return m.idPairs
+	return m.idOff
 }
 
-// labelSlice returns room for n label pairs, carved from the arena.
-func (m *emitter) labelSlice(n int) []*dto.LabelPair {
-	if cap(m.arena)-len(m.arena) < n {
-		m.arena = make([]*dto.LabelPair, 0, max(64, n))
-	}
-	m.arenaUsed += n
-	k := len(m.arena)
-	m.arena = m.arena[:k+n]
-	return m.arena[k : k+n : k+n]
+// reserve makes room for n label pairs at the end of the arena and
+// returns where it starts.
+func (m *emitter) reserve(n int) uint32 {
+	off := len(m.arena)
+	m.arena = slices.Grow(m.arena, n)[:off+n]
+	return uint32(off)
 }
 
 // pair returns the emitter's label pair for *name=raw, making it once (and
@@ -276,7 +277,8 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 // emitStatePair sends a state set's series whose state label pair is
 // prebuilt (stateSetDesc): the task's labels, then that pair.
 func (m *emitter) emitStatePair(desc *prometheus.Desc, lo *labelOrder, v float64, state *dto.LabelPair) {
-	pairs := m.labelSlice(len(lo.names))
+	off := m.reserve(len(lo.names))
+	pairs := m.arena[off:]
 	for k, i := range lo.order {
 		if i < len(m.task) {
 			pairs[k] = m.pair(&lo.names[k], m.task[i])
@@ -284,7 +286,7 @@ func (m *emitter) emitStatePair(desc *prometheus.Desc, lo *labelOrder, v float64
 			pairs[k] = state
 		}
 	}
-	m.out = append(m.out, gaugeMetric{desc: desc, labels: pairs, value: v})
+	m.samples = append(m.samples, sample{desc: desc, value: v, off: off, n: uint32(len(lo.names))})
 }
 
 func boolFloat(b bool) float64 {

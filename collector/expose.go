@@ -66,14 +66,26 @@ func newTaskFamilies(ix labelIndex, descs []*prometheus.Desc) []taskFamily {
 // 10,000 SMS tasks whole would be 23 MiB.
 const defaultChunk = 4096
 
+// A ref names one sample of an answer: the index of its task in
+// answerTasks (high 32 bits) and of the sample in the task (low 32 bits).
+// Eight bytes, like a pointer, but it reaches the sample's labels too.
+type ref uint64
+
+// answerTasks are the series of an answer's tasks, in account and id order.
+type answerTasks []*series
+
+func (ts answerTasks) labels(r ref) []*dto.LabelPair { return ts[r>>32].labelsOf(int(uint32(r))) }
+func (ts answerTasks) value(r ref) *float64          { return &ts[r>>32].samples[uint32(r)].value }
+
 // familyScratch is what building the families of one answer needs; it is
-// reused by the next answer (Exporter.scratch), so that a scrape after
-// the first allocates no dto objects.
+// kept for the next answer (Exporter.scratch), so that a scrape after the
+// first allocates no dto objects.
 type familyScratch struct {
+	tasks   answerTasks
 	counts  []int
-	series  []*gaugeMetric // every task series, grouped by family
-	tmp     []*gaugeMetric // room to sort the largest family
-	metrics []dto.Metric   // the family being written…
+	refs    []ref // every task series, grouped by family
+	tmp     []ref // room to sort the largest family
+	metrics []dto.Metric
 	gauges  []dto.Gauge
 	ptrs    []*dto.Metric
 	family  dto.MetricFamily
@@ -92,9 +104,8 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 	}
 	defer e.scratch.put(s)
 
-	// Group the series by family: count, then place (a counting sort),
-	// visiting the accounts by name and each one's tasks by id (pollTasks
-	// sorts them), so that a family's series are in the order of the
+	// Visit the accounts by name and each one's tasks by id (pollTasks
+	// sorts them), so that a family's series come in the order of the
 	// account and id labels already.
 	tasks = slices.Clone(tasks)
 	slices.SortStableFunc(tasks, func(a, b []polledTask) int {
@@ -103,67 +114,69 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 		}
 		return strings.Compare(a[0].w.account.name, b[0].w.account.name)
 	})
+	s.tasks = s.tasks[:0]
+	for _, group := range tasks {
+		for i := range group {
+			s.tasks = append(s.tasks, &group[i].series)
+		}
+	}
+
+	// Group the series by family: count, then place (a counting sort).
 	s.counts = slices.Grow(s.counts[:0], len(e.families)+1)[:len(e.families)+1]
 	clear(s.counts)
 	total := 0
-	for _, group := range tasks {
-		for i := range group {
-			for j := range group[i].metrics {
-				s.counts[e.labels[group[i].metrics[j].desc].fam+1]++
-				total++
-			}
+	for _, t := range s.tasks {
+		for j := range t.samples {
+			s.counts[e.labels[t.samples[j].desc].fam+1]++
 		}
+		total += len(t.samples)
 	}
 	for f := 1; f < len(s.counts); f++ {
 		s.counts[f] += s.counts[f-1] // counts[f] is now where family f starts
 	}
-	s.series = slices.Grow(s.series[:0], total)[:total]
+	s.refs = slices.Grow(s.refs[:0], total)[:total]
 	next := slices.Clone(s.counts[:len(e.families)])
-	for _, group := range tasks {
-		for i := range group {
-			for j := range group[i].metrics {
-				g := &group[i].metrics[j]
-				f := e.labels[g.desc].fam
-				s.series[next[f]] = g
-				next[f]++
-			}
+	for k, t := range s.tasks {
+		for j := range t.samples {
+			f := e.labels[t.samples[j].desc].fam
+			s.refs[next[f]] = ref(uint64(k)<<32 | uint64(j))
+			next[f]++
 		}
 	}
 
 	for f := range e.families {
-		series := s.series[s.counts[f]:s.counts[f+1]]
-		if len(series) == 0 {
+		refs := s.refs[s.counts[f]:s.counts[f+1]]
+		if len(refs) == 0 {
 			continue
 		}
-		s.tmp = slices.Grow(s.tmp[:0], len(series))[:len(series)]
-		series = e.sortSeries(&e.families[f], series, s.tmp)
+		s.tmp = slices.Grow(s.tmp[:0], len(refs))[:len(refs)]
+		refs = e.sortSeries(&e.families[f], s.tasks, refs, s.tmp)
 		part := chunk
 		if part <= 0 {
-			part = len(series)
+			part = len(refs)
 		}
-		for k := 0; k < len(series); k += part {
-			visit(s.build(&e.families[f], series[k:min(k+part, len(series))], k == 0), k == 0)
+		for k := 0; k < len(refs); k += part {
+			visit(s.build(&e.families[f], refs[k:min(k+part, len(refs))], k == 0), k == 0)
 		}
 	}
 	// Hold no task's series until the next answer.
-	clear(s.series)
-	clear(s.tmp)
+	clear(s.tasks)
 	clear(s.metrics)
 	clear(s.gauges)
 	clear(s.ptrs)
 }
 
-// build fills the scratch family with series, which are sorted, and with
-// f's help when withHelp.
-func (s *familyScratch) build(f *taskFamily, series []*gaugeMetric, withHelp bool) *dto.MetricFamily {
-	n := len(series)
+// build fills the scratch family with the series refs, which are sorted,
+// and with f's help when withHelp.
+func (s *familyScratch) build(f *taskFamily, refs []ref, withHelp bool) *dto.MetricFamily {
+	n := len(refs)
 	if cap(s.metrics) < n {
 		s.metrics, s.gauges, s.ptrs = make([]dto.Metric, n), make([]dto.Gauge, n), make([]*dto.Metric, n)
 	}
 	metrics, gauges, ptrs := s.metrics[:n], s.gauges[:n], s.ptrs[:n]
-	for i, g := range series {
-		gauges[i] = dto.Gauge{Value: &g.value}
-		metrics[i] = dto.Metric{Label: g.labels, Gauge: &gauges[i]}
+	for i, r := range refs {
+		gauges[i] = dto.Gauge{Value: s.tasks.value(r)}
+		metrics[i] = dto.Metric{Label: s.tasks.labels(r), Gauge: &gauges[i]}
 		ptrs[i] = &metrics[i]
 	}
 	s.family = dto.MetricFamily{Name: &f.name, Type: &f.typ, Metric: ptrs}
@@ -183,22 +196,28 @@ func (s *familyScratch) build(f *taskFamily, series []*gaugeMetric, withHelp boo
 // checks mean the result never depends on that reasoning. Series with the
 // same labels (which the registry's consistency check would refuse) are
 // dropped; none should exist.
-func (e *Exporter) sortSeries(f *taskFamily, series, tmp []*gaugeMetric) []*gaugeMetric {
-	if increasing(series) {
-		return series
+func (e *Exporter) sortSeries(f *taskFamily, ts answerTasks, refs, tmp []ref) []ref {
+	if increasing(ts, refs) {
+		return refs
 	}
-	if f.idPos == 2 && sortBySecondLabel(series, tmp) && increasing(series) {
-		return series
+	if f.idPos == 2 && sortBySecondLabel(ts, refs, tmp) && increasing(ts, refs) {
+		return refs
 	}
-	slices.SortFunc(series, compareLabels)
-	return e.dropDuplicates(f, series)
+	slices.SortFunc(refs, func(a, b ref) int { return compareLabels(ts.labels(a), ts.labels(b)) })
+	return slices.CompactFunc(refs, func(a, b ref) bool {
+		if compareLabels(ts.labels(a), ts.labels(b)) != 0 {
+			return false
+		}
+		level.Error(e.opts.Logger).Log("msg", "dropping a series built twice with the same labels", "metric", f.name)
+		return true
+	})
 }
 
 // increasing reports whether each series sorts strictly after the one
 // before it.
-func increasing(series []*gaugeMetric) bool {
-	for i := 1; i < len(series); i++ {
-		if compareLabels(series[i-1], series[i]) >= 0 {
+func increasing(ts answerTasks, refs []ref) bool {
+	for i := 1; i < len(refs); i++ {
+		if compareLabels(ts.labels(refs[i-1]), ts.labels(refs[i])) >= 0 {
 			return false
 		}
 	}
@@ -211,37 +230,43 @@ const maxSecondLabelValues = 64
 
 // sortBySecondLabel orders each account's run of series by their second
 // label, keeping the runs' order within a value: a stable counting sort.
-// It reports false, leaving series in some order, when an account has
-// more than maxSecondLabelValues values.
-func sortBySecondLabel(series, tmp []*gaugeMetric) bool {
+// It reports false, leaving refs in some order, when an account has more
+// than maxSecondLabelValues values.
+func sortBySecondLabel(ts answerTasks, refs, tmp []ref) bool {
 	type value struct {
 		pair  *dto.LabelPair
 		count int
 	}
 	var values [maxSecondLabelValues]value
-	for start := 0; start < len(series); {
-		account := *series[start].labels[0].Value
-		end := start
-		n := 0
-	run:
-		for ; end < len(series) && *series[end].labels[0].Value == account; end++ {
-			p := series[end].labels[1]
-			for k := range n { // the same pair first: state sets share theirs
-				if values[k].pair == p {
-					values[k].count++
-					continue run
-				}
+	find := func(n int, p *dto.LabelPair) int {
+		for k := range n { // the same pair first: state sets share theirs
+			if values[k].pair == p {
+				return k
 			}
-			for k := range n {
-				if *values[k].pair.Value == *p.Value {
-					values[k].count++
-					continue run
-				}
+		}
+		for k := range n {
+			if *values[k].pair.Value == *p.Value {
+				return k
+			}
+		}
+		return -1
+	}
+	for start := 0; start < len(refs); {
+		account := *ts.labels(refs[start])[0].Value
+		end, n := start, 0
+		for ; end < len(refs); end++ {
+			labels := ts.labels(refs[end])
+			if *labels[0].Value != account {
+				break
+			}
+			if k := find(n, labels[1]); k >= 0 {
+				values[k].count++
+				continue
 			}
 			if n == len(values) {
 				return false
 			}
-			values[n] = value{p, 1}
+			values[n] = value{labels[1], 1}
 			n++
 		}
 		slices.SortFunc(values[:n], func(a, b value) int { return strings.Compare(*a.pair.Value, *b.pair.Value) })
@@ -249,12 +274,12 @@ func sortBySecondLabel(series, tmp []*gaugeMetric) bool {
 		for k := range n {
 			values[k].count, offset = offset, offset+values[k].count // count is now where the value's series go
 		}
-		for _, g := range series[start:end] {
-			k := slices.IndexFunc(values[:n], func(v value) bool { return v.pair == g.labels[1] || *v.pair.Value == *g.labels[1].Value })
-			tmp[values[k].count] = g
+		for _, r := range refs[start:end] {
+			k := find(n, ts.labels(r)[1])
+			tmp[values[k].count] = r
 			values[k].count++
 		}
-		copy(series[start:end], tmp[start:end])
+		copy(refs[start:end], tmp[start:end])
 		start = end
 	}
 	return true
@@ -262,37 +287,20 @@ func sortBySecondLabel(series, tmp []*gaugeMetric) bool {
 
 // compareLabels orders two series of a family as client_golang's registry
 // does: by their label values, pair by pair (the names are the family's).
-func compareLabels(a, b *gaugeMetric) int {
-	if c := cmp.Compare(len(a.labels), len(b.labels)); c != 0 {
+func compareLabels(a, b []*dto.LabelPair) int {
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
 		return c
 	}
-	return compareFirst(a, b, len(a.labels))
-}
-
-// compareFirst compares the first n label values of two series of a
-// family. Pairs are shared (a task's, an account's, a state set's known
-// states), so most equal values are the same pair.
-func compareFirst(a, b *gaugeMetric, n int) int {
-	for k, p := range a.labels[:n] {
-		if q := b.labels[k]; p != q {
+	for k, p := range a {
+		// Pairs are shared (a task's, an account's, a state set's known
+		// states), so most equal values are the same pair.
+		if q := b[k]; p != q {
 			if c := strings.Compare(*p.Value, *q.Value); c != 0 {
 				return c
 			}
 		}
 	}
 	return 0
-}
-
-// dropDuplicates removes a series whose labels equal the one before it
-// (the registry's consistency check would refuse it); none should exist.
-func (e *Exporter) dropDuplicates(f *taskFamily, series []*gaugeMetric) []*gaugeMetric {
-	return slices.CompactFunc(series, func(a, b *gaugeMetric) bool {
-		if compareLabels(a, b) != 0 {
-			return false
-		}
-		level.Error(e.opts.Logger).Log("msg", "dropping a series built twice with the same labels", "metric", f.name)
-		return true
-	})
 }
 
 // serve answers with the series of tasks and the metrics of collectors (a

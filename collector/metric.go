@@ -14,6 +14,34 @@ import (
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
+// sample is one series an emitter built: its Desc, its value, and its
+// label pairs (in name order), arena[off:off+n] of its series. 24
+// bytes, where a series with a label slice of its own took 40: a scrape of
+// 10,000 tasks holds several hundred thousand.
+type sample struct {
+	desc   *prometheus.Desc
+	value  float64
+	off, n uint32
+}
+
+// series are the samples one emitter built (a task's, or the exporter's
+// own gauges) and the arena of their label pairs.
+type series struct {
+	samples []sample
+	arena   []*dto.LabelPair
+}
+
+// labelsOf are the label pairs of sample i.
+func (s *series) labelsOf(i int) []*dto.LabelPair {
+	p := &s.samples[i]
+	return s.arena[p.off : p.off+p.n : p.off+p.n]
+}
+
+// metric is sample i as a prometheus.Metric, for the registry path.
+func (s *series) metric(i int) *gaugeMetric {
+	return &gaugeMetric{desc: s.samples[i].desc, labels: s.labelsOf(i), value: s.samples[i].value}
+}
+
 // gaugeMetric is a const gauge, like prometheus.NewConstMetric's, whose
 // label pairs are built by the emitter and shared by a task's series:
 // client_golang's MakeLabelPairs allocates fresh pairs for every series,

@@ -27,8 +27,8 @@ func newOwnDescs(ix labelIndex) ownDescs {
 func (e *Exporter) ownGauges(ch chan<- prometheus.Metric, build func(m *emitter)) {
 	m := &emitter{logger: e.opts.Logger, labels: e.labels}
 	build(m)
-	for i := range m.out {
-		ch <- &m.out[i]
+	for i := range m.samples {
+		ch <- m.metric(i)
 	}
 }
 

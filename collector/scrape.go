@@ -66,7 +66,7 @@ type polledTask struct {
 	reader  taskReader
 	pending atomic.Int32 // calls still under way
 	up      bool
-	metrics []gaugeMetric      // built when the last call is done
+	series                     // its metrics, built when the last call is done
 	trace   *huaweicloud.Trace // a debug probe's trace; nil otherwise
 }
 
@@ -130,8 +130,10 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 func (e *Exporter) build(t *polledTask) {
 	api := t.w.svc.api()
 	m := &emitter{
-		out:         make([]gaugeMetric, 0, t.w.seriesHint.Load()),
-		arena:       make([]*dto.LabelPair, 0, t.w.labelHint.Load()),
+		series: series{
+			samples: make([]sample, 0, t.w.seriesHint.Load()),
+			arena:   make([]*dto.LabelPair, 0, t.w.labelHint.Load()),
+		},
 		shared:      &e.sharedPairs,
 		pairs:       []emittedPair{{raw: t.w.account.name, pair: t.w.account.labelPair}},
 		logger:      e.opts.Logger,
@@ -143,12 +145,12 @@ func (e *Exporter) build(t *polledTask) {
 		trace:       t.trace,
 	}
 	up, err := t.reader.metrics(m)
-	t.up, t.metrics = up, m.out
+	t.up, t.series = up, m.series
 	t.reader = nil // the answers are not needed any more: a big scrape holds only its series
-	if n := int32(len(m.out)); n > t.w.seriesHint.Load() {
+	if n := int32(len(m.samples)); n > t.w.seriesHint.Load() {
 		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
 	}
-	if n := int32(m.arenaUsed); n > t.w.labelHint.Load() {
+	if n := int32(len(m.arena)); n > t.w.labelHint.Load() {
 		t.w.labelHint.Store(n)
 	}
 	var reason string
@@ -245,8 +247,8 @@ func (c taskMetrics) Describe(ch chan<- *prometheus.Desc) {
 func (c taskMetrics) Collect(ch chan<- prometheus.Metric) {
 	for _, group := range c.tasks {
 		for i := range group {
-			for j := range group[i].metrics {
-				ch <- &group[i].metrics[j]
+			for j := range group[i].samples {
+				ch <- group[i].metric(j)
 			}
 		}
 	}

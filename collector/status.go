@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
 )
 
 // The status page (/) shows what the last /metrics or /probe scrapes read
@@ -51,7 +53,7 @@ type TaskStatus struct {
 // logs a change once.
 type statusBoard struct {
 	mu        sync.Mutex
-	m         map[taskKey]TaskStatus
+	m         map[taskKey]*TaskStatus // updated in place: a map of the structs would hold twice their size in free slots
 	newest    time.Time
 	lastPrune time.Time
 	// polling lets one status page request poll at a time when no fresh
@@ -67,7 +69,7 @@ func (b *statusBoard) record(s TaskStatus) (changed bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.m == nil {
-		b.m = map[taskKey]TaskStatus{}
+		b.m = map[taskKey]*TaskStatus{}
 	}
 	if s.Read.Sub(b.lastPrune) >= taskStateTTL/10 {
 		cutoff := s.Read.Add(-taskStateTTL)
@@ -79,15 +81,17 @@ func (b *statusBoard) record(s TaskStatus) (changed bool) {
 		b.lastPrune = s.Read
 	}
 	k := taskKey{s.Account, s.Module, s.ID}
-	last, known := b.m[k]
-	b.m[k] = s
 	if s.Read.After(b.newest) {
 		b.newest = s.Read
 	}
+	last, known := b.m[k]
 	if !known {
+		b.m[k] = &s
 		return !s.Up
 	}
-	return last.Up != s.Up
+	changed = last.Up != s.Up
+	*last = s
+	return changed
 }
 
 // snapshot returns the recorded tasks read since taskStateTTL before now,
@@ -98,7 +102,7 @@ func (b *statusBoard) snapshot(now time.Time) ([]TaskStatus, time.Time) {
 	out := make([]TaskStatus, 0, len(b.m))
 	for _, s := range b.m {
 		if now.Sub(s.Read) < taskStateTTL {
-			out = append(out, s)
+			out = append(out, *s)
 		}
 	}
 	return out, b.newest
@@ -142,26 +146,25 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	}
 	var transferred, total float64
 	var hasTransferred, hasTotal bool
-	for i := range t.metrics {
-		g := &t.metrics[i]
-		lo := e.labels[g.desc]
+	for i := range t.samples {
+		lo, labels := e.labels[t.samples[i].desc], t.labelsOf(i)
 		name := lo.name
-		v := g.value
+		v := t.samples[i].value
 		switch {
 		case strings.HasSuffix(name, "_info"):
 			for _, l := range []string{"task_name", "job_name"} {
-				if n := labelOf(g, l); n != "" {
+				if n := labelOf(labels, l); n != "" {
 					s.Name = n
 				}
 			}
 			if s.Name == "" && s.Module == omsGroupModule {
-				if src, dst := labelOf(g, "source_bucket"), labelOf(g, "target_bucket"); src != "" || dst != "" {
+				if src, dst := labelOf(labels, "source_bucket"), labelOf(labels, "target_bucket"); src != "" || dst != "" {
 					s.Name = src + " → " + dst
 				}
 			}
 		case lo.states != nil:
 			if v == 1 {
-				s.State = labelOf(g, lo.names...)
+				s.State = labelOf(labels, lo.names...)
 			}
 		case name == "dcs_migration_full_progress_ratio" || strings.HasSuffix(name, "_migration_progress_ratio"):
 			s.Progress, s.HasProgress = v, true
@@ -185,10 +188,10 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	return e.status.record(s)
 }
 
-// labelOf returns the value of the first of g's labels called one of
-// names that is not the account or the task's id ("" when none).
-func labelOf(g *gaugeMetric, names ...string) string {
-	for _, p := range g.labels {
+// labelOf returns the value of the first of labels called one of names
+// that is not the account or the task's id ("" when none).
+func labelOf(labels []*dto.LabelPair, names ...string) string {
+	for _, p := range labels {
 		n := p.GetName()
 		if n == "account" || n == "task_id" || n == "group_id" {
 			continue
