@@ -260,6 +260,15 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 		m.trace.Addf(huaweicloud.TraceField, "status: %q (%s) -> 1, the other known states 0", current, kind)
 	}
 	lo := m.labels[desc]
+	if lo.known != nil && len(lo.names) == len(m.task)+1 {
+		// One sample, the current state's; expand makes the series.
+		pair, ok := lo.states[current]
+		if !ok {
+			pair = m.pair(&lo.names[lo.statePos], current)
+		}
+		m.emitStatePair(desc, &lo, 1, pair)
+		return
+	}
 	seen := false
 	for _, s := range known {
 		seen = seen || s == current

@@ -39,6 +39,9 @@ type taskFamily struct {
 	typ        dto.MetricType
 	idPos      int
 	typeLine   string // its TYPE line in the text formats
+	// states is the label order of a state set (nil for other metrics):
+	// its tasks hold one sample each, expanded when written.
+	states *labelOrder
 }
 
 // newTaskFamilies lists the families of descs in name order and records
@@ -48,8 +51,12 @@ func newTaskFamilies(ix labelIndex, descs []*prometheus.Desc) []taskFamily {
 	for _, d := range descs {
 		lo := ix[d]
 		// The id is a task metric's second label value (idDesc).
-		fams = append(fams, taskFamily{name: lo.name, help: lo.help, typ: dto.MetricType_GAUGE, idPos: slices.Index(lo.order, 1),
-			typeLine: "# TYPE " + lo.name + " gauge\n"})
+		f := taskFamily{name: lo.name, help: lo.help, typ: dto.MetricType_GAUGE, idPos: slices.Index(lo.order, 1),
+			typeLine: "# TYPE " + lo.name + " gauge\n"}
+		if lo.known != nil {
+			f.states = &lo
+		}
+		fams = append(fams, f)
 	}
 	slices.SortFunc(fams, func(a, b taskFamily) int { return strings.Compare(a.name, b.name) })
 	fams = slices.CompactFunc(fams, func(a, b taskFamily) bool { return a.name == b.name })
@@ -89,6 +96,11 @@ type familyScratch struct {
 	gauges  []dto.Gauge
 	ptrs    []*dto.Metric
 	family  dto.MetricFamily
+	// gen holds the label pairs of the state set series being written,
+	// states a run's states; zero and one are their values.
+	gen       []*dto.LabelPair
+	states    []*dto.LabelPair
+	zero, one float64
 }
 
 // eachTaskFamily calls visit with each task family of tasks that has
@@ -149,41 +161,169 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 		if len(refs) == 0 {
 			continue
 		}
-		s.tmp = slices.Grow(s.tmp[:0], len(refs))[:len(refs)]
-		refs = e.sortSeries(&e.families[f], s.tasks, refs, s.tmp)
-		part := chunk
-		if part <= 0 {
-			part = len(refs)
+		fam := &e.families[f]
+		c := &chunker{s: s, f: fam, chunk: chunk, visit: visit, first: true}
+		if fam.states != nil {
+			e.writeStateSet(c, refs)
+		} else {
+			s.tmp = slices.Grow(s.tmp[:0], len(refs))[:len(refs)]
+			refs = e.sortSeries(fam, s.tasks, refs, s.tmp)
+			c.start(len(refs), 0)
+			for _, r := range refs {
+				c.add(s.tasks.labels(r), s.tasks.value(r))
+			}
 		}
-		for k := 0; k < len(refs); k += part {
-			visit(s.build(&e.families[f], refs[k:min(k+part, len(refs))], k == 0), k == 0)
-		}
+		c.flush()
 	}
 	// Hold no task's series until the next answer.
 	clear(s.tasks)
+	clear(s.states)
+	clear(s.gen[:cap(s.gen)])
 	clear(s.metrics)
 	clear(s.gauges)
 	clear(s.ptrs)
 }
 
-// build fills the scratch family with the series refs, which are sorted,
-// and with f's help when withHelp.
-func (s *familyScratch) build(f *taskFamily, refs []ref, withHelp bool) *dto.MetricFamily {
-	n := len(refs)
-	if cap(s.metrics) < n {
-		s.metrics, s.gauges, s.ptrs = make([]dto.Metric, n), make([]dto.Gauge, n), make([]*dto.Metric, n)
+// chunker builds a family's dto objects from its series, added in order,
+// and passes them to visit in parts of at most chunk series (all at once
+// when chunk is 0), the first with the family's help.
+type chunker struct {
+	s      *familyScratch
+	f      *taskFamily
+	chunk  int
+	visit  func(mf *dto.MetricFamily, first bool)
+	first  bool
+	part   int // series a part holds
+	n      int // series in the part being built
+	prev   []*dto.LabelPair
+	warned bool
+}
+
+// start readies the scratch for a family of total series, with room for
+// the labels of generated series of labels pairs each.
+func (c *chunker) start(total, labels int) {
+	c.part = total
+	if c.chunk > 0 {
+		c.part = min(c.chunk, total)
 	}
-	metrics, gauges, ptrs := s.metrics[:n], s.gauges[:n], s.ptrs[:n]
-	for i, r := range refs {
-		gauges[i] = dto.Gauge{Value: s.tasks.value(r)}
-		metrics[i] = dto.Metric{Label: s.tasks.labels(r), Gauge: &gauges[i]}
-		ptrs[i] = &metrics[i]
+	s := c.s
+	if cap(s.metrics) < c.part {
+		s.metrics, s.gauges, s.ptrs = make([]dto.Metric, c.part), make([]dto.Gauge, c.part), make([]*dto.Metric, c.part)
 	}
-	s.family = dto.MetricFamily{Name: &f.name, Type: &f.typ, Metric: ptrs}
-	if withHelp {
-		s.family.Help = &f.help
+	s.gen = slices.Grow(s.gen[:0], c.part*labels)
+}
+
+// add adds a series; labels must stay as they are until the part is passed.
+func (c *chunker) add(labels []*dto.LabelPair, value *float64) {
+	s := c.s
+	s.gauges[c.n] = dto.Gauge{Value: value}
+	s.metrics[c.n] = dto.Metric{Label: labels, Gauge: &s.gauges[c.n]}
+	s.ptrs[c.n] = &s.metrics[c.n]
+	c.n++
+	if c.n == c.part {
+		c.flush()
 	}
-	return &s.family
+}
+
+// addState adds the series of a state set whose labels are those of a
+// task's sample with state in the state label's place (pos).
+func (c *chunker) addState(e *Exporter, labels []*dto.LabelPair, pos int, state *dto.LabelPair, v float64) {
+	s := c.s
+	off := len(s.gen)
+	s.gen = append(s.gen, labels...) // within start's room: never moved
+	gen := s.gen[off:len(s.gen):len(s.gen)]
+	gen[pos] = state
+	// The order is made, not sorted: check it, though no input can break it.
+	if c.prev != nil && compareLabels(c.prev, gen) >= 0 && !c.warned {
+		level.Error(e.opts.Logger).Log("msg", "a state set's series are out of order", "metric", c.f.name)
+		c.warned = true
+	}
+	c.prev = gen
+	value := &s.zero
+	if v == 1 {
+		value = &s.one
+	}
+	c.add(gen, value)
+}
+
+// flush passes the part built so far, if any.
+func (c *chunker) flush() {
+	if c.n == 0 {
+		return
+	}
+	s := c.s
+	s.family = dto.MetricFamily{Name: &c.f.name, Type: &c.f.typ, Metric: s.ptrs[:c.n]}
+	if c.first {
+		s.family.Help = &c.f.help
+	}
+	c.visit(&s.family, c.first)
+	c.first, c.n, c.prev = false, 0, nil
+	s.gen = s.gen[:0]
+}
+
+// writeStateSet writes the series of a state set family whose tasks'
+// samples (their current states) are refs, in account and id order: for
+// each task every known state and an unknown current one (expand), in
+// the order of the labels, which it makes rather than sorts.
+func (e *Exporter) writeStateSet(c *chunker, refs []ref) {
+	s, lo := c.s, c.f.states
+	ts := s.tasks
+	total := 0
+	for _, r := range refs {
+		total += len(lo.known)
+		if !slices.Contains(lo.known, ts.labels(r)[lo.statePos]) {
+			total++
+		}
+	}
+	c.start(total, len(lo.names))
+	s.one, s.zero = 1, 0
+	if lo.statePos > c.f.idPos {
+		// The state comes after the id (an OMS group's status): each task's
+		// series in turn.
+		for _, r := range refs {
+			labels := ts.labels(r)
+			lo.expand(labels, func(state *dto.LabelPair, v float64) { c.addState(e, labels, lo.statePos, state, v) })
+		}
+		return
+	}
+	// The state comes before the id: each account's tasks, state by state.
+	for start := 0; start < len(refs); {
+		account := *ts.labels(refs[start])[0].Value
+		end := start
+		for end < len(refs) && *ts.labels(refs[end])[0].Value == account {
+			end++
+		}
+		run := refs[start:end]
+		states := append(s.states[:0], lo.known...)
+		var unknown map[string]bool // made only when a task is in an unknown state
+		for _, r := range run {
+			current := ts.labels(r)[lo.statePos]
+			if slices.Contains(lo.known, current) || unknown[*current.Value] {
+				continue
+			}
+			if unknown == nil {
+				unknown = map[string]bool{}
+			}
+			unknown[*current.Value] = true
+			states = append(states, current) // an unknown state, once per value
+		}
+		slices.SortFunc(states, func(a, b *dto.LabelPair) int { return strings.Compare(*a.Value, *b.Value) })
+		s.states = states
+		for _, state := range states {
+			known := slices.Contains(lo.known, state)
+			for _, r := range run {
+				labels := ts.labels(r)
+				current := labels[lo.statePos]
+				switch {
+				case known:
+					c.addState(e, labels, lo.statePos, state, boolFloat(current == state))
+				case *current.Value == *state.Value:
+					c.addState(e, labels, lo.statePos, current, 1)
+				}
+			}
+		}
+		start = end
+	}
 }
 
 // sortSeries sorts a family's series as client_golang's registry does

@@ -31,9 +31,20 @@ func streamedScrape(t *testing.T) (*Exporter, [][]polledTask, prometheus.Collect
 	sim := simulator.New(simulator.Options{AccessKey: benchAK, SecretKey: benchSK, ProjectID: benchProject})
 	sim.AddDemoTasks()
 	names := []string{"zeta \"quoted\"", "alpha\\back\nslash", "\xff\xfe not UTF-8", "日本語のサーバー", strings.Repeat("long", 80), "", "Zeta", "alpha"}
+	// States no state set knows, some shared by two tasks, sorting before,
+	// between and after the known ones.
+	states := []string{"AAA_NEW", "RUNNING", "MIDDLE_NEW", "ZZZ_NEW", "MIDDLE_NEW", "", "AAA_NEW", "SYNC_F_ROLLBACKING"}
 	for i, name := range names {
+		progress := simulator.SMSSnapshot(time.Now())
+		progress.State = states[i]
 		sim.AddSMSTask(simulator.SMSTask{ID: fmt.Sprintf("9%07d-0000-4000-8000-000000000000", i), Name: name,
-			SourceServer: name, TargetServer: "dst", Progress: simulator.SMSSnapshot(time.Now())})
+			SourceServer: name, TargetServer: "dst", Progress: progress})
+	}
+	// Task groups in a status no state set knows (exported as its digits,
+	// which sort before the known names) and in a known one.
+	for i, status := range []int{42, 1, 42} {
+		sim.AddOMSTaskGroup(simulator.OMSTaskGroup{ID: fmt.Sprintf("8%07d-0000-4000-8000-000000000000", i), SourceBucket: "src", TargetBucket: "dst",
+			Progress: &simulator.OMSGroupProgress{Status: status, TotalSize: 100}})
 	}
 	srv, err := simulator.Start(sim)
 	if err != nil {
@@ -102,6 +113,10 @@ func matchRegistry(t *testing.T, e *Exporter, tasks [][]polledTask, own promethe
 			want := httptest.NewRecorder()
 			promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError}).ServeHTTP(want, req)
 
+			if accept == "" && query == "" && (!strings.Contains(want.Body.String(), `sms_migration_task_state{account="bench",state="ZZZ_NEW"`) ||
+				!strings.Contains(want.Body.String(), `status="42"`)) {
+				t.Fatal("the scrape has no task in an unknown state")
+			}
 			if want.Code != http.StatusOK {
 				t.Fatalf("Accept %q: the registry path answered %d: %s", accept, want.Code, want.Body)
 			}

@@ -37,9 +37,42 @@ func (s *series) labelsOf(i int) []*dto.LabelPair {
 	return s.arena[p.off : p.off+p.n : p.off+p.n]
 }
 
-// metric is sample i as a prometheus.Metric, for the registry path.
-func (s *series) metric(i int) *gaugeMetric {
-	return &gaugeMetric{desc: s.samples[i].desc, labels: s.labelsOf(i), value: s.samples[i].value}
+// each calls yield with every series of s as a prometheus.Metric, a state
+// set's expanded: the registry path (the debug probe, tests) and the
+// exporter's own gauges.
+func (s *series) each(ix labelIndex, yield func(*gaugeMetric)) {
+	for i := range s.samples {
+		p := &s.samples[i]
+		lo := ix[p.desc]
+		if lo.known == nil {
+			yield(&gaugeMetric{desc: p.desc, labels: s.labelsOf(i), value: p.value})
+			continue
+		}
+		lo.expand(s.labelsOf(i), func(state *dto.LabelPair, v float64) {
+			labels := slices.Clone(s.labelsOf(i))
+			labels[lo.statePos] = state
+			yield(&gaugeMetric{desc: p.desc, labels: labels, value: v})
+		})
+	}
+}
+
+// expand calls yield with the series a state set's current-state sample
+// (labels) stands for, in state value order: every known state, 1 for the
+// current one and 0 for the others, and the current one with 1 when it is
+// not a known state.
+func (lo *labelOrder) expand(labels []*dto.LabelPair, yield func(state *dto.LabelPair, v float64)) {
+	current := labels[lo.statePos]
+	pending := !slices.Contains(lo.known, current) // an unknown state, sent in its place in the order
+	for _, k := range lo.known {
+		if pending && *current.Value < *k.Value {
+			yield(current, 1)
+			pending = false
+		}
+		yield(k, boolFloat(k == current))
+	}
+	if pending {
+		yield(current, 1)
+	}
 }
 
 // gaugeMetric is a const gauge, like prometheus.NewConstMetric's, whose
@@ -82,6 +115,13 @@ type labelOrder struct {
 	// once and shared by every task (read-only): a state set is most of a
 	// task's series.
 	states map[string]*dto.LabelPair
+	// known are those pairs in value order, and statePos is the state
+	// label's place in names. A task's state set is held as one sample,
+	// its current state's, and written out as a series for every known
+	// state (expand, and the answer's writeStateSet): most of a task's
+	// series cost nothing until the answer is written.
+	known    []*dto.LabelPair
+	statePos int
 }
 
 // desc makes a Desc with the given variable labels and records their order.
@@ -116,11 +156,17 @@ func (ix labelIndex) stateSetDesc(name, help, label string, known []string) *pro
 func (ix labelIndex) shareStates(d *prometheus.Desc, label string, known []string) *prometheus.Desc {
 	lo := ix[d]
 	lo.states = make(map[string]*dto.LabelPair, len(known))
-	name := &lo.names[slices.Index(lo.names, label)]
+	lo.statePos = slices.Index(lo.names, label)
 	for _, v := range known {
+		if _, dup := lo.states[v]; dup {
+			continue
+		}
 		value := labelValue(v)
-		lo.states[v] = &dto.LabelPair{Name: name, Value: &value}
+		p := &dto.LabelPair{Name: &lo.names[lo.statePos], Value: &value}
+		lo.states[v] = p
+		lo.known = append(lo.known, p)
 	}
+	slices.SortFunc(lo.known, func(a, b *dto.LabelPair) int { return strings.Compare(*a.Value, *b.Value) })
 	ix[d] = lo
 	return d
 }

@@ -27,9 +27,7 @@ func newOwnDescs(ix labelIndex) ownDescs {
 func (e *Exporter) ownGauges(ch chan<- prometheus.Metric, build func(m *emitter)) {
 	m := &emitter{logger: e.opts.Logger, labels: e.labels}
 	build(m)
-	for i := range m.samples {
-		ch <- m.metric(i)
-	}
+	m.each(e.labels, func(g *gaugeMetric) { ch <- g })
 }
 
 // scrapeMetrics are the gauges of a /metrics scrape: the accounts, the

@@ -247,9 +247,7 @@ func (c taskMetrics) Describe(ch chan<- *prometheus.Desc) {
 func (c taskMetrics) Collect(ch chan<- prometheus.Metric) {
 	for _, group := range c.tasks {
 		for i := range group {
-			for j := range group[i].samples {
-				ch <- group[i].metric(j)
-			}
+			group[i].each(c.e.labels, func(g *gaugeMetric) { ch <- g })
 		}
 	}
 }
