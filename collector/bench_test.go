@@ -345,7 +345,8 @@ func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, s
 
 // BenchmarkTaskPoll is the exporter's CPU time and allocations per task
 // poll: signing, request building, the (canned) round trip, decoding,
-// building the const metrics and Gather. An SMS poll is one API call
+// building the task's series and the answer's families (sorted dto
+// families ready to encode, what Gather gave before). An SMS poll is one API call
 // (ShowTask); a DCS poll is two (stats and details); an OMS poll is one
 // (ShowTask); DRS asks about batch_size jobs (10) with two calls
 // (batch-status, batch-progress), so a DRS job's poll is a fifth of a call
@@ -356,7 +357,7 @@ func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, s
 // api_calls_warmup is the first scrape's calls, the job list's included.
 // Every scrape must have every task up (and, for DRS, named by the job
 // list), so a broken poll cannot look fast. With tasks=1 a scrape's fixed
-// costs (registry, Describe, the exporter's own series) fall on the one
+// costs (the own gauges' registry, the families) fall on the one
 // task; tasks=100 spreads them. cpu_µs/poll is the process's CPU time
 // (rusage, garbage collection included) per poll; ns/op is wall time.
 func BenchmarkTaskPoll(b *testing.B) {
@@ -479,9 +480,9 @@ func BenchmarkServe(b *testing.B) {
 }
 
 // BenchmarkScrapeMemory is the heap one scrape of 10,000 tasks needs: what
-// is live once Gather has returned its families (what promhttp then
-// encodes), per series and in all; the bytes allocated; and the largest
-// heap in use seen during the scrape. With BENCH_LIVE_HEAPPROFILE=path
+// is live once every task is polled and its families built (the tasks'
+// samples, held until the answer is written), per series and in all; the
+// bytes allocated; and the largest heap in use seen during the scrape. With BENCH_LIVE_HEAPPROFILE=path
 // ("{api}" in it becomes sms or dcs) it writes a heap profile while the
 // families are live: go tool pprof -sample_index=inuse_space -top path.
 func BenchmarkScrapeMemory(b *testing.B) {

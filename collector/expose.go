@@ -27,10 +27,11 @@ import (
 // series sorted the way the registry sorts them, into dto objects reused
 // from family to family and from scrape to scrape, and encoded by expfmt
 // (as promhttp does) before the next is built: the answer's memory is the
-// tasks' series plus one family. The exporter's own collectors (a few
-// dozen families) still go through a registry, and the two sorted streams
-// are merged by name. TestStreamedAnswerMatchesRegistry proves the bytes
-// are the registry's.
+// tasks' samples plus one part of one family. A state set, held as one
+// sample per task, is written out here in label order. The exporter's own
+// collectors (a few dozen families) still go through a registry, and the
+// two sorted streams are merged by name. TestStreamedAnswerMatchesRegistry
+// proves the bytes are the registry's.
 
 // taskFamily is one task metric's family: what its header says, and where
 // the task's id is among its labels (in name order).

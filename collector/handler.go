@@ -153,8 +153,8 @@ func (e *Exporter) ProbeHandler() http.Handler {
 // serveTrace answers a debug probe (/probe?…&debug=true, blackbox_exporter's
 // convention): as text/plain, the trace of the poll (each API request, the
 // fields decoded and their transforms, the task's error) and then the
-// metrics the probe would have served, gathered from one registry as serve
-// does. Nothing in it is a header, a query, a body or a secret: see
+// metrics the probe would have served, gathered from one registry (the
+// path serve's answer is tested to be byte-identical to). Nothing in it is a header, a query, a body or a secret: see
 // huaweicloud.Trace.
 func (e *Exporter) serveTrace(w http.ResponseWriter, trace *huaweicloud.Trace, what string, collectors []prometheus.Collector) {
 	var b strings.Builder
