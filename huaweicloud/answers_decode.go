@@ -50,13 +50,6 @@ var (
 	omsTaskGroupPageFields    = newFieldTable("count", "taskgroups")
 )
 
-// decodeJSON implements answer.
-func (t *DCSStats) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	t.decode(&d)
-	return finish(&d, t)
-}
-
 // decode reads a DCSStats object into the value's fields, merging as encoding/json does.
 func (t *DCSStats) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -79,13 +72,6 @@ func (t *DCSStats) decode(d *decoder) {
 			d.skip()
 		}
 	}
-}
-
-// decodeJSON implements answer.
-func (t *DCSTask) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	t.decode(&d)
-	return finish(&d, t)
 }
 
 // decode reads a DCSTask object into the value's fields, merging as encoding/json does.
@@ -150,13 +136,6 @@ func (t *DCSTaskSummary) decode(d *decoder) {
 	}
 }
 
-// decodeJSON implements answer.
-func (p *DCSTaskPage) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	p.decode(&d)
-	return finish(&d, p)
-}
-
 // decode reads a DCSTaskPage object into the value's fields, merging as encoding/json does.
 func (p *DCSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -164,31 +143,11 @@ func (p *DCSTaskPage) decode(d *decoder) {
 		case "count":
 			d.number(&p.Count)
 		case "migration_tasks":
-			isArray, isNull := d.container('[', "[]DCSTaskSummary")
-			if isNull {
-				p.MigrationTasks = nil
-			}
-			if !isArray {
-				continue
-			}
-			v, n := p.MigrationTasks, 0
-			for more := d.array(); more; more = d.nextElem() {
-				v = elem(v, n)
-				v[n].decode(d)
-				n++
-			}
-			p.MigrationTasks = endList(v, n)
+			decodeList(d, &p.MigrationTasks, "[]DCSTaskSummary")
 		default:
 			d.skip()
 		}
 	}
-}
-
-// decodeJSON implements answer.
-func (t *SMSTask) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	t.decode(&d)
-	return finish(&d, t)
 }
 
 // decode reads a SMSTask object into the value's fields, merging as encoding/json does.
@@ -234,20 +193,7 @@ func (t *SMSTask) decode(d *decoder) {
 		case "target_server":
 			decodeSMSServer(d, &t.TargetServer.ID, &t.TargetServer.Name, &t.TargetServer.IP)
 		case "sub_tasks":
-			isArray, isNull := d.container('[', "[]SMSSubTask")
-			if isNull {
-				t.SubTasks = nil
-			}
-			if !isArray {
-				continue
-			}
-			v, n := t.SubTasks, 0
-			for more := d.array(); more; more = d.nextElem() {
-				v = elem(v, n)
-				v[n].decode(d)
-				n++
-			}
-			t.SubTasks = endList(v, n)
+			decodeList(d, &t.SubTasks, "[]SMSSubTask")
 		case "subtask_info":
 			t.SubtaskInfo.decode(d)
 		default:
@@ -362,13 +308,6 @@ func (t *SMSTaskSummary) decode(d *decoder) {
 	}
 }
 
-// decodeJSON implements answer.
-func (p *SMSTaskPage) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	p.decode(&d)
-	return finish(&d, p)
-}
-
 // decode reads a SMSTaskPage object into the value's fields, merging as encoding/json does.
 func (p *SMSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -376,31 +315,11 @@ func (p *SMSTaskPage) decode(d *decoder) {
 		case "count":
 			d.number(&p.Count)
 		case "tasks":
-			isArray, isNull := d.container('[', "[]SMSTaskSummary")
-			if isNull {
-				p.Tasks = nil
-			}
-			if !isArray {
-				continue
-			}
-			v, n := p.Tasks, 0
-			for more := d.array(); more; more = d.nextElem() {
-				v = elem(v, n)
-				v[n].decode(d)
-				n++
-			}
-			p.Tasks = endList(v, n)
+			decodeList(d, &p.Tasks, "[]SMSTaskSummary")
 		default:
 			d.skip()
 		}
 	}
-}
-
-// decodeJSON implements answer.
-func (p *drsStatusPage) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	p.decode(&d)
-	return finish(&d, p)
 }
 
 // decode reads a drsStatusPage object into the value's fields, merging as encoding/json does.
@@ -410,20 +329,7 @@ func (p *drsStatusPage) decode(d *decoder) {
 			d.skip()
 			continue
 		}
-		isArray, isNull := d.container('[', "[]DRSJobStatus")
-		if isNull {
-			p.Results = nil
-		}
-		if !isArray {
-			continue
-		}
-		v, n := p.Results, 0
-		for more := d.array(); more; more = d.nextElem() {
-			v = elem(v, n)
-			v[n].decode(d)
-			n++
-		}
-		p.Results = endList(v, n)
+		decodeList(d, &p.Results, "[]DRSJobStatus")
 	}
 }
 
@@ -447,13 +353,6 @@ func (s *DRSJobStatus) decode(d *decoder) {
 	}
 }
 
-// decodeJSON implements answer.
-func (p *drsProgressPage) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	p.decode(&d)
-	return finish(&d, p)
-}
-
 // decode reads a drsProgressPage object into the value's fields, merging as encoding/json does.
 func (p *drsProgressPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -461,20 +360,7 @@ func (p *drsProgressPage) decode(d *decoder) {
 			d.skip()
 			continue
 		}
-		isArray, isNull := d.container('[', "[]DRSJobProgress")
-		if isNull {
-			p.Results = nil
-		}
-		if !isArray {
-			continue
-		}
-		v, n := p.Results, 0
-		for more := d.array(); more; more = d.nextElem() {
-			v = elem(v, n)
-			v[n].decode(d)
-			n++
-		}
-		p.Results = endList(v, n)
+		decodeList(d, &p.Results, "[]DRSJobProgress")
 	}
 }
 
@@ -534,13 +420,6 @@ func (p *DRSPhase) decode(d *decoder) {
 	}
 }
 
-// decodeJSON implements answer.
-func (p *drsJobPage) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	p.decode(&d)
-	return finish(&d, p)
-}
-
 // decode reads a drsJobPage object into the value's fields, merging as encoding/json does.
 func (p *drsJobPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -548,20 +427,7 @@ func (p *drsJobPage) decode(d *decoder) {
 		case "total_record":
 			d.number(&p.TotalRecord)
 		case "jobs":
-			isArray, isNull := d.container('[', "[]DRSJob")
-			if isNull {
-				p.Jobs = nil
-			}
-			if !isArray {
-				continue
-			}
-			v, n := p.Jobs, 0
-			for more := d.array(); more; more = d.nextElem() {
-				v = elem(v, n)
-				v[n].decode(d)
-				n++
-			}
-			p.Jobs = endList(v, n)
+			decodeList(d, &p.Jobs, "[]DRSJob")
 		default:
 			d.skip()
 		}
@@ -629,13 +495,6 @@ func (n *OMSNode) decode(d *decoder) {
 	}
 }
 
-// decodeJSON implements answer.
-func (t *OMSTask) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	t.decode(&d)
-	return finish(&d, t)
-}
-
 // decode reads a OMSTask object into the value's fields, merging as encoding/json does.
 func (t *OMSTask) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -686,13 +545,6 @@ func (t *OMSTask) decode(d *decoder) {
 			d.skip()
 		}
 	}
-}
-
-// decodeJSON implements answer.
-func (g *OMSTaskGroup) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	g.decode(&d)
-	return finish(&d, g)
 }
 
 // decode reads a OMSTaskGroup object into the value's fields, merging as encoding/json does.
@@ -747,13 +599,6 @@ func (g *OMSTaskGroup) decode(d *decoder) {
 	}
 }
 
-// decodeJSON implements answer.
-func (p *OMSTaskPage) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	p.decode(&d)
-	return finish(&d, p)
-}
-
 // decode reads a OMSTaskPage object into the value's fields, merging as encoding/json does.
 func (p *OMSTaskPage) decode(d *decoder) {
 	for more := d.object(); more; more = d.next() {
@@ -761,37 +606,11 @@ func (p *OMSTaskPage) decode(d *decoder) {
 		case "count":
 			d.number(&p.Count)
 		case "tasks":
-			isArray, isNull := d.container('[', "[]OMSTaskSummary")
-			if isNull {
-				p.Tasks = nil
-			}
-			if !isArray {
-				continue
-			}
-			v, n := p.Tasks, 0
-			for more := d.array(); more; more = d.nextElem() {
-				v = elem(v, n)
-				for more := d.object(); more; more = d.next() {
-					if d.field(&omsTaskSummaryFields) == "id" {
-						d.text(&v[n].ID)
-					} else {
-						d.skip()
-					}
-				}
-				n++
-			}
-			p.Tasks = endList(v, n)
+			decodeList(d, &p.Tasks, "[]OMSTaskSummary")
 		default:
 			d.skip()
 		}
 	}
-}
-
-// decodeJSON implements answer.
-func (p *OMSTaskGroupPage) decodeJSON(data []byte) error {
-	d := decoder{data: data}
-	p.decode(&d)
-	return finish(&d, p)
 }
 
 // decode reads a OMSTaskGroupPage object into the value's fields, merging as encoding/json does.
@@ -801,27 +620,55 @@ func (p *OMSTaskGroupPage) decode(d *decoder) {
 		case "count":
 			d.number(&p.Count)
 		case "taskgroups":
-			isArray, isNull := d.container('[', "[]OMSTaskGroupSummary")
-			if isNull {
-				p.TaskGroups = nil
-			}
-			if !isArray {
-				continue
-			}
-			v, n := p.TaskGroups, 0
-			for more := d.array(); more; more = d.nextElem() {
-				v = elem(v, n)
-				for more := d.object(); more; more = d.next() {
-					if d.field(&omsTaskGroupSummaryFields) == "group_id" {
-						d.text(&v[n].GroupID)
-					} else {
-						d.skip()
-					}
-				}
-				n++
-			}
-			p.TaskGroups = endList(v, n)
+			decodeList(d, &p.TaskGroups, "[]OMSTaskGroupSummary")
 		default:
+			d.skip()
+		}
+	}
+}
+
+// decodeList reads an array of objects into *v as encoding/json does: null
+// makes it nil; an array resets its length and decodes element i into the
+// old element when i is within its capacity (merging), else into a new
+// zero one; [] makes it empty, not nil; another kind is a type error
+// naming into.
+func decodeList[E any, P interface {
+	*E
+	decode(d *decoder)
+}](d *decoder, v *[]E, into string) {
+	isArray, isNull := d.container('[', into)
+	if isNull {
+		*v = nil
+	}
+	if !isArray {
+		return
+	}
+	list, n := *v, 0
+	for more := d.array(); more; more = d.nextElem() {
+		list = elem(list, n)
+		P(&list[n]).decode(d)
+		n++
+	}
+	*v = endList(list, n)
+}
+
+// decode reads a OMSTaskSummary object into the value's fields, merging as encoding/json does.
+func (t *OMSTaskSummary) decode(d *decoder) {
+	for more := d.object(); more; more = d.next() {
+		if d.field(&omsTaskSummaryFields) == "id" {
+			d.text(&t.ID)
+		} else {
+			d.skip()
+		}
+	}
+}
+
+// decode reads a OMSTaskGroupSummary object into the value's fields, merging as encoding/json does.
+func (t *OMSTaskGroupSummary) decode(d *decoder) {
+	for more := d.object(); more; more = d.next() {
+		if d.field(&omsTaskGroupSummaryFields) == "group_id" {
+			d.text(&t.GroupID)
+		} else {
 			d.skip()
 		}
 	}

@@ -111,18 +111,21 @@ func getAs[T any, P interface {
 	answer
 }](ctx context.Context, c *Client, cl call) (T, error) {
 	var v T
-	err := c.get(ctx, cl, P(&v))
+	err := get(ctx, c, cl, P(&v))
 	return v, err
 }
 
 // get performs the call and decodes a 2xx JSON body into out, a zero
 // answer, with the answer's single-pass decoder.
-func (c *Client) get(ctx context.Context, cl call, out answer) error {
+func get[T any, P interface {
+	*T
+	answer
+}](ctx context.Context, c *Client, cl call, out P) error {
 	body, err := c.do(ctx, cl)
 	if err != nil {
 		return err
 	}
-	if err := out.decodeJSON(body); err != nil {
+	if err := decodeJSON(body, out); err != nil {
 		return &DecodeError{Err: err}
 	}
 	return nil

@@ -111,7 +111,7 @@ func (c *Client) DRSJobStatuses(ctx context.Context, ids []string) (map[string]D
 	// batch-status answers five jobs unless told otherwise.
 	body, _ := json.Marshal(drsBatch{Jobs: ids, PageReq: &drsPageSpec{CurPage: 1, PerPage: len(ids)}})
 	var page drsStatusPage
-	err := c.drsBatch(ctx, OpBatchListJobStatus, "/v3/{project_id}/jobs/batch-status", body, &page)
+	err := postBatch(ctx, c, OpBatchListJobStatus, "/v3/{project_id}/jobs/batch-status", body, &page)
 	got := map[string]DRSJobStatus{}
 	errs := map[string]error{}
 	for _, r := range page.Results {
@@ -134,7 +134,7 @@ func (c *Client) DRSJobStatuses(ctx context.Context, ids []string) (map[string]D
 func (c *Client) DRSJobProgresses(ctx context.Context, ids []string) (map[string]DRSJobProgress, map[string]error, error) {
 	body, _ := json.Marshal(drsBatch{Jobs: ids})
 	var page drsProgressPage
-	err := c.drsBatch(ctx, OpBatchListProgresses, "/v3/{project_id}/jobs/batch-progress", body, &page)
+	err := postBatch(ctx, c, OpBatchListProgresses, "/v3/{project_id}/jobs/batch-progress", body, &page)
 	got := map[string]DRSJobProgress{}
 	errs := map[string]error{}
 	for _, r := range page.Results {
@@ -148,14 +148,17 @@ func (c *Client) DRSJobProgresses(ctx context.Context, ids []string) (map[string
 	return got, missing(ids, got, errs, err), err
 }
 
-// drsBatch POSTs a batch call and decodes its results into out: from a
+// postBatch POSTs a DRS batch call and decodes its results into out: from a
 // 2xx answer (200 and 202 are both documented), or from a 4xx answer whose
 // body names its jobs' errors (the error is returned as well).
-func (c *Client) drsBatch(ctx context.Context, operation, path string, body []byte, out answer) error {
-	err := c.get(ctx, call{api: APIDRS, operation: operation, path: path, body: body}, out)
+func postBatch[T any, P interface {
+	*T
+	answer
+}](ctx context.Context, c *Client, operation, path string, body []byte, out P) error {
+	err := get(ctx, c, call{api: APIDRS, operation: operation, path: path, body: body}, out)
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.body != nil {
-		_ = out.decodeJSON(apiErr.body)
+		_ = decodeJSON(apiErr.body, out)
 	}
 	return err
 }
@@ -209,7 +212,7 @@ func (c *Client) DRSJobs(ctx context.Context) ([]DRSJob, error) {
 		_, err := listAll(ctx, func(ctx context.Context, offset int) ([]string, int, error) {
 			body, _ := json.Marshal(map[string]any{"db_use_type": use, "cur_page": offset/listPageSize + 1, "per_page": listPageSize})
 			var p drsJobPage
-			err := c.get(ctx, call{api: APIDRS, operation: OpShowJobList, path: "/v3/{project_id}/jobs", body: body}, &p)
+			err := get(ctx, c, call{api: APIDRS, operation: OpShowJobList, path: "/v3/{project_id}/jobs", body: body}, &p)
 			ids := make([]string, len(p.Jobs))
 			for i, j := range p.Jobs {
 				ids[i] = string(j.ID)

@@ -7,15 +7,25 @@ import (
 	"unicode/utf8"
 )
 
-// answer is a pointer to an API answer type that decodes a JSON body into
-// itself in one pass, with the result json.Unmarshal gives on the same type
+// answer is a pointer to an API answer type that decodes a JSON object
+// into itself (decodeJSON decodes a whole body) in one pass, with the result json.Unmarshal gives on the same type
 // (its struct tags and UnmarshalJSON methods stay the reference). The
 // answer must be its zero value on entry, as json.Unmarshal's target is in
 // every call the client makes. After a syntax error it is zero again; after
 // a value of the wrong kind it holds the rest of the document, as with
-// json.Unmarshal (drsBatch reads the jobs' errors from such a 4xx body).
+// json.Unmarshal (postBatch reads the jobs' errors from such a 4xx body).
 type answer interface {
-	decodeJSON(data []byte) error
+	decode(d *decoder)
+}
+
+// decodeJSON decodes data into out, an answer (see answer).
+func decodeJSON[T any, P interface {
+	*T
+	answer
+}](data []byte, out P) error {
+	d := decoder{data: data}
+	out.decode(&d)
+	return finish(&d, (*T)(out))
 }
 
 // maxDepth is how deeply objects and arrays may nest, as in encoding/json

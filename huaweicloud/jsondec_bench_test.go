@@ -54,7 +54,7 @@ func benchDecode[T any, P interface {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			var v T
-			if err := P(&v).decodeJSON(body); err != nil {
+			if err := decodeJSON(body, P(&v)); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -34,7 +34,7 @@ func answerCaseOf[T any, P interface {
 }](name string) answerCase {
 	return answerCase{name: name, run: func(data []byte) (any, any, error, error) {
 		var got, want T
-		gotErr := P(&got).decodeJSON(data)
+		gotErr := decodeJSON(data, P(&got))
 		wantErr := json.Unmarshal(data, &want)
 		return got, want, gotErr, wantErr
 	}}
@@ -58,7 +58,7 @@ var answerCases = []answerCase{
 
 // checkSameDecoding fails t when the single-pass decoder and json.Unmarshal
 // disagree on data for any answer type: on whether it is an error, or on
-// the value (compared even after an error, since drsBatch keeps what a 4xx
+// the value (compared even after an error, since postBatch keeps what a 4xx
 // body decoded to).
 func checkSameDecoding(t *testing.T, data []byte) {
 	t.Helper()
@@ -364,12 +364,12 @@ func TestDecodeErrorsAreTheAnswersErrors(t *testing.T) {
 		{"\xef\xbb\xbf{}", false}, {`{} x`, false}, {deep(10001), false},
 	} {
 		var task SMSTask
-		if err := task.decodeJSON([]byte(c.body)); (err == nil) != c.ok {
+		if err := decodeJSON([]byte(c.body), &task); (err == nil) != c.ok {
 			t.Errorf("%.40q: error %v, want ok=%v", c.body, err, c.ok)
 		}
 	}
 	var page drsProgressPage
-	if err := page.decodeJSON([]byte(`{"results":[{"job_id":"a","progress_map":[]},{"job_id":"b"}]}`)); err == nil ||
+	if err := decodeJSON([]byte(`{"results":[{"job_id":"a","progress_map":[]},{"job_id":"b"}]}`), &page); err == nil ||
 		len(page.Results) != 2 || page.Results[1].JobID != "b" {
 		t.Errorf("a wrong kind keeps the rest of the document: %+v, %v", page, err)
 	}
