@@ -58,38 +58,28 @@ trap 'exit 130' INT TERM
 
 log() { echo "$*" >&2; }
 
-# The baseline's source: BASE as it is, a copy of it, or a worktree.
-if [[ -d "$BASE" ]]; then
-	BASE_SRC=$(cd "$BASE" && pwd)
-	BASE_DESC="directory $BASE_SRC ($(git -C "$BASE_SRC" rev-parse --short HEAD 2>/dev/null || echo 'not a git tree'))"
-	missing=()
-	for f in collector/bench*_test.go; do
-		[[ -e "$BASE_SRC/$f" ]] || missing+=("$f")
-	done
-	if [[ ${#missing[@]} -gt 0 ]]; then
+# The baseline's source: BASE as it is, a worktree of it, or a copy that
+# has this tree's benchmark files it lacks.
+# shellcheck source=bench/base.sh
+source bench/base.sh # the working directory is the repository
+resolve_base "$BASE"
+missing=()
+for f in collector/bench*_test.go; do
+	[[ -e "$BASE_SRC/$f" ]] || missing+=("$f")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+	if [[ -z "$WORKTREE" ]]; then
 		log "copying $BASE_SRC to $TMP/base (it lacks ${missing[*]})"
 		mkdir "$TMP/base"
 		# Everything but .git: the copy is only built.
 		(cd "$BASE_SRC" && find . -mindepth 1 -maxdepth 1 ! -name .git -exec cp -r {} "$TMP/base/" \;)
 		BASE_SRC=$TMP/base
-		for f in "${missing[@]}"; do
-			cp "$NEW_SRC/$f" "$BASE_SRC/$f"
-		done
-		BASE_DESC="$BASE_DESC, copied, with ${missing[*]} from this tree"
+		BASE_DESC="$BASE_DESC, copied"
 	fi
-else
-	commit=$(git rev-parse --verify --quiet "$BASE^{commit}") || { log "BASE=$BASE: neither a directory nor a commit"; exit 2; }
-	WORKTREE=$(mktemp -d /tmp/compare-base.XXXXXX)
-	rmdir "$WORKTREE"
-	log "adding a detached worktree of $commit at $WORKTREE"
-	git worktree add --quiet --detach "$WORKTREE" "$commit"
-	BASE_SRC=$WORKTREE
-	BASE_DESC="commit $commit (temporary worktree $WORKTREE)"
-	missing=()
-	for f in collector/bench*_test.go; do
-		[[ -e "$BASE_SRC/$f" ]] || { cp "$NEW_SRC/$f" "$BASE_SRC/$f" && missing+=("$f"); }
+	for f in "${missing[@]}"; do
+		cp "$NEW_SRC/$f" "$BASE_SRC/$f"
 	done
-	[[ ${#missing[@]} -eq 0 ]] || BASE_DESC="$BASE_DESC, with ${missing[*]} from this tree"
+	BASE_DESC="$BASE_DESC, with ${missing[*]} from this tree"
 fi
 NEW_DESC="directory $NEW_SRC ($(git -C "$NEW_SRC" rev-parse --short HEAD)$(git -C "$NEW_SRC" diff --quiet HEAD -- . 2>/dev/null || echo ', with uncommitted changes'))"
 

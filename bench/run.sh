@@ -97,18 +97,10 @@ go build -o "$TMP/fakecloud" ./bench/fakecloud
 BUILDS=(new)
 BASE_DESC=""
 if [[ -n "$BASE" ]]; then
-	if [[ -d "$BASE" ]]; then
-		base_src=$(cd "$BASE" && pwd)
-		BASE_DESC="$base_src ($(git -C "$base_src" rev-parse --short HEAD 2>/dev/null || echo 'not a git tree'))"
-	else
-		commit=$(git rev-parse --verify --quiet "$BASE^{commit}") || { log "BASE=$BASE: neither a directory nor a commit"; exit 2; }
-		WORKTREE=$(mktemp -d /tmp/run-base.XXXXXX)
-		rmdir "$WORKTREE"
-		log "adding a detached worktree of $commit at $WORKTREE"
-		git worktree add --quiet --detach "$WORKTREE" "$commit"
-		base_src=$WORKTREE
-		BASE_DESC="commit $commit"
-	fi
+	# shellcheck source=bench/base.sh
+	source bench/base.sh # the working directory is the repository
+	resolve_base "$BASE"
+	base_src=$BASE_SRC
 	log "building the baseline's exporter from $base_src"
 	(cd "$base_src" && go build -o "$TMP/base/migration_exporter" .)
 	BUILDS=(base new)
