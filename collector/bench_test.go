@@ -176,17 +176,7 @@ func BenchmarkScrape(b *testing.B) {
 func BenchmarkScrapeLightServer(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				t := time.NewTimer(benchLatency)
-				defer t.Stop()
-				select {
-				case <-t.C:
-				case <-r.Context().Done():
-					return
-				}
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = io.WriteString(w, cannedSMSTask)
-			}))
+			srv := newAnswerServer(benchLatency) // bench_answer_test.go's
 			defer srv.Close()
 			benchScrape(b, srv.URL, n)
 		})
