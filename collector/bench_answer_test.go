@@ -33,7 +33,7 @@ const prometheus3Accept = "application/openmetrics-text;version=1.0.0;escaping=a
 
 // answerServer is a light fake cloud on 127.0.0.1: it checks no signature
 // and, after latency, answers each request with cannedTransport's canned
-// body, like BenchmarkScrapeLightServer's server. It records when it
+// body (BenchmarkScrapeLightServer uses it too). It records when it
 // handed out its last answer and how many it gave.
 type answerServer struct {
 	*httptest.Server
