@@ -93,7 +93,7 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		return
 	}
 	if len(tail) == 0 && len(head) == len(m.task) && &head[0] == &m.task[0] {
-		m.samples = append(m.samples, sample{desc: desc, value: v, off: m.taskPairs(&lo), n: 2})
+		m.samples = append(m.samples, newSample(desc, &lo, v, m.taskPairs(&lo), 2))
 		return
 	}
 	off := m.reserve(len(lo.names))
@@ -113,7 +113,7 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		}
 		pairs[k] = m.pair(&lo.names[k], raw)
 	}
-	m.samples = append(m.samples, sample{desc: desc, value: v, off: off, n: uint32(len(lo.names))})
+	m.samples = append(m.samples, newSample(desc, &lo, v, off, len(lo.names)))
 }
 
 // taskPairs places the label pairs of a task metric without extra labels
@@ -295,7 +295,7 @@ func (m *emitter) emitStatePair(desc *prometheus.Desc, lo *labelOrder, v float64
 			pairs[k] = state
 		}
 	}
-	m.samples = append(m.samples, sample{desc: desc, value: v, off: off, n: uint32(len(lo.names))})
+	m.samples = append(m.samples, newSample(desc, lo, v, off, len(lo.names)))
 }
 
 func boolFloat(b bool) float64 {

@@ -140,7 +140,7 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 	total := 0
 	for _, t := range s.tasks {
 		for j := range t.samples {
-			s.counts[e.labels[t.samples[j].desc].fam+1]++
+			s.counts[t.samples[j].fam+1]++
 		}
 		total += len(t.samples)
 	}
@@ -151,7 +151,7 @@ func (e *Exporter) eachTaskFamily(tasks [][]polledTask, chunk int, visit func(mf
 	next := slices.Clone(s.counts[:len(e.families)])
 	for k, t := range s.tasks {
 		for j := range t.samples {
-			f := e.labels[t.samples[j].desc].fam
+			f := t.samples[j].fam
 			s.refs[next[f]] = ref(uint64(k)<<32 | uint64(j))
 			next[f]++
 		}
