@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,24 +17,10 @@ import (
 	"github.com/migration-exporter/migration_exporter/config"
 )
 
-// lockedBuffer is a log sink for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// lines are the logged lines that contain s.
-func (l *lockedBuffer) lines(s string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// logLines are the lines of logs that contain s.
+func logLines(logs *strings.Builder, s string) []string {
 	var out []string
-	for line := range strings.SplitSeq(l.b.String(), "\n") {
+	for line := range strings.SplitSeq(logs.String(), "\n") {
 		if strings.Contains(line, s) {
 			out = append(out, line)
 		}
@@ -87,10 +72,11 @@ func listServer(t *testing.T, smsIDs, drsIDs []string) string {
 }
 
 // discoveringExporter is an exporter whose account discovers SMS tasks and
-// DRS jobs at endpoint, logging to logs.
+// DRS jobs at endpoint, logging to logs (read it once the lists are done:
+// a list logs in the goroutine that calls it).
 func discoveringExporter(t *testing.T, endpoint string, logs io.Writer) (*Exporter, map[string]*watched) {
 	t.Helper()
-	e := New(Options{Logger: log.NewLogfmtLogger(logs)})
+	e := New(Options{Logger: log.NewLogfmtLogger(log.NewSyncWriter(logs))})
 	cfg := benchConfigWith(t, endpoint, func(a *config.Account) {
 		a.SMS.Discover, a.DRS.Discover = true, true
 	})
@@ -125,7 +111,7 @@ func discoverTwice(t *testing.T, ws map[string]*watched) (sms, drs []string) {
 func TestDiscoveryCountsAndLogsRejectedIDsOnce(t *testing.T) {
 	smsIDs := []string{"good-1", "../../v3/x", "bad id", "", "good-2", "bad id"}
 	drsIDs := []string{"job-1", "job/2"}
-	logs := &lockedBuffer{}
+	logs := &strings.Builder{}
 	e, ws := discoveringExporter(t, listServer(t, smsIDs, drsIDs), logs)
 
 	sms, drs := discoverTwice(t, ws)
@@ -156,7 +142,7 @@ migration_exporter_discovery_rejected_ids_total{api="sms"} 8
 		t.Error("the counter is not among the exporter's collectors")
 	}
 	// One warning per distinct id, across both lists.
-	got := logs.lines("discovery dropped a task id")
+	got := logLines(logs, "discovery dropped a task id")
 	wantIDs := []string{`api=sms module=sms task_id=../../v3/x`, `api=sms module=sms task_id="bad id"`,
 		`api=sms module=sms task_id=`, `api=drs module=drs task_id=job/2`}
 	if len(got) != len(wantIDs) {
@@ -167,7 +153,7 @@ migration_exporter_discovery_rejected_ids_total{api="sms"} 8
 			t.Errorf("line %d: %s, want it to end in %s", i, got[i], w)
 		}
 	}
-	if n := len(logs.lines("further ones are only counted")); n != 0 {
+	if n := len(logLines(logs, "further ones are only counted")); n != 0 {
 		t.Errorf("%d 'more' lines for 4 ids", n)
 	}
 }
@@ -181,17 +167,17 @@ func TestDiscoveryRemembersBoundedRejectedIDs(t *testing.T) {
 	for i := range bad {
 		bad[i] = fmt.Sprintf("bad/%d", i)
 	}
-	logs := &lockedBuffer{}
+	logs := &strings.Builder{}
 	e, ws := discoveringExporter(t, listServer(t, bad, nil), logs)
 	discoverTwice(t, ws)
 
 	if got := testutil.ToFloat64(e.rejectedIDs.WithLabelValues("sms")); got != 2*n {
 		t.Errorf("counted %v, want %d", got, 2*n)
 	}
-	if got := len(logs.lines("discovery dropped a task id")); got != maxRejectedLogged {
+	if got := len(logLines(logs, "discovery dropped a task id")); got != maxRejectedLogged {
 		t.Errorf("%d id lines, want %d", got, maxRejectedLogged)
 	}
-	if got := logs.lines("further ones are only counted"); len(got) != 1 || !strings.Contains(got[0], "logged=100") {
+	if got := logLines(logs, "further ones are only counted"); len(got) != 1 || !strings.Contains(got[0], "logged=100") {
 		t.Errorf("'more' lines: %q", got)
 	}
 	if got := len(ws["sms"].discovery.reported); got != maxRejectedLogged {
