@@ -5,14 +5,50 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // discovery is the task ids a service lists.
 type discovery = listCache[string]
 
-func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error)) *discovery {
-	return newListCache(interval, list, config.ValidTaskID)
+func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error), rejected func(rejections)) *discovery {
+	return newListCache(interval, list, func(id string) string { return id }, rejected)
+}
+
+// maxRejectedLogged is how many rejected ids one list cache remembers, and
+// so logs: a hostile list could send millions.
+const maxRejectedLogged = 100
+
+// maxRejectedIDLen bounds a rejected id in the log.
+const maxRejectedIDLen = 64
+
+// rejections are the entries one list answer had whose ids are not valid
+// task ids (config.ValidTaskID: they are not safe in a URL path), dropped.
+type rejections struct {
+	count int      // every one dropped, also those reported before
+	fresh []string // the ids not reported before (at most maxRejectedLogged in a cache's life)
+	full  bool     // true once: when no more ids will be remembered
+}
+
+// reportRejected counts the ids a list of w's service dropped, and logs
+// each at warn the first time it is dropped (for the first
+// maxRejectedLogged of them).
+func (w *watched) reportRejected(r rejections) {
+	e, api := w.account.exporter, w.svc.api()
+	e.rejectedIDs.WithLabelValues(api).Add(float64(r.count))
+	for _, id := range r.fresh {
+		level.Warn(e.opts.Logger).Log("msg", "discovery dropped a task id that is not valid (logged once per id)",
+			"account", w.account.name, "api", api, "module", w.svc.module(),
+			"task_id", runes.Truncate(w.client().ScrubText(id), maxRejectedIDLen))
+	}
+	if r.full {
+		level.Warn(e.opts.Logger).Log("msg", "discovery dropped more task ids than are logged; further ones are only counted",
+			"account", w.account.name, "api", api, "module", w.svc.module(), "logged", maxRejectedLogged)
+	}
 }
 
 // listCache lists a service's tasks (their ids, or more about them) at most
@@ -24,22 +60,26 @@ func newDiscovery(interval time.Duration, list func(context.Context) ([]string, 
 type listCache[T any] struct {
 	interval time.Duration
 	list     func(context.Context) ([]T, error)
-	keep     func(T) bool // drops entries that must not be used (ids unsafe in a URL path)
+	idOf     func(T) string   // an entry's task id; one that is not valid drops the entry
+	rejected func(rejections) // reports what a list dropped; nil: nothing to report
 
 	mu       sync.Mutex
 	ids      []T
 	fetched  time.Time     // of the last good list; zero before the first
 	inflight chan struct{} // closed when the list call under way ends; nil when none
+	// reported are the dropped ids reported so far (at most
+	// maxRejectedLogged); only the list call under way uses it.
+	reported map[string]struct{}
 }
 
-func newListCache[T any](interval time.Duration, list func(context.Context) ([]T, error), keep func(T) bool) *listCache[T] {
-	return &listCache[T]{interval: interval, list: list, keep: keep}
+func newListCache[T any](interval time.Duration, list func(context.Context) ([]T, error), idOf func(T) string, rejected func(rejections)) *listCache[T] {
+	return &listCache[T]{interval: interval, list: list, idOf: idOf, rejected: rejected}
 }
 
 // taskIDs returns the listed entries, listing again when the last good
 // list is older than the interval. A list error is passed to failed and the
-// last good list (nil if none) is returned. Entries keep refuses are
-// dropped.
+// last good list (nil if none) is returned. Entries whose ids are not valid
+// task ids are dropped, and reported.
 func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(error)) []T {
 	d.mu.Lock()
 	switch {
@@ -69,10 +109,16 @@ func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(e
 
 	ids, err := d.list(ctx)
 	valid := make([]T, 0, len(ids))
-	for _, id := range ids {
-		if d.keep(id) {
-			valid = append(valid, id)
+	var dropped rejections
+	for _, entry := range ids {
+		if id := d.idOf(entry); config.ValidTaskID(id) {
+			valid = append(valid, entry)
+		} else {
+			d.reject(&dropped, id)
 		}
+	}
+	if dropped.count > 0 && d.rejected != nil {
+		d.rejected(dropped)
 	}
 	d.mu.Lock()
 	if err == nil {
@@ -86,6 +132,24 @@ func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(e
 		failed(err)
 	}
 	return out
+}
+
+// reject adds id to r, as fresh the first time it is seen while there is
+// room to remember it. Only the one list call under way runs it.
+func (d *listCache[T]) reject(r *rejections, id string) {
+	r.count++
+	if len(d.reported) >= maxRejectedLogged {
+		return
+	}
+	if _, seen := d.reported[id]; seen {
+		return
+	}
+	if d.reported == nil {
+		d.reported = make(map[string]struct{})
+	}
+	d.reported[id] = struct{}{}
+	r.fresh = append(r.fresh, id)
+	r.full = len(d.reported) == maxRejectedLogged
 }
 
 // merge returns explicit then discovered ids, each once.
@@ -104,4 +168,12 @@ func merge(explicit, discovered []string) []string {
 		}
 	}
 	return out
+}
+
+// newRejectedIDsCounter is migration_exporter_discovery_rejected_ids_total.
+func newRejectedIDsCounter() *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "migration_exporter_discovery_rejected_ids_total",
+		Help: "Task ids a discovery list returned that are not valid task ids (unsafe in a URL path), dropped; counted in every list that returns them.",
+	}, []string{"api"})
 }

@@ -72,7 +72,7 @@ func (*drs) newState(w *watched, a *config.Account) any {
 	return &drsState{
 		batchSize: a.DRS.BatchSize,
 		jobs: newListCache(a.DRS.DiscoveryInterval, w.client().DRSJobs,
-			func(j huaweicloud.DRSJob) bool { return config.ValidTaskID(string(j.ID)) }),
+			func(j huaweicloud.DRSJob) string { return string(j.ID) }, w.reportRejected),
 	}
 }
 

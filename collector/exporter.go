@@ -84,6 +84,7 @@ type Exporter struct {
 	taskErrors      *prometheus.CounterVec
 	fieldErrors     *prometheus.CounterVec
 	discoveryErrors *prometheus.CounterVec
+	rejectedIDs     *prometheus.CounterVec // discovery.go
 
 	// status is each task's last poll, for the status page (status.go).
 	status statusBoard
@@ -150,6 +151,7 @@ func New(opts Options) *Exporter {
 			Name: "migration_exporter_discovery_errors_total",
 			Help: "Task list (discovery) calls that failed, by reason; the last good list stays in use.",
 		}, []string{"api", "reason"}),
+		rejectedIDs: newRejectedIDsCounter(),
 	}
 	var descs []*prometheus.Desc
 	for _, svc := range e.services {
@@ -164,6 +166,7 @@ func New(opts Options) *Exporter {
 			e.taskErrors.WithLabelValues(svc.api(), r)
 			e.discoveryErrors.WithLabelValues(svc.api(), r)
 		}
+		e.rejectedIDs.WithLabelValues(svc.api())
 	}
 	e.accounts.Store(&[]*account{})
 	return e
@@ -171,7 +174,7 @@ func New(opts Options) *Exporter {
 
 // Collectors are the exporter's long-lived metrics, to register once.
 func (e *Exporter) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{e.requests, e.requestDuration, e.taskErrors, e.fieldErrors, e.discoveryErrors}
+	return []prometheus.Collector{e.requests, e.requestDuration, e.taskErrors, e.fieldErrors, e.discoveryErrors, e.rejectedIDs}
 }
 
 // ObserveRequest implements huaweicloud.Observer.
@@ -284,7 +287,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 		if s.Discover {
 			w.discovery = newDiscovery(s.DiscoveryInterval, func(ctx context.Context) ([]string, error) {
 				return svc.listTaskIDs(ctx, w)
-			})
+			}, w.reportRejected)
 		}
 		acc.watched = append(acc.watched, w)
 	}

@@ -90,25 +90,12 @@ type omsTask struct {
 }
 
 func (d *oms) plan(w *watched, ids []string) ([]taskReader, []call) {
-	return planOnePerID(w, ids, func() *omsTask { return &omsTask{d: d} },
+	return planOnePerID(ids, func() *omsTask { return &omsTask{d: d} },
 		func(ctx context.Context, r *omsTask, id string) {
 			r.task, r.fetched, r.err = fetch(ctx, w, "task "+id, func(ctx context.Context) (huaweicloud.OMSTask, error) {
 				return w.client().OMSTask(ctx, id)
 			})
 		})
-}
-
-// planOnePerID plans one call per id: newReader makes the id's reader, and
-// read fills it.
-func planOnePerID[R taskReader](w *watched, ids []string, newReader func() R, read func(ctx context.Context, r R, id string)) ([]taskReader, []call) {
-	readers := make([]taskReader, len(ids))
-	calls := make([]call, len(ids))
-	for i, id := range ids {
-		r := newReader()
-		readers[i] = r
-		calls[i] = call{first: i, n: 1, run: func(ctx context.Context) { read(ctx, r, id) }}
-	}
-	return readers, calls
 }
 
 // metrics sends one OMS task's metrics. A field the answer does not have
@@ -191,7 +178,7 @@ type omsGroup struct {
 }
 
 func (d *omsGroups) plan(w *watched, ids []string) ([]taskReader, []call) {
-	return planOnePerID(w, ids, func() *omsGroup { return &omsGroup{d: d} },
+	return planOnePerID(ids, func() *omsGroup { return &omsGroup{d: d} },
 		func(ctx context.Context, r *omsGroup, id string) {
 			r.group, r.fetched, r.err = fetch(ctx, w, "group "+id, func(ctx context.Context) (huaweicloud.OMSTaskGroup, error) {
 				return w.client().OMSTaskGroup(ctx, id)

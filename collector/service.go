@@ -65,6 +65,20 @@ type call struct {
 	first, n int
 }
 
+// planOnePerID plans one call per id, for a service that reads each task
+// with calls of its own (SMS, OMS tasks and groups): newReader makes the
+// id's reader, and read fills it.
+func planOnePerID[R taskReader](ids []string, newReader func() R, read func(ctx context.Context, r R, id string)) ([]taskReader, []call) {
+	readers := make([]taskReader, len(ids))
+	calls := make([]call, len(ids))
+	for i, id := range ids {
+		r := newReader()
+		readers[i] = r
+		calls[i] = call{first: i, n: 1, run: func(ctx context.Context) { read(ctx, r, id) }}
+	}
+	return readers, calls
+}
+
 // watched is what one account watches of one service.
 type watched struct {
 	svc         service

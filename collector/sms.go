@@ -67,19 +67,12 @@ type smsTask struct {
 }
 
 func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
-	readers := make([]taskReader, len(ids))
-	calls := make([]call, len(ids))
-	c := w.client()
-	for i, id := range ids {
-		r := &smsTask{d: d}
-		readers[i] = r
-		calls[i] = call{first: i, n: 1, run: func(ctx context.Context) {
+	return planOnePerID(ids, func() *smsTask { return &smsTask{d: d} },
+		func(ctx context.Context, r *smsTask, id string) {
 			r.task, r.fetched, r.err = fetch(ctx, w, "task "+id, func(ctx context.Context) (huaweicloud.SMSTask, error) {
-				return c.SMSTask(ctx, id)
+				return w.client().SMSTask(ctx, id)
 			})
-		}}
-	}
-	return readers, calls
+		})
 }
 
 // metrics sends one SMS task's metrics. Fields the agent has not reported

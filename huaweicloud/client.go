@@ -70,6 +70,7 @@ type Client struct {
 	endpoints map[string]string // by API name: the override, else the region's default
 	signer    *requestSigner
 	builders  sync.Pool // of *request.HttpRequestBuilder, for GETs without a query (builder)
+	scrubs    scrubCache
 }
 
 // NewClient returns a client for one account.
@@ -522,7 +523,7 @@ func (c *Client) scrubbedErr(err error, req *http.Request) error {
 
 func (c *Client) requestScrubber(req *http.Request) scrubber {
 	auth := req.Header.Get("Authorization")
-	return newScrubber(append(c.signer.secrets(), auth, signatureOf(auth))...)
+	return c.scrubs.scrubber(c.signer.secrets(), auth, signatureOf(auth))
 }
 
 // scrubbedError is an error whose text had secrets in it.
@@ -537,7 +538,7 @@ func (e *scrubbedError) Unwrap() error { return e.err }
 // ScrubText removes the account's secrets from text that came from the
 // network (a field's undecodable value, for example).
 func (c *Client) ScrubText(text string) string {
-	return newScrubber(c.signer.secrets()...).scrub(text)
+	return c.scrubs.scrubber(c.signer.secrets()).scrub(text)
 }
 
 // signatureOf is the Signature= part of an SDK-HMAC-SHA256 Authorization

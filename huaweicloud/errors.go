@@ -59,8 +59,13 @@ type APIError struct {
 	// body is a 4xx answer's body, for a batch API whose per-job errors
 	// come in it. It is never logged or shown: it may echo anything.
 	body []byte
-	// RetryAfter is the Retry-After header, when the answer had one.
+	// RetryAfter is how long the Retry-After header asked to wait, when
+	// HasRetryAfter: 0 for "Retry-After: 0" or an HTTP date that has passed
+	// by the time the answer is read (retry at once).
 	RetryAfter time.Duration
+	// HasRetryAfter is true when the answer had a Retry-After that could be
+	// read; without one a retry waits the default backoff.
+	HasRetryAfter bool
 }
 
 func (e *APIError) Error() string {
@@ -120,7 +125,7 @@ func newAPIError(status int, header http.Header, body []byte) *APIError {
 	}
 	e.Code = runes.Truncate(e.Code, maxReported)
 	e.Message = runes.Truncate(e.Message, maxErrorMessage)
-	e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	e.RetryAfter, e.HasRetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
 	if status >= 300 && status < 400 {
 		e.Location = redirectHost(header.Get("Location"))
 	}
@@ -194,21 +199,24 @@ func firstKey(body []byte) (string, bool) {
 // deadline).
 const maxRetryAfter = 24 * time.Hour
 
-// parseRetryAfter reads delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
+// parseRetryAfter reads delay-seconds or an HTTP date; ok is false when v
+// is empty or neither. An HTTP date has whole seconds, so "a second from
+// now" has often passed by the time the answer is read: a date at or
+// before now is a wait of 0 (retry at once), not an absent header.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0
+		return 0, false
 	}
 	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
 		// A delay longer than any scrape means "not in this scrape"; bound it
 		// so that a huge value cannot overflow into a short (or negative) wait.
-		return time.Duration(min(s, uint64(maxRetryAfter/time.Second))) * time.Second
+		return time.Duration(min(s, uint64(maxRetryAfter/time.Second))) * time.Second, true
 	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return min(t.Sub(now), maxRetryAfter)
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
-	return 0
+	return 0, false
 }
 
 // DecodeError is an answer whose body could not be read or decoded.

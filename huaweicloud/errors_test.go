@@ -62,15 +62,65 @@ func TestNewAPIErrorReadsBothBodyShapes(t *testing.T) {
 
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	cases := map[string]time.Duration{
-		"": 0, "2": 2 * time.Second, " 5 ": 5 * time.Second, "-1": 0, "soon": 0,
-		now.Add(4 * time.Second).Format(http.TimeFormat): 4 * time.Second,
-		now.Add(-time.Hour).Format(http.TimeFormat):      0,
+	type result struct {
+		d  time.Duration
+		ok bool
+	}
+	cases := map[string]result{
+		"": {}, "2": {2 * time.Second, true}, " 5 ": {5 * time.Second, true}, "0": {0, true}, "-1": {}, "soon": {},
+		now.Add(4 * time.Second).Format(http.TimeFormat): {4 * time.Second, true},
+		now.Format(http.TimeFormat):                      {0, true},
+		now.Add(-time.Hour).Format(http.TimeFormat):      {0, true},
 	}
 	for in, want := range cases {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
+		if d, ok := parseRetryAfter(in, now); (result{d, ok}) != want {
+			t.Errorf("parseRetryAfter(%q) = %v, %v, want %v, %v", in, d, ok, want.d, want.ok)
 		}
+	}
+}
+
+// TestRetryAfterInThePastMeansNow reads a 429's Retry-After at sub-second
+// offsets from the whole second an HTTP date names: a date that has passed
+// (or is now) retries at once, and only an absent or unreadable header
+// waits the gateway's 2 to 5 seconds.
+func TestRetryAfterInThePastMeansNow(t *testing.T) {
+	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	oneSecondOn := sent.Add(time.Second).Format(http.TimeFormat)
+	cases := []struct {
+		name, header string
+		readAt       time.Time
+		want         time.Duration // -1: the default wait
+	}{
+		{"date 1s ahead, read 0.2s later", oneSecondOn, sent.Add(200 * time.Millisecond), 800 * time.Millisecond},
+		{"date 1s ahead, read 0.9s later", oneSecondOn, sent.Add(900 * time.Millisecond), 100 * time.Millisecond},
+		{"date 1s ahead, read 1.1s later", oneSecondOn, sent.Add(1100 * time.Millisecond), 0},
+		{"date exactly now", sent.Format(http.TimeFormat), sent, 0},
+		{"date in the past", sent.Add(-time.Minute).Format(http.TimeFormat), sent, 0},
+		{"delta-seconds 0", "0", sent, 0},
+		{"delta-seconds 1", "1", sent, time.Second},
+		{"absent", "", sent, -1},
+		{"garbage", "tomorrow-ish", sent, -1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := &APIError{StatusCode: http.StatusTooManyRequests}
+			e.RetryAfter, e.HasRetryAfter = parseRetryAfter(c.header, c.readAt)
+			d, retry := retryDelay(e, 0)
+			if !retry {
+				t.Fatal("a 429 is not retried")
+			}
+			if c.want >= 0 && d != c.want {
+				t.Errorf("waits %v, want %v", d, c.want)
+			}
+			if c.want < 0 && (d < 2*time.Second || d >= 5*time.Second) {
+				t.Errorf("waits %v, want the default 2s to 5s", d)
+			}
+			// A 5xx follows Retry-After the same way.
+			e.StatusCode = http.StatusServiceUnavailable
+			if d, _ := retryDelay(e, 0); c.want >= 0 && d != c.want {
+				t.Errorf("5xx waits %v, want %v", d, c.want)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -153,6 +154,55 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 	}
 	if !strings.Contains(text, huaweicloud.Redacted) {
 		t.Errorf("nothing redacted: %s", text)
+	}
+}
+
+// TestEchoedPartsOfSecretsAreScrubbed echoes 16 or more characters of a
+// secret (a prefix, a middle, a suffix), alone or inside an echoed header,
+// raw and encoded: none of it reaches the error.
+func TestEchoedPartsOfSecretsAreScrubbed(t *testing.T) {
+	parts := map[string]string{
+		"token prefix":            testToken[:20],
+		"token middle":            testToken[7:29],
+		"token suffix":            testToken[len(testToken)-16:],
+		"sk prefix":               testSK[:16],
+		"sk middle":               testSK[11:35],
+		"ak suffix":               testAK[len(testAK)-16:],
+		"token in a header":       "X-Security-Token: " + testToken[:24] + "\r\n",
+		"token in a header at +1": "X-Security-Token:" + testToken[3:27] + "\r\n",
+		"token in a header at +2": "X-Security-Token:  " + testToken[5:30] + "\r\n",
+	}
+	for name, part := range parts {
+		for i, echo := range forms(part) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := json.Marshal(map[string]string{"error_code": "APIG.0301", "error_msg": "ak " + echo + " not exist"})
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write(body)
+			}))
+			_, err := hostileClient(srv.URL).DCSMigrationStats(context.Background(), taskID)
+			srv.Close()
+			if err == nil {
+				t.Fatalf("%s, form %d: no error", name, i)
+			}
+			text := strings.ToLower(err.Error())
+			if !strings.Contains(text, huaweicloud.Redacted) {
+				t.Errorf("%s, form %d: nothing redacted in %q", name, i, text)
+			}
+			// No 16 characters of any form of a secret are left, at any
+			// of base64's three alignments.
+			for _, s := range []string{testAK, testSK, testToken} {
+				for shift := range 3 {
+					for _, f := range forms(s[shift:]) {
+						f = strings.ToLower(f)
+						for j := 0; j+16 <= len(f); j++ {
+							if strings.Contains(text, f[j:j+16]) {
+								t.Errorf("%s, form %d: %q of a secret is in the error: %s", name, i, f[j:j+16], text)
+							}
+						}
+					}
+				}
+			}
+		}
 	}
 }
 

@@ -20,8 +20,10 @@ const MaxRetries = 2
 const backoffBase = 200 * time.Millisecond
 
 // retryDelay says whether err is worth another attempt and after how long.
-// The API gateway does not promise a Retry-After on 429; its own advice is
-// to retry after 2 to 5 seconds, so that is the wait when none is given.
+// A Retry-After is followed, also when it says "now" (0, or a date that has
+// passed). The API gateway does not promise a Retry-After on 429; its own
+// advice is to retry after 2 to 5 seconds, so that is the wait when none is
+// given.
 func retryDelay(err error, attempt int) (time.Duration, bool) {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
@@ -29,12 +31,12 @@ func retryDelay(err error, attempt int) (time.Duration, bool) {
 	}
 	switch apiErr.Reason() {
 	case ReasonThrottled:
-		if apiErr.RetryAfter > 0 {
+		if apiErr.HasRetryAfter {
 			return apiErr.RetryAfter, true
 		}
 		return 2*time.Second + rand.N(3*time.Second), true
 	case ReasonHTTP5xx:
-		if apiErr.RetryAfter > 0 {
+		if apiErr.HasRetryAfter {
 			return apiErr.RetryAfter, true
 		}
 		d := backoffBase << attempt

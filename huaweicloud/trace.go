@@ -89,7 +89,7 @@ func retryWhy(err error, delay time.Duration) string {
 	if !ok {
 		return "retried after " + delay.String()
 	}
-	if apiErr.RetryAfter > 0 {
+	if apiErr.HasRetryAfter {
 		return fmt.Sprintf("%s, waited %s as Retry-After asked", apiErr.Reason(), delay.Round(time.Millisecond))
 	}
 	return fmt.Sprintf("%s, waited %s (backoff)", apiErr.Reason(), delay.Round(time.Millisecond))
