@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -173,14 +174,47 @@ type (
 )
 
 // checkTolerant fails t unless each tolerant type decodes data, when it is
-// one JSON value, as its documentation says: without failing the document
-// it is in, and to the value the table of its type gives.
+// one JSON value, and the values inside it (the first levels), as its
+// documentation says: without failing the document it is in, and to the
+// value the table of its type gives.
 func checkTolerant(t *testing.T, data []byte) {
 	t.Helper()
 	v := jsontext.Value(bytes.Trim(data, " \t\r\n"))
 	if !v.IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) {
 		return
 	}
+	checkTolerantValues(t, v, 3)
+}
+
+// checkTolerantValues checks v with checkTolerantValue, and the values
+// inside it down to depth more levels.
+func checkTolerantValues(t *testing.T, v jsontext.Value, depth int) {
+	t.Helper()
+	checkTolerantValue(t, v)
+	if depth == 0 {
+		return
+	}
+	opts := jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	var inside []jsontext.Value
+	switch v.Kind() {
+	case '[':
+		_ = jsonv2.Unmarshal(v, &inside, opts)
+	case '{':
+		var members map[string]jsontext.Value
+		_ = jsonv2.Unmarshal(v, &members, opts)
+		for _, m := range members {
+			inside = append(inside, m)
+		}
+	}
+	for _, in := range inside {
+		checkTolerantValues(t, in, depth-1)
+	}
+}
+
+// checkTolerantValue checks each tolerant type on the valid JSON value v.
+func checkTolerantValue(t *testing.T, v jsontext.Value) {
+	t.Helper()
+	data := v
 	var got tolerant
 	for _, f := range []any{&got.N, &got.B, &got.T, &got.E, &got.S} {
 		if err := decodeJSON(v, f); err != nil {
