@@ -107,21 +107,15 @@ type call struct {
 
 // getAs performs the call and decodes a 2xx JSON body into a T (the name
 // says GET; a call with a body is POSTed).
-func getAs[T any, P interface {
-	*T
-	answer
-}](ctx context.Context, c *Client, cl call) (T, error) {
+func getAs[T any](ctx context.Context, c *Client, cl call) (T, error) {
 	var v T
-	err := get(ctx, c, cl, P(&v))
+	err := get(ctx, c, cl, &v)
 	return v, err
 }
 
-// get performs the call and decodes a 2xx JSON body into out, a zero
-// answer, with the answer's single-pass decoder.
-func get[T any, P interface {
-	*T
-	answer
-}](ctx context.Context, c *Client, cl call, out P) error {
+// get performs the call and decodes a 2xx JSON body into out, a pointer
+// to a zero answer (see decodeJSON).
+func get(ctx context.Context, c *Client, cl call, out any) error {
 	body, err := c.do(ctx, cl)
 	if err != nil {
 		return err

@@ -2,15 +2,69 @@ package huaweicloud
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
+
+// decodeOptions are how an answer is decoded: with encoding/json/v2 (the
+// go-json-experiment module), told to read answers as encoding/json (v1)
+// did, because that is what the APIs' other clients do and what the quirk
+// tables were written against:
+//
+//   - keys match the struct tags exactly, else case-insensitively by
+//     Unicode simple folding ("STATUS", "ſtate"), but never with "_" or
+//     "-" ignored (v2's default would match "taskid" to task_id);
+//   - a duplicate key is allowed and its last value wins;
+//   - invalid UTF-8 is allowed and becomes U+FFFD;
+//   - null leaves a struct field as it is, and makes a slice or map nil;
+//     a list decodes into the elements already there (v1's merge rules).
+//
+// Nesting deeper than 10,000 levels is refused (both versions' limit).
+// The tolerant field types (Number, Bool, Text, OMSErrorReason,
+// SMSSubtaskInfo) decode themselves (UnmarshalJSONFrom) and never fail
+// the document. Read only.
+var decodeOptions = json.JoinOptions(
+	json.MatchCaseInsensitiveNames(true),
+	jsonv1.MatchCaseSensitiveDelimiter(true),
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+	jsonv1.MergeWithLegacySemantics(true),
+)
+
+// failedDecodeOptions are decodeOptions with v1's errors: a value of the
+// wrong kind for its field (a string where a list belongs) leaves that
+// field as it is and the rest of the document is still decoded; the
+// document then fails with the first such error (postBatch reads the jobs'
+// errors from a 4xx body decoded so). A body that is not valid JSON is
+// checked before anything is decoded, so that it leaves the answer as it
+// was. Read only.
+var failedDecodeOptions = json.JoinOptions(decodeOptions, jsonv1.ReportErrorsWithLegacySemantics(true))
+
+// decodeJSON decodes the answer body data into out, a pointer to a zero
+// answer. A body decodes with decodeOptions, and one that fails is decoded
+// again from the zero value with failedDecodeOptions: v1's errors need a
+// check of the whole body before decoding, which would cost every answer
+// a second pass (about a fifth of the decoding) for the few that fail.
+//
+// It is also the UnmarshalJSON of the types that decode themselves, for
+// callers that decode them with encoding/json: they get the result the
+// client gets.
+func decodeJSON(data []byte, out any) error {
+	if json.Unmarshal(data, out, decodeOptions) == nil {
+		return nil
+	}
+	reflect.ValueOf(out).Elem().SetZero()
+	return json.Unmarshal(data, out, failedDecodeOptions)
+}
 
 // Number is a numeric API field. Huawei Cloud APIs send the same field as a
 // JSON number in one edition and as a JSON string in another, so a Number
@@ -18,7 +72,7 @@ import (
 // null and a missing field mean "no value": Value then reports ok=false and
 // the caller omits the series instead of exporting a 0 it does not know.
 //
-// Decoding a Number never fails the surrounding document: a string that is
+// Decoding a Number never fails the surrounding document: a value that is
 // not a number is kept as a per-field error (Err) so that the task's other
 // fields are still used.
 type Number struct{ field[float64] }
@@ -36,32 +90,28 @@ func (f field[T]) Value() (T, bool) { return f.value, f.set }
 // Err is the reason the field's value could not be read, or nil.
 func (f field[T]) Err() error { return f.err }
 
-// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
-// A plain string or a number is read in place, without a copy.
-func (n *Number) UnmarshalJSON(b []byte) error {
+// UnmarshalJSONFrom implements json.UnmarshalerFrom. It fails only on a
+// syntax error (the document's, not the field's).
+func (n *Number) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
 	*n = Number{}
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0, string(b) == "null":
-		return nil
-	case b[0] == '"':
-		if inner, ok := plainLiteral(b); ok {
-			n.value, n.set, n.err = parseNumberBytes(inner)
-			return nil
-		}
-		s, err := unquote(b)
-		if err != nil {
-			n.err = err
-			return nil
-		}
-		n.value, n.set, n.err = parseNumber(s)
-	case b[0] == '{' || b[0] == '[' || b[0] == 't' || b[0] == 'f':
-		n.err = fmt.Errorf("expected a number, got %s", kindOf(b[0]))
+	switch k := v.Kind(); k {
+	case 'n':
+	case '"':
+		n.value, n.set, n.err = parseNumberBytes(stringValue(v))
+	case '0':
+		n.value, n.set, n.err = parseNumberBytes(v)
 	default:
-		n.value, n.set, n.err = parseNumberBytes(b)
+		n.err = fmt.Errorf("expected a number, got %s", kindOf(k))
 	}
 	return nil
 }
+
+// UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
+func (n *Number) UnmarshalJSON(b []byte) error { return decodeJSON(b, n) }
 
 // NumberError is a Number with no value whose reading failed with err: a
 // value that decoded but makes no sense for its field.
@@ -119,21 +169,17 @@ func plainDecimal(t []byte) bool {
 // 1/0 or "1"/"0". Like Number it never fails the document.
 type Bool struct{ field[bool] }
 
-// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
-func (b *Bool) UnmarshalJSON(data []byte) error {
+// UnmarshalJSONFrom implements json.UnmarshalerFrom. It fails only on a
+// syntax error.
+func (b *Bool) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
 	*b = Bool{}
-	s := bytes.TrimSpace(data)
-	if len(s) > 0 && s[0] == '"' {
-		if inner, ok := plainLiteral(s); ok {
-			s = bytes.TrimSpace(inner)
-		} else {
-			str, err := unquote(s)
-			if err != nil {
-				b.err = err
-				return nil
-			}
-			s = []byte(strings.TrimSpace(str))
-		}
+	s := []byte(v)
+	if v.Kind() == '"' {
+		s = bytes.TrimSpace(stringValue(v))
 	}
 	switch {
 	case len(s) == 0, lowerIs(s, "null"), lowerIs(s, "-"), lowerIs(s, "n/a"):
@@ -146,6 +192,9 @@ func (b *Bool) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
+func (b *Bool) UnmarshalJSON(data []byte) error { return decodeJSON(data, b) }
 
 // lowerIs reports whether strings.ToLower(string(s)) == lower, for a lower
 // in ASCII without 'i' and 'k' (the only ASCII letters a non-ASCII rune
@@ -167,75 +216,56 @@ func lowerIs(s []byte, lower string) bool {
 }
 
 // Text is a string API field that tolerates a number or boolean in its place
-// (rendered as written) and treats null as empty. It never fails the document.
+// (rendered as written), trims white space around a string, and treats
+// null, an object or an array as empty. It never fails the document.
 type Text string
 
-// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
-func (t *Text) UnmarshalJSON(b []byte) error {
-	*t = ""
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0, string(b) == "null", b[0] == '{', b[0] == '[':
-	case b[0] == '"':
-		if inner, ok := plainLiteral(b); ok {
-			*t = Text(bytes.TrimSpace(inner))
-		} else if s, err := unquote(b); err == nil {
-			*t = Text(strings.TrimSpace(s))
-		}
-	default:
-		*t = Text(b)
+// UnmarshalJSONFrom implements json.UnmarshalerFrom. It fails only on a
+// syntax error.
+func (t *Text) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
 	}
+	*t = textOf(v)
 	return nil
 }
+
+// textOf is the Text of the JSON value v.
+func textOf(v jsontext.Value) Text {
+	switch v.Kind() {
+	case 'n', '{', '[':
+		return ""
+	case '"':
+		return Text(bytes.TrimSpace(stringValue(v)))
+	default:
+		return Text(v)
+	}
+}
+
+// UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
+func (t *Text) UnmarshalJSON(b []byte) error { return decodeJSON(b, t) }
 
 // String returns the text.
 func (t Text) String() string { return string(t) }
 
-// unquote decodes the JSON string literal b. A literal without escapes or
-// control characters, in valid UTF-8, is used as it is, without the cost
-// of json.Unmarshal; that is most of what the APIs send.
-func unquote(b []byte) (string, error) {
-	if inner, ok := plainLiteral(b); ok {
-		return string(inner), nil
+// stringValue is the value of v, a valid JSON string literal, as the
+// decoder reads strings (invalid UTF-8 and unpaired surrogates become
+// U+FFFD). A literal without escapes, in valid UTF-8, is its own content
+// and is returned in place: that is most of what the APIs send.
+func stringValue(v jsontext.Value) []byte {
+	inner := v[1 : len(v)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return inner
 	}
-	d := decoder{data: b}
-	if d.peek() == '"' {
-		start := d.pos
-		d.str()
-		end := d.pos
-		if d.ws(); d.syntax == nil && d.pos == len(b) {
-			return string(appendUnquoted(nil, b[start:end])), nil
-		}
-	}
-	// Not a lone string literal: json.Unmarshal's error (or "" for null),
-	// from a copy, so that b does not escape to the heap.
-	var s string
-	err := json.Unmarshal(bytes.Clone(b), &s)
-	return s, err
+	// The only error left for a literal the decoder has read is invalid
+	// UTF-8, which the decoder allows and AppendUnquote has replaced.
+	s, _ := jsontext.AppendUnquote(nil, v)
+	return s
 }
 
-// plainLiteral returns the content of the string literal b when it is its
-// value: no escapes or control characters, valid UTF-8.
-func plainLiteral(b []byte) ([]byte, bool) {
-	n := len(b)
-	if n < 2 || b[0] != '"' || b[n-1] != '"' {
-		return nil, false
-	}
-	inner := b[1 : n-1]
-	ascii := true
-	for _, c := range inner {
-		if c < 0x20 || c == '\\' || c == '"' {
-			return nil, false
-		}
-		if c >= utf8.RuneSelf {
-			ascii = false
-		}
-	}
-	return inner, ascii || utf8.Valid(inner)
-}
-
-func kindOf(c byte) string {
-	switch c {
+func kindOf(k jsontext.Kind) string {
+	switch k {
 	case '{':
 		return "an object"
 	case '[':

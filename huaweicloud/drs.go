@@ -151,10 +151,7 @@ func (c *Client) DRSJobProgresses(ctx context.Context, ids []string) (map[string
 // postBatch POSTs a DRS batch call and decodes its results into out: from a
 // 2xx answer (200 and 202 are both documented), or from a 4xx answer whose
 // body names its jobs' errors (the error is returned as well).
-func postBatch[T any, P interface {
-	*T
-	answer
-}](ctx context.Context, c *Client, operation, path string, body []byte, out P) error {
+func postBatch(ctx context.Context, c *Client, operation, path string, body []byte, out any) error {
 	err := get(ctx, c, call{api: APIDRS, operation: operation, path: path, body: body}, out)
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.body != nil {

@@ -1,11 +1,10 @@
 package huaweicloud
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"strings"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	omsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/oms/v2/region"
 )
 
@@ -49,25 +48,23 @@ type OMSErrorReason struct {
 	Message Text `json:"error_msg"`
 }
 
-// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
-func (e *OMSErrorReason) UnmarshalJSON(b []byte) error {
+// UnmarshalJSONFrom implements json.UnmarshalerFrom. It fails only on a
+// syntax error.
+func (e *OMSErrorReason) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	*e = OMSErrorReason{}
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-	case b[0] == '{':
-		type plain OMSErrorReason
-		var p plain
-		if json.Unmarshal(b, &p) == nil {
-			*e = OMSErrorReason(p)
-		}
-	case b[0] == '"':
-		if s, err := unquote(b); err == nil {
-			e.Message = Text(strings.TrimSpace(s))
-		}
+	switch dec.PeekKind() {
+	case '{':
+		type plain OMSErrorReason // its fields, without this method
+		return json.UnmarshalDecode(dec, (*plain)(e))
+	case '"':
+		return e.Message.UnmarshalJSONFrom(dec)
+	default:
+		return dec.SkipValue()
 	}
-	return nil
 }
+
+// UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
+func (e *OMSErrorReason) UnmarshalJSON(b []byte) error { return decodeJSON(b, e) }
 
 // OMSNode is a task's (or task group's) source or destination.
 type OMSNode struct {

@@ -1,9 +1,11 @@
 package huaweicloud
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
-	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // SMS operation names (the SDK's), the values of the `operation` label.
@@ -78,20 +80,33 @@ type SMSSubtaskInfo struct {
 	MigrateSpeed  Number `json:"migrate_speed"`
 }
 
-// UnmarshalJSON implements json.Unmarshaler. It never returns an error.
-func (i *SMSSubtaskInfo) UnmarshalJSON(b []byte) error {
+// UnmarshalJSONFrom implements json.UnmarshalerFrom. It fails only on a
+// syntax error.
+func (i *SMSSubtaskInfo) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	*i = SMSSubtaskInfo{}
-	var inner string
-	if json.Unmarshal(b, &inner) == nil {
-		b = []byte(strings.TrimSpace(inner))
+	type plain SMSSubtaskInfo // its fields, without this method
+	switch dec.PeekKind() {
+	case '{':
+		return json.UnmarshalDecode(dec, (*plain)(i))
+	case '"':
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		// A document of its own, decoded as the answer is; a string that
+		// is not one leaves the info empty.
+		var p plain
+		if json.Unmarshal(bytes.TrimSpace(stringValue(v)), &p, dec.Options()) == nil {
+			*i = SMSSubtaskInfo(p)
+		}
+		return nil
+	default:
+		return dec.SkipValue()
 	}
-	type plain SMSSubtaskInfo
-	var p plain
-	if json.Unmarshal(b, &p) == nil {
-		*i = SMSSubtaskInfo(p)
-	}
-	return nil
 }
+
+// UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
+func (i *SMSSubtaskInfo) UnmarshalJSON(b []byte) error { return decodeJSON(b, i) }
 
 // Sizes are the replicated and total bytes: from the top level when the
 // answer has them there, else from subtask_info, else from the running (or
