@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"io"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/app"
 	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
 	"github.com/migration-exporter/migration_exporter/internal/testenv"
 	"github.com/migration-exporter/migration_exporter/simulator"
@@ -210,8 +211,8 @@ func TestEndToEndSecretsNeverAppear(t *testing.T) {
 	_, body := postReload(t, exp)
 
 	var help, version syncBuffer
-	run(t.Context(), []string{"--help"}, &help, &help, nil)
-	run(t.Context(), []string{"--version"}, &version, &version, nil)
+	app.Run(t.Context(), []string{"--help"}, &help, &help, nil)
+	app.Run(t.Context(), []string{"--version"}, &version, &version, nil)
 
 	all := exp.Logs.String() + r.Text + string(body) + help.String() + version.String()
 	for _, secret := range []string{testAK, testSK, srcPassword, dstPassword} {
@@ -377,15 +378,6 @@ func TestPromtoolCheckMetricsOnALiveScrape(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // Without --web.enable-lifecycle, /-/reload is Prometheus' 403 naming the
 // flag, for every method, and the config stays.
 func TestEndToEndReloadNeedsTheLifecycleFlag(t *testing.T) {
@@ -488,31 +480,5 @@ func TestEndToEndExporterMetricsPollNoTask(t *testing.T) {
 	}
 	if strings.Contains(r.Text, taskA) {
 		t.Errorf("/exporter-metrics names a task:\n%s", r.Text)
-	}
-}
-
-// The two metrics paths must differ and be paths; the lifecycle flag is
-// off unless given.
-func TestMetricsPathFlags(t *testing.T) {
-	var out syncBuffer
-	f, err := parseFlags(nil, &out, &out)
-	if err != nil || f.exporterPath != "/exporter-metrics" || f.telemetryPath != "/metrics" || f.enableLifecycle {
-		t.Errorf("defaults: %+v %v", f, err)
-	}
-	for _, args := range [][]string{
-		{"--web.exporter-telemetry-path=/metrics"},
-		{"--web.telemetry-path=/x", "--web.exporter-telemetry-path=/x"},
-		{"--web.exporter-telemetry-path=exporter-metrics"},
-	} {
-		if _, err := parseFlags(args, &out, &out); err == nil {
-			t.Errorf("%v accepted", args)
-		}
-	}
-	var help syncBuffer
-	run(t.Context(), []string{"--help"}, &help, &help, nil)
-	for _, flag := range []string{"web.enable-lifecycle", "--web.exporter-telemetry-path"} {
-		if !strings.Contains(help.String(), flag) {
-			t.Errorf("--help does not list %s", flag)
-		}
 	}
 }

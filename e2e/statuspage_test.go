@@ -1,7 +1,9 @@
-package main
+package e2e
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,5 +124,44 @@ func TestStatusPageInBrowser(t *testing.T) {
 	// they rendered its results and called no API.
 	if after := apiRequests(scrapetest.Get(t, exp.URL+"/exporter-metrics", nil)); after != before {
 		t.Errorf("loading the status page made %v API requests, want none (a fresh scrape exists, %v)", after-before, collector.StatusFresh)
+	}
+}
+
+func getPage(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+	}
+	return string(body)
+}
+
+// Before any scrape the page polls once; a second load uses that poll's
+// results and calls no API.
+func TestStatusPagePollsOnlyWithoutRecentScrape(t *testing.T) {
+	exp := startExporter(t, "--simulate")
+	page := getPage(t, exp.URL+"/")
+	for _, id := range simulator.DemoDCSTaskIDs() {
+		if !strings.Contains(page, `data-task-id="`+id+`"`) {
+			t.Errorf("no row for DCS task %s before any scrape:\n%s", id, page)
+		}
+	}
+	before := apiRequests(scrapetest.Get(t, exp.URL+"/exporter-metrics", nil))
+	if before == 0 {
+		t.Fatal("the first page load polled nothing")
+	}
+	getPage(t, exp.URL+"/")
+	if after := apiRequests(scrapetest.Get(t, exp.URL+"/exporter-metrics", nil)); after != before {
+		t.Errorf("the second page load made %v API requests, want none", after-before)
+	}
+	if resp, err := http.Get(exp.URL + "/nope"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /nope: %v %v, want 404", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 }

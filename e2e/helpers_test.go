@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -14,9 +14,33 @@ import (
 	"testing"
 	"time"
 
+	"github.com/migration-exporter/migration_exporter/internal/app"
 	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
 	"github.com/migration-exporter/migration_exporter/simulator"
 )
+
+// root is the repository's top directory, which holds README.md,
+// examples/, rules/ and testdata/: go test runs the tests in e2e/.
+const root = ".."
+
+// repoPath is the path of name, relative to the repository's top directory.
+func repoPath(name string) string { return filepath.Join(root, name) }
+
+// readRepo returns the repository's file name (relative to its top
+// directory).
+func readRepo(t *testing.T, name string) string {
+	t.Helper()
+	return mustRead(t, repoPath(name))
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 const (
 	testAK      = "E2ETESTACCESSKEY0001"
@@ -57,12 +81,12 @@ func (e exporter) scrape(t *testing.T, header http.Header) scrapetest.Result {
 // 127.0.0.1:0 with the given extra flags, and stops it when the test ends.
 func startExporter(t *testing.T, args ...string) exporter {
 	t.Helper()
-	return startExporterWith(t, runOptions{}, args...)
+	return startExporterWith(t, app.Options{}, args...)
 }
 
-// startExporterWith is startExporter with run's options (server limits, a
-// ConnState hook); their listener is replaced by one on 127.0.0.1:0.
-func startExporterWith(t *testing.T, opts runOptions, args ...string) exporter {
+// startExporterWith is startExporter with app.Run's options (server
+// limits, hooks); their listener is replaced by one on 127.0.0.1:0.
+func startExporterWith(t *testing.T, opts app.Options, args ...string) exporter {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -75,8 +99,8 @@ func startExporterWith(t *testing.T, opts runOptions, args ...string) exporter {
 	var code int
 	stopped := make(chan struct{})
 	go func() {
-		opts.listener = l
-		code = run(ctx, args, logs, logs, &opts)
+		opts.Listener = l
+		code = app.Run(ctx, args, logs, logs, &opts)
 		close(stopped)
 	}()
 	t.Cleanup(func() {
