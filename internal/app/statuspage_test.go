@@ -28,4 +28,3 @@ func TestStatusTableEscapes(t *testing.T) {
 		t.Errorf("a progress over 1 is not capped to a full bar:\n%s", b.String())
 	}
 }
-
