@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -127,18 +126,14 @@ func TestStatusPageInBrowser(t *testing.T) {
 	}
 }
 
+// getPage GETs url and fails the test unless it answers 200.
 func getPage(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
+	a := get(t, url)
+	if a.code != http.StatusOK {
+		t.Fatalf("GET %s: %d", url, a.code)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
-	}
-	return string(body)
+	return a.body
 }
 
 // Before any scrape the page polls once; a second load uses that poll's
@@ -159,9 +154,7 @@ func TestStatusPagePollsOnlyWithoutRecentScrape(t *testing.T) {
 	if after := apiRequests(scrapetest.Get(t, exp.URL+"/exporter-metrics", nil)); after != before {
 		t.Errorf("the second page load made %v API requests, want none", after-before)
 	}
-	if resp, err := http.Get(exp.URL + "/nope"); err != nil || resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GET /nope: %v %v, want 404", resp, err)
-	} else {
-		resp.Body.Close()
+	if code := get(t, exp.URL+"/nope").code; code != http.StatusNotFound {
+		t.Errorf("GET /nope: %d, want 404", code)
 	}
 }
