@@ -24,7 +24,7 @@ import (
 // the moment. A change to any of them fails TestGoldenExposition until the
 // golden file is regenerated with
 //
-//	go test -run TestGoldenExposition -update ./e2e/
+//	go test ./e2e/ -run TestGoldenExposition -update
 //
 // and the diff reviewed. dashboards/dashboards_test.go takes the metric
 // names the dashboards may use from this file.
@@ -36,7 +36,7 @@ const goldenFile = "testdata/simulate.golden.prom"
 
 // goldenUpdate rewrites goldenFile, run from the repository's top
 // directory.
-const goldenUpdate = "go test -run TestGoldenExposition -update ./e2e/"
+const goldenUpdate = "go test ./e2e/ -run TestGoldenExposition -update"
 
 // goldenNow is the simulated tasks' frozen clock. The simulator moves its
 // tasks by the time elapsed on this clock since it started, so a constant

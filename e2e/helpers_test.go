@@ -248,10 +248,10 @@ type answer struct {
 	body   string
 }
 
-// tryGet GETs url and reads its answer, whatever the status. Unlike get
-// it may run outside the test's goroutine.
-func tryGet(url string) (answer, error) {
-	resp, err := http.Get(url)
+// tryGet GETs url with c and reads its answer, whatever the status.
+// Unlike get it may run outside the test's goroutine.
+func tryGet(c *http.Client, url string) (answer, error) {
+	resp, err := c.Get(url)
 	if err != nil {
 		return answer{}, err
 	}
@@ -263,7 +263,7 @@ func tryGet(url string) (answer, error) {
 // get GETs url and reads its answer, whatever the status.
 func get(t *testing.T, url string) answer {
 	t.Helper()
-	a, err := tryGet(url)
+	a, err := tryGet(http.DefaultClient, url)
 	if err != nil {
 		t.Fatal(err)
 	}

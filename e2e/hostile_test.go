@@ -255,7 +255,8 @@ func TestEndToEndProbeFloodDoesNotStarveMetrics(t *testing.T) {
 	sim.AddDCSTask(fixedTask("p-after"))
 	path := writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 		"    requests_per_second: 40\n    dcs:\n      task_ids: ["+strings.Join(ids, ", ")+"]\n")
-	exp := startExporter(t, "--api.concurrency=8", "--config.file="+path)
+	// No --web.max-requests limit: every probe of the flood polls.
+	exp := startExporter(t, "--api.concurrency=8", "--web.max-requests=0", "--config.file="+path)
 
 	stop := make(chan struct{})
 	var probes sync.WaitGroup

@@ -128,6 +128,7 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 	reloads := make(chan chan error)
 	go reloadLoop(ctx, holder, hup, reloads, logger)
 
+	handlerMetrics := newHandlerMetrics()
 	mux, err := routes(site{
 		telemetryPath:   f.telemetryPath,
 		exporterPath:    f.exporterPath,
@@ -138,9 +139,14 @@ func serve(ctx context.Context, f *flags, logger log.Logger, slogger *slog.Logge
 			collectors.NewGoCollector(),
 			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 			reloadCollector(holder),
+			handlerMetrics.requests,
+			handlerMetrics.inFlight,
 		}, exp.Collectors()...),
-		reloads:   reloads,
-		simulated: f.simulate,
+		handlerMetrics: handlerMetrics,
+		maxRequests:    f.maxRequests,
+		wrapLimited:    opts.WrapLimited,
+		reloads:        reloads,
+		simulated:      f.simulate,
 	})
 	if err != nil {
 		return err

@@ -30,14 +30,17 @@ type flags struct {
 	// exporterPath serves only the exporter's own metrics, polling no task.
 	exporterPath    string
 	enableLifecycle bool
-	scrapeTimeout   time.Duration
-	concurrency     int
-	logLevel        string
-	logFormat       string
-	simulate        bool
-	probeShare      float64
-	probeKnown      bool
-	web             *web.FlagConfig
+	// maxRequests limits the /metrics answers in progress, and the /probe
+	// ones apart; 0 is no limit.
+	maxRequests   int
+	scrapeTimeout time.Duration
+	concurrency   int
+	logLevel      string
+	logFormat     string
+	simulate      bool
+	probeShare    float64
+	probeKnown    bool
+	web           *web.FlagConfig
 }
 
 // errExited means --help or --version printed what was asked.
@@ -58,6 +61,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("/exporter-metrics").StringVar(&f.exporterPath)
 	app.Flag("web.enable-lifecycle", "Enable reloading the config by HTTP request (POST /-/reload); without it /-/reload answers 403. SIGHUP reloads either way.").
 		BoolVar(&f.enableLifecycle)
+	app.Flag("web.max-requests", "Maximum number of parallel scrape requests, for /metrics and for /probe each; more are answered 503. Use 0 to disable.").
+		Default("40").IntVar(&f.maxRequests)
 	app.Flag("scrape.timeout", "How long a scrape may poll the APIs when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").
 		Default(collector.DefaultScrapeTimeout.String()).DurationVar(&f.scrapeTimeout)
 	app.Flag("api.concurrency", "Maximum API requests in flight during one scrape.").Default("16").IntVar(&f.concurrency)
@@ -92,6 +97,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	}
 	if f.telemetryPath == f.exporterPath {
 		return nil, errors.New("--web.telemetry-path and --web.exporter-telemetry-path must differ")
+	}
+	if f.maxRequests < 0 {
+		return nil, errors.New("--web.max-requests must be 0 (no limit) or more")
 	}
 	if f.concurrency < 1 {
 		return nil, errors.New("--api.concurrency must be at least 1")

@@ -57,3 +57,27 @@ func TestMetricsPathFlags(t *testing.T) {
 		}
 	}
 }
+
+// --web.max-requests is node_exporter's flag: 40 unless given, 0 for no
+// limit, never negative.
+func TestMaxRequestsFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+	}{{nil, 40}, {[]string{"--web.max-requests=0"}, 0}, {[]string{"--web.max-requests=3"}, 3}} {
+		var out bytes.Buffer
+		f, err := parseFlags(c.args, &out, &out)
+		if err != nil || f.maxRequests != c.want {
+			t.Errorf("%q: %+v %v, want %d", c.args, f, err, c.want)
+		}
+	}
+	var out bytes.Buffer
+	if _, err := parseFlags([]string{"--web.max-requests=-1"}, &out, &out); err == nil {
+		t.Error("--web.max-requests=-1 accepted")
+	}
+	var help bytes.Buffer
+	Run(t.Context(), []string{"--help"}, &help, &help, nil)
+	if !strings.Contains(help.String(), "--web.max-requests=40") || !strings.Contains(help.String(), "Use 0 to disable.") {
+		t.Errorf("--help does not show --web.max-requests with its default:\n%s", help.String())
+	}
+}
