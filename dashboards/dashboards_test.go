@@ -195,7 +195,7 @@ func goldenFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
 	data, err := os.ReadFile(goldenFile)
 	if err != nil {
-		t.Fatalf("%v (the root package's TestGoldenExposition -update writes it)", err)
+		t.Fatalf("%v (go test ./e2e/ -run TestGoldenExposition -update writes it)", err)
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := p.TextToMetricFamilies(bytes.NewReader(data))
@@ -211,7 +211,7 @@ func goldenFamilies(t *testing.T) map[string]*dto.MetricFamily {
 }
 
 // runtimeFamilies gathers the Go and process collectors the exporter
-// registers next to its own (see serve in main.go). The golden file leaves
+// registers next to its own (see serve in internal/app/app.go). The golden file leaves
 // them out as they vary with the Go version and the OS; gathered live they
 // are this Go's and this OS's, like the exporter built by this toolchain.
 func runtimeFamilies(t *testing.T) map[string]*dto.MetricFamily {

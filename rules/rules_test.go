@@ -180,7 +180,7 @@ func TestRulesConventions(t *testing.T) {
 				}
 			}
 			// The alerts on the exporter's scrape job name it as the rule
-			// file's header documents (exporterJob; the root package checks
+			// file's header documents (exporterJob; e2e/examples_test.go checks
 			// that examples/prometheus.yml scrapes with that job name).
 			if strings.Contains(r.Expr, "up{") && !strings.Contains(r.Expr, `up{job="`+exporterJob+`"}`) {
 				t.Errorf("alert %s: expr %q does not select up{job=%q}", r.Alert, r.Expr, exporterJob)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/migration-exporter/migration_exporter/internal/app"
 )
 
 // runOnce runs the program with args until it exits (it must not start
@@ -18,7 +19,7 @@ func runOnce(t *testing.T, args ...string) (int, string) {
 	var stdout, stderr bytes.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	code := run(ctx, args, &stdout, &stderr, nil)
+	code := app.Run(ctx, args, &stdout, &stderr, nil)
 	return code, stderr.String()
 }
 
@@ -63,39 +64,14 @@ func TestConfigProblemsArePrintedOnePerLine(t *testing.T) {
 	}
 }
 
-// The "loaded config" line's caller is where main logs it, not a logging
-// wrapper.
-func TestLoadedConfigCallerIsMain(t *testing.T) {
+// The "loaded config" line's caller is where the program logs it, not a
+// logging wrapper.
+func TestLoadedConfigCallerIsTheProgram(t *testing.T) {
 	t.Parallel()
 	sim := startSimulator(t, false)
 	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
 	line := regexp.MustCompile(`(?m)^.*msg="loaded config".*$`).FindString(exp.Logs.String())
-	if !regexp.MustCompile(`\bcaller=main\.go:\d+ `).MatchString(line) {
-		t.Errorf("loaded config line's caller is not main.go: %q", line)
-	}
-}
-
-// --simulate listens on the loopback interface only, unless the listen
-// address is given; without --simulate the default is every interface.
-func TestSimulateListensOnLoopbackByDefault(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		args []string
-		want []string
-	}{
-		{nil, []string{":9863"}},
-		{[]string{"--simulate"}, []string{"127.0.0.1:9863"}},
-		{[]string{"--simulate", "--web.listen-address=:9863"}, []string{":9863"}},
-		{[]string{"--web.listen-address=:9999", "--simulate"}, []string{":9999"}},
-		{[]string{"--simulate", "--web.listen-address=:1", "--web.listen-address=127.0.0.1:2"}, []string{":1", "127.0.0.1:2"}},
-	} {
-		var out bytes.Buffer
-		f, err := parseFlags(c.args, &out, &out)
-		if err != nil {
-			t.Fatalf("%q: %v\n%s", c.args, err, &out)
-		}
-		if got := *f.web.WebListenAddresses; !slices.Equal(got, c.want) {
-			t.Errorf("%q: listen on %q, want %q", c.args, got, c.want)
-		}
+	if !regexp.MustCompile(`\bcaller=app\.go:\d+ `).MatchString(line) {
+		t.Errorf("loaded config line's caller is not internal/app/app.go: %q", line)
 	}
 }

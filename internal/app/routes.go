@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -29,15 +29,35 @@ type site struct {
 	reloads chan<- chan error
 	// simulated says the exporter polls the embedded simulated cloud.
 	simulated bool
+	// handlerMetrics count the telemetryPath answers; their collectors are
+	// among longLived.
+	handlerMetrics handlerMetrics
+	// maxRequests limits the telemetryPath answers in progress, and the
+	// /probe ones apart (--web.max-requests; 0 is no limit).
+	maxRequests int
+	// wrapLimited, when not nil, wraps those two handlers inside their
+	// limit (Options.WrapLimited).
+	wrapLimited func(http.Handler) http.Handler
+}
+
+// limit bounds the answers of h in progress to s.maxRequests: a limit of
+// its own for each handler, so that a flood of probes cannot turn
+// Prometheus' /metrics scrapes away, nor the other way round.
+func (s site) limit(h http.Handler) http.Handler {
+	if s.wrapLimited != nil {
+		h = s.wrapLimited(h)
+	}
+	return limitInFlight(s.maxRequests, h)
 }
 
 // routes is the HTTP surface: metrics, probe, service discovery, landing
 // page, health, readiness and reload.
 func routes(s site) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
-	mux.Handle(s.telemetryPath, s.exporter.MetricsHandler(s.longLived...))
+	// Instrumented outside the limit: the 503s are counted too.
+	mux.Handle(s.telemetryPath, s.handlerMetrics.instrument(s.limit(s.exporter.MetricsHandler(s.longLived...))))
 	mux.Handle(s.exporterPath, s.exporter.ExporterMetricsHandler(s.longLived...))
-	mux.Handle("/probe", s.exporter.ProbeHandler())
+	mux.Handle("/probe", s.limit(s.exporter.ProbeHandler()))
 	mux.Handle("/sd", s.exporter.SDHandler())
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "Healthy")

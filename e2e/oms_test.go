@@ -1,10 +1,8 @@
-package main
+package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,16 +49,22 @@ func omsConfig(settings ...string) string {
 	return "    oms:\n      " + strings.Join(settings, "\n      ") + "\n"
 }
 
+// startOMS starts a simulator with the fixed OMS task and task group, and
+// an exporter polling it with the oms settings (omsConfig).
+func startOMS(t *testing.T, asStrings bool, settings ...string) (*simulator.Server, exporter) {
+	t.Helper()
+	sim := startSimulator(t, asStrings)
+	sim.AddOMSTask(fixedOMSTask(omsTaskID))
+	sim.AddOMSTaskGroup(fixedOMSGroup(omsGroupID))
+	return sim, startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK, omsConfig(settings...)))
+}
+
 func TestEndToEndOMSMetricsHaveExactValues(t *testing.T) {
 	t.Parallel()
 	for _, asStrings := range []bool{false, true} {
 		t.Run(fmt.Sprintf("strings=%v", asStrings), func(t *testing.T) {
 			t.Parallel()
-			sim := startSimulator(t, asStrings)
-			sim.AddOMSTask(fixedOMSTask(omsTaskID))
-			sim.AddOMSTaskGroup(fixedOMSGroup(omsGroupID))
-			exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
-				omsConfig("task_ids: ["+omsTaskID+"]", "group_ids: ["+omsGroupID+"]")))
+			_, exp := startOMS(t, asStrings, "task_ids: ["+omsTaskID+"]", "group_ids: ["+omsGroupID+"]")
 			r := exp.scrape(t, nil)
 
 			task := []string{"account", "e2e", "task_id", omsTaskID}
@@ -158,11 +162,7 @@ func TestEndToEndOMSErrorReasonForms(t *testing.T) {
 // are down with reason not_found, and the scrape carries on.
 func TestEndToEndOMSMissingTaskAndGroup(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddOMSTask(fixedOMSTask(omsTaskID))
-	sim.AddOMSTaskGroup(fixedOMSGroup(omsGroupID))
-	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
-		omsConfig("task_ids: ["+omsTaskID+", 999]", "group_ids: ["+omsGroupID+", g-gone]")))
+	sim, exp := startOMS(t, false, "task_ids: ["+omsTaskID+", 999]", "group_ids: ["+omsGroupID+", g-gone]")
 	r := exp.scrape(t, nil)
 	r.Expect(t, 1, "oms_migration_up", "task_id", omsTaskID)
 	r.Expect(t, 0, "oms_migration_up", "account", "e2e", "task_id", "999")
@@ -224,12 +224,8 @@ func TestEndToEndOMSDiscoveryAcrossPages(t *testing.T) {
 
 func TestEndToEndOMSProbeAndSD(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddOMSTask(fixedOMSTask(omsTaskID))
+	sim, exp := startOMS(t, false, "task_ids: ["+omsTaskID+"]", "discover_groups: true")
 	sim.AddOMSTask(fixedOMSTask("220621019041294"))
-	sim.AddOMSTaskGroup(fixedOMSGroup(omsGroupID))
-	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
-		omsConfig("task_ids: ["+omsTaskID+"]", "discover_groups: true")))
 
 	r := scrapetest.Get(t, probeURL(exp.URL, "e2e", "oms", omsTaskID), nil)
 	r.Expect(t, 1, "probe_success")
@@ -251,35 +247,16 @@ func TestEndToEndOMSProbeAndSD(t *testing.T) {
 	r.Expect(t, 0, "probe_success")
 	r.Expect(t, 0, "oms_migration_group_up", "group_id", "g-gone")
 
-	resp, err := http.Get(probeURL(exp.URL, "e2e", "omsgroup", omsGroupID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("unknown module: %d", resp.StatusCode)
+	if code := get(t, probeURL(exp.URL, "e2e", "omsgroup", omsGroupID)).code; code != http.StatusBadRequest {
+		t.Errorf("unknown module: %d", code)
 	}
 
 	// /sd lists the configured task and the discovered group, each as a
 	// /probe target of its module.
-	resp, err = http.Get(exp.URL + "/sd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var targets []struct {
-		Targets []string          `json:"targets"`
-		Labels  map[string]string `json:"labels"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&targets); err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, tg := range targets {
-		l := tg.Labels
-		got = append(got, l["module"]+"/"+l["task_id"])
-		p := url.Values{"account": {l["__param_account"]}, "module": {l["__param_module"]}, "task_id": {l["__param_task_id"]}}
-		scrapetest.Get(t, "http://"+tg.Targets[0]+"/probe?"+p.Encode(), nil).Expect(t, 1, "probe_success")
+	for _, g := range sd(t, exp) {
+		got = append(got, g.Labels["module"]+"/"+g.Labels["task_id"])
+		scrapetest.Get(t, g.probeURL(), nil).Expect(t, 1, "probe_success")
 	}
 	sort.Strings(got)
 	if want := []string{"oms/" + omsTaskID, "oms_group/" + omsGroupID}; fmt.Sprint(got) != fmt.Sprint(want) {

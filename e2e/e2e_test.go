@@ -1,7 +1,6 @@
-package main
+package e2e
 
 import (
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/app"
 	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
 	"github.com/migration-exporter/migration_exporter/internal/testenv"
 	"github.com/migration-exporter/migration_exporter/simulator"
@@ -174,8 +174,7 @@ func TestEndToEndUnusableFieldsAreOmittedNotZero(t *testing.T) {
 
 func TestEndToEndBadSignatureIsAnAuthError(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
+	sim := startDCS(t, taskA)
 	wrongSK := "wrong-secret-key-must-not-leak"
 	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, wrongSK, taskA), "--log.level=debug")
 	r := exp.scrape(t, nil)
@@ -194,9 +193,7 @@ func TestEndToEndBadSignatureIsAnAuthError(t *testing.T) {
 
 func TestEndToEndSecretsNeverAppear(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("f-broken"))
+	sim := startDCS(t, taskA, "f-broken")
 	sim.SetFault("f-broken", simulator.Fault{Kind: simulator.FaultMalformed})
 	path := writeConfig(t, t.TempDir(), sim.URL, testSK, taskA, "f-broken")
 	exp := startExporter(t, "--config.file="+path, "--log.level=debug", "--web.enable-lifecycle")
@@ -210,8 +207,8 @@ func TestEndToEndSecretsNeverAppear(t *testing.T) {
 	_, body := postReload(t, exp)
 
 	var help, version syncBuffer
-	run(t.Context(), []string{"--help"}, &help, &help, nil)
-	run(t.Context(), []string{"--version"}, &version, &version, nil)
+	app.Run(t.Context(), []string{"--help"}, &help, &help, nil)
+	app.Run(t.Context(), []string{"--version"}, &version, &version, nil)
 
 	all := exp.Logs.String() + r.Text + string(body) + help.String() + version.String()
 	for _, secret := range []string{testAK, testSK, srcPassword, dstPassword} {
@@ -243,8 +240,8 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	r.Expect(t, 1, "dcs_migration_up", "task_id", taskA)
 
 	// GET is refused.
-	if resp, err := http.Get(exp.URL + "/-/reload"); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("GET /-/reload: %v %v", resp.StatusCode, err)
+	if code := get(t, exp.URL+"/-/reload").code; code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /-/reload: %d", code)
 	}
 
 	// A good config replaces the task set.
@@ -252,10 +249,7 @@ func TestEndToEndReloadKeepsTheOldConfigWhenTheNewOneIsBad(t *testing.T) {
 	if code, body := post(); code != http.StatusOK {
 		t.Fatalf("good reload answered %d %q", code, body)
 	}
-	r = exp.scrape(t, nil)
-	r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
-	r.Expect(t, 1, "dcs_migration_up", "task_id", "task-b")
-	r.ExpectAbsent(t, "dcs_migration_up", "task_id", taskA)
+	expectReloadedToB(t, exp)
 }
 
 // A config path that blocks on read (a FIFO with no writer) must not hang
@@ -300,10 +294,7 @@ func TestEndToEndReloadOfAFIFODoesNotHang(t *testing.T) {
 	if code, body, _ := post(); code != http.StatusOK {
 		t.Fatalf("good reload after the FIFO answered %d %q", code, body)
 	}
-	r = exp.scrape(t, nil)
-	r.Expect(t, 1, "migration_exporter_config_last_reload_successful")
-	r.Expect(t, 1, "dcs_migration_up", "task_id", "task-b")
-	r.ExpectAbsent(t, "dcs_migration_up", "task_id", taskA)
+	expectReloadedToB(t, exp)
 }
 
 func TestEndToEndSIGHUPReloads(t *testing.T) {
@@ -346,18 +337,12 @@ func TestEndToEndSimulateMode(t *testing.T) {
 	r.Expect(t, 1, "sms_migration_task_state", "task_id", "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23", "state", "MIGRATE_FAIL")
 	r.Expect(t, 1, "sms_migration_subtask_progress_ratio", "task_id", "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", "subtask", "MIGRATE_LINUX_BLOCK")
 
-	resp, err := http.Get(exp.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(page), "Simulated cloud") {
+	if page := get(t, exp.URL+"/").body; !strings.Contains(page, "Simulated cloud") {
 		t.Errorf("landing page does not say it is simulated:\n%s", page)
 	}
 	for _, path := range []string{"/-/healthy", "/-/ready"} {
-		if resp, err := http.Get(exp.URL + path); err != nil || resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s: %v", path, err)
+		if code := get(t, exp.URL+path).code; code != http.StatusOK {
+			t.Errorf("GET %s: %d", path, code)
 		}
 	}
 }
@@ -377,15 +362,6 @@ func TestPromtoolCheckMetricsOnALiveScrape(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // Without --web.enable-lifecycle, /-/reload is Prometheus' 403 naming the
 // flag, for every method, and the config stays.
 func TestEndToEndReloadNeedsTheLifecycleFlag(t *testing.T) {
@@ -396,8 +372,8 @@ func TestEndToEndReloadNeedsTheLifecycleFlag(t *testing.T) {
 	if code != http.StatusForbidden || !strings.Contains(body, "--web.enable-lifecycle") {
 		t.Errorf("POST /-/reload without the flag answered %d %q, want 403 naming --web.enable-lifecycle", code, body)
 	}
-	if resp, err := http.Get(exp.URL + "/-/reload"); err != nil || resp.StatusCode != http.StatusForbidden {
-		t.Errorf("GET /-/reload without the flag: %v %v, want 403", resp.StatusCode, err)
+	if code := get(t, exp.URL+"/-/reload").code; code != http.StatusForbidden {
+		t.Errorf("GET /-/reload without the flag: %d, want 403", code)
 	}
 	r := exp.scrape(t, nil)
 	r.Expect(t, 1, "dcs_migration_up", "task_id", taskA)
@@ -410,8 +386,7 @@ func TestEndToEndReloadNeedsTheLifecycleFlag(t *testing.T) {
 // reload that changes the account builds it anew, and it lists again.
 func TestEndToEndReloadKeepsAnUnchangedAccount(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
+	sim := startDCS(t, taskA)
 	dir := t.TempDir()
 	services := "    dcs:\n      discover: true\n"
 	path := writeAccountConfig(t, dir, sim.URL, testSK, services)
@@ -448,8 +423,7 @@ func TestEndToEndReloadKeepsAnUnchangedAccount(t *testing.T) {
 // probes included, and polls no task.
 func TestEndToEndExporterMetricsPollNoTask(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
+	sim := startDCS(t, taskA)
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 		"    dcs:\n      task_ids: ["+taskA+"]\n      discover: true\n"))
 	own := func() scrapetest.Result { return scrapetest.Get(t, exp.URL+"/exporter-metrics", nil) }
@@ -473,9 +447,7 @@ func TestEndToEndExporterMetricsPollNoTask(t *testing.T) {
 	}
 
 	// A probe's calls are counted there; the task's own series are not.
-	if body := get(t, exp.URL+"/probe?account=e2e&module=dcs&task_id="+taskA); !strings.Contains(body, "probe_success 1") {
-		t.Fatalf("probe:\n%s", body)
-	}
+	probeUp(t, exp, "dcs", taskA)
 	before := calls()
 	r = own()
 	if n := calls(); n != before {
@@ -488,31 +460,5 @@ func TestEndToEndExporterMetricsPollNoTask(t *testing.T) {
 	}
 	if strings.Contains(r.Text, taskA) {
 		t.Errorf("/exporter-metrics names a task:\n%s", r.Text)
-	}
-}
-
-// The two metrics paths must differ and be paths; the lifecycle flag is
-// off unless given.
-func TestMetricsPathFlags(t *testing.T) {
-	var out syncBuffer
-	f, err := parseFlags(nil, &out, &out)
-	if err != nil || f.exporterPath != "/exporter-metrics" || f.telemetryPath != "/metrics" || f.enableLifecycle {
-		t.Errorf("defaults: %+v %v", f, err)
-	}
-	for _, args := range [][]string{
-		{"--web.exporter-telemetry-path=/metrics"},
-		{"--web.telemetry-path=/x", "--web.exporter-telemetry-path=/x"},
-		{"--web.exporter-telemetry-path=exporter-metrics"},
-	} {
-		if _, err := parseFlags(args, &out, &out); err == nil {
-			t.Errorf("%v accepted", args)
-		}
-	}
-	var help syncBuffer
-	run(t.Context(), []string{"--help"}, &help, &help, nil)
-	for _, flag := range []string{"web.enable-lifecycle", "--web.exporter-telemetry-path"} {
-		if !strings.Contains(help.String(), flag) {
-			t.Errorf("--help does not list %s", flag)
-		}
 	}
 }

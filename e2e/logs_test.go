@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"strings"
@@ -29,8 +29,7 @@ func logLines(logs string, parts ...string) []string {
 // log the change again.
 func TestEndToEndTaskDownAndBackIsLoggedOncePerChange(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
+	sim := startDCS(t, taskA)
 	sim.SetFault(taskA, simulator.Fault{Kind: simulator.FaultNotFound})
 	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
 
@@ -70,9 +69,7 @@ func TestEndToEndTaskDownAndBackIsLoggedOncePerChange(t *testing.T) {
 // of a failing task stays.
 func TestEndToEndUpTaskLogsNothingAndDebugKeepsEveryFailure(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("t-broken"))
+	sim := startDCS(t, taskA, "t-broken")
 	sim.SetFault("t-broken", simulator.Fault{Kind: simulator.FaultNotFound})
 	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA, "t-broken"), "--log.level=debug")
 	for range 2 {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -25,7 +25,9 @@ var binaryMagic = [][]byte{
 // an executable file that is not a script: nothing built is committed.
 func TestNoBuiltFilesAreTracked(t *testing.T) {
 	t.Parallel()
-	out, err := exec.Command("git", "ls-files", "-s", "-z").Output()
+	ls := exec.Command("git", "ls-files", "-s", "-z")
+	ls.Dir = root
+	out, err := ls.Output()
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("git ls-files: %v (CI runs on a clone, where git must work)", err)
@@ -38,7 +40,7 @@ func TestNoBuiltFilesAreTracked(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if problem := builtFileProblem(path, strings.HasPrefix(meta, "100755")); problem != "" {
+		if problem := builtFileProblem(repoPath(path), strings.HasPrefix(meta, "100755")); problem != "" {
 			t.Errorf("%s is tracked but %s; remove it (git rm --cached) and ignore it", path, problem)
 		}
 	}

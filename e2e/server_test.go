@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -11,31 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/migration-exporter/migration_exporter/internal/app"
 )
-
-func TestServerLimitsDefaults(t *testing.T) {
-	t.Parallel()
-	srv := newServer(http.NotFoundHandler(), &runOptions{})
-	if srv.ReadHeaderTimeout != 10*time.Second || srv.ReadTimeout != 30*time.Second ||
-		srv.IdleTimeout != 2*time.Minute || srv.MaxHeaderBytes != 64<<10 {
-		t.Errorf("production limits: read header %v, read %v, idle %v, max header bytes %d",
-			srv.ReadHeaderTimeout, srv.ReadTimeout, srv.IdleTimeout, srv.MaxHeaderBytes)
-	}
-	// A WriteTimeout would cut scrapes that the scrape timeout header allows.
-	if srv.WriteTimeout != 0 {
-		t.Errorf("WriteTimeout = %v, want none", srv.WriteTimeout)
-	}
-	// Prometheus reuses its connection between scrapes of 1m.
-	if srv.IdleTimeout <= time.Minute {
-		t.Errorf("IdleTimeout %v does not outlast a 1m scrape interval", srv.IdleTimeout)
-	}
-
-	limits := serverLimits{readHeaderTimeout: 1, readTimeout: 2, idleTimeout: 3, maxHeaderBytes: 4}
-	srv = newServer(http.NotFoundHandler(), &runOptions{limits: limits})
-	if srv.ReadHeaderTimeout != 1 || srv.ReadTimeout != 2 || srv.IdleTimeout != 3 || srv.MaxHeaderBytes != 4 {
-		t.Errorf("limits not taken: %+v", srv)
-	}
-}
 
 // connCounter counts the server's open connections through its ConnState
 // hook: one goroutine serves each.
@@ -74,13 +52,13 @@ func TestServerClosesIdleAndHalfSentConnections(t *testing.T) {
 		clientWait                       = 10 * time.Second // a client that waits this long has failed
 	)
 	var conns connCounter
-	exp := startExporterWith(t, runOptions{
-		limits: serverLimits{
-			readHeaderTimeout: 300 * time.Millisecond,
-			readTimeout:       500 * time.Millisecond,
-			idleTimeout:       300 * time.Millisecond,
+	exp := startExporterWith(t, app.Options{
+		Limits: app.ServerLimits{
+			ReadHeaderTimeout: 300 * time.Millisecond,
+			ReadTimeout:       500 * time.Millisecond,
+			IdleTimeout:       300 * time.Millisecond,
 		},
-		connState: conns.hook,
+		ConnState: conns.hook,
 	}, "--simulate")
 	addr := exp.URL[len("http://"):]
 
@@ -190,11 +168,11 @@ func TestServerClosesIdleAndHalfSentConnections(t *testing.T) {
 	}
 }
 
-// A request whose line and headers pass maxHeaderBytes is refused with
+// A request whose line and headers pass ServerLimits.MaxHeaderBytes is refused with
 // 431 Request Header Fields Too Large.
 func TestServerRefusesHugeHeaders(t *testing.T) {
 	t.Parallel()
-	exp := startExporterWith(t, runOptions{limits: serverLimits{maxHeaderBytes: 1 << 10}}, "--simulate")
+	exp := startExporterWith(t, app.Options{Limits: app.ServerLimits{MaxHeaderBytes: 1 << 10}}, "--simulate")
 	req, _ := http.NewRequest(http.MethodGet, exp.URL+"/-/healthy", nil)
 	req.Header.Set("X-Padding", fmt.Sprintf("%08192d", 0))
 	resp, err := http.DefaultClient.Do(req)

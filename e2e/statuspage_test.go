@@ -1,7 +1,8 @@
-package main
+package e2e
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,5 +123,38 @@ func TestStatusPageInBrowser(t *testing.T) {
 	// they rendered its results and called no API.
 	if after := apiRequests(scrapetest.Get(t, exp.URL+"/exporter-metrics", nil)); after != before {
 		t.Errorf("loading the status page made %v API requests, want none (a fresh scrape exists, %v)", after-before, collector.StatusFresh)
+	}
+}
+
+// getPage GETs url and fails the test unless it answers 200.
+func getPage(t *testing.T, url string) string {
+	t.Helper()
+	a := get(t, url)
+	if a.code != http.StatusOK {
+		t.Fatalf("GET %s: %d", url, a.code)
+	}
+	return a.body
+}
+
+// Before any scrape the page polls once; a second load uses that poll's
+// results and calls no API.
+func TestStatusPagePollsOnlyWithoutRecentScrape(t *testing.T) {
+	exp := startExporter(t, "--simulate")
+	page := getPage(t, exp.URL+"/")
+	for _, id := range simulator.DemoDCSTaskIDs() {
+		if !strings.Contains(page, `data-task-id="`+id+`"`) {
+			t.Errorf("no row for DCS task %s before any scrape:\n%s", id, page)
+		}
+	}
+	before := apiRequests(scrapetest.Get(t, exp.URL+"/exporter-metrics", nil))
+	if before == 0 {
+		t.Fatal("the first page load polled nothing")
+	}
+	getPage(t, exp.URL+"/")
+	if after := apiRequests(scrapetest.Get(t, exp.URL+"/exporter-metrics", nil)); after != before {
+		t.Errorf("the second page load made %v API requests, want none", after-before)
+	}
+	if code := get(t, exp.URL+"/nope").code; code != http.StatusNotFound {
+		t.Errorf("GET /nope: %d, want 404", code)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -100,7 +100,7 @@ func eventually(ctx context.Context, t *testing.T, what string, check func() err
 // which alerts it evaluated.
 func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
 	t.Parallel()
-	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
+	rules, err := filepath.Abs(repoPath("rules/migration_exporter.rules.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,14 +275,14 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
-	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
+	rules, err := filepath.Abs(repoPath("rules/migration_exporter.rules.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Probe-only replicas, as the example says to run them.
 	replicas := []exporter{startExporter(t, "--simulate", "--probe.api-share=1"), startExporter(t, "--simulate", "--probe.api-share=1")}
 	addr := func(i int) string { return strings.TrimPrefix(replicas[i].URL, "http://") }
-	cfg := mustRead(t, "examples/prometheus-sharded.yml")
+	cfg := readRepo(t, "examples/prometheus-sharded.yml")
 	for old, repl := range map[string]string{
 		"migration-exporter-0.example.internal:9863":         addr(0),
 		"migration-exporter-1.example.internal:9863":         addr(1),

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -24,14 +24,19 @@ import (
 // the moment. A change to any of them fails TestGoldenExposition until the
 // golden file is regenerated with
 //
-//	go test -run TestGoldenExposition -update .
+//	go test ./e2e/ -run TestGoldenExposition -update
 //
 // and the diff reviewed. dashboards/dashboards_test.go takes the metric
 // names the dashboards may use from this file.
 
 var update = flag.Bool("update", false, "rewrite "+goldenFile+" from a live scrape")
 
+// goldenFile is relative to the repository's top directory (repoPath).
 const goldenFile = "testdata/simulate.golden.prom"
+
+// goldenUpdate rewrites goldenFile, run from the repository's top
+// directory.
+const goldenUpdate = "go test ./e2e/ -run TestGoldenExposition -update"
 
 // goldenNow is the simulated tasks' frozen clock. The simulator moves its
 // tasks by the time elapsed on this clock since it started, so a constant
@@ -93,23 +98,23 @@ func TestGoldenExposition(t *testing.T) {
 	checkGoldenParses(t, "the normalised scrape", got)
 
 	if *update {
-		if err := os.MkdirAll(filepath.Dir(goldenFile), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(repoPath(goldenFile)), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
+		if err := os.WriteFile(repoPath(goldenFile), got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("wrote %s", goldenFile)
 		return
 	}
-	want, err := os.ReadFile(goldenFile)
+	want, err := os.ReadFile(repoPath(goldenFile))
 	if err != nil {
-		t.Fatalf("%v (create it with: go test -run TestGoldenExposition -update .)", err)
+		t.Fatalf("%v (create it with: %s)", err, goldenUpdate)
 	}
 	checkGoldenParses(t, goldenFile, want)
 	if !bytes.Equal(got, want) {
-		t.Errorf("the exposition differs from %s (if the change is meant, run go test -run TestGoldenExposition -update . and review the diff):\n%s",
-			goldenFile, lineDiff(string(want), string(got)))
+		t.Errorf("the exposition differs from %s (if the change is meant, run %s and review the diff):\n%s",
+			goldenFile, goldenUpdate, lineDiff(string(want), string(got)))
 	}
 }
 

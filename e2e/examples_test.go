@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ import (
 // The example config loads with the real loader.
 func TestExampleConfigLoads(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "migration_exporter.yml"), []byte(mustRead(t, "examples/migration_exporter.yml")), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "migration_exporter.yml"), []byte(readRepo(t, "examples/migration_exporter.yml")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "hwc_sk"), []byte("example-secret\n"), 0o600); err != nil {
@@ -43,7 +43,7 @@ func TestExampleConfigLoads(t *testing.T) {
 // The Kubernetes manifests are valid YAML documents of the expected kinds,
 // and the config in the ConfigMap loads with the real loader.
 func TestKubernetesExample(t *testing.T) {
-	dec := yaml.NewDecoder(bytes.NewReader([]byte(mustRead(t, "examples/kubernetes/migration-exporter.yaml"))))
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(readRepo(t, "examples/kubernetes/migration-exporter.yaml"))))
 	var kinds []string
 	var embedded string
 	for {
@@ -85,7 +85,9 @@ func TestKubernetesExample(t *testing.T) {
 func TestExamplePrometheusConfigs(t *testing.T) {
 	t.Parallel()
 	promtool := testenv.RequireBinary(t, "promtool")
-	out, err := exec.Command(promtool, "check", "config", "examples/prometheus.yml").CombinedOutput()
+	check := exec.Command(promtool, "check", "config", "examples/prometheus.yml")
+	check.Dir = root
+	out, err := check.CombinedOutput()
 	if err != nil {
 		t.Errorf("promtool check config examples/prometheus.yml: %v\n%s", err, out)
 	}
@@ -96,12 +98,12 @@ func TestExamplePrometheusConfigs(t *testing.T) {
 		t.Errorf("promtool check config examples/prometheus.yml printed warnings:\n%s", out)
 	}
 
-	rules, err := filepath.Abs("rules/migration_exporter.rules.yml")
+	rules, err := filepath.Abs(repoPath("rules/migration_exporter.rules.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, example := range []string{"examples/prometheus-sharded.yml"} {
-		cfg := strings.Replace(mustRead(t, example), "/etc/prometheus/rules/migration_exporter.rules.yml", rules, 1)
+		cfg := strings.Replace(readRepo(t, example), "/etc/prometheus/rules/migration_exporter.rules.yml", rules, 1)
 		path := filepath.Join(t.TempDir(), "prometheus.yml")
 		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
@@ -120,7 +122,7 @@ var rulesExporterJobRE = regexp.MustCompile(`\bup\{job="([^"]*)"\}`)
 func rulesExporterJob(t *testing.T) string {
 	t.Helper()
 	jobs := map[string]bool{}
-	for _, m := range rulesExporterJobRE.FindAllStringSubmatch(mustRead(t, "rules/migration_exporter.rules.yml"), -1) {
+	for _, m := range rulesExporterJobRE.FindAllStringSubmatch(readRepo(t, "rules/migration_exporter.rules.yml"), -1) {
 		jobs[m[1]] = true
 	}
 	if len(jobs) != 1 {
@@ -143,7 +145,7 @@ func TestExampleScrapeJobMatchesRules(t *testing.T) {
 				JobName string `yaml:"job_name"`
 			} `yaml:"scrape_configs"`
 		}
-		if err := yaml.Unmarshal([]byte(mustRead(t, example)), &cfg); err != nil {
+		if err := yaml.Unmarshal([]byte(readRepo(t, example)), &cfg); err != nil {
 			t.Fatal(err)
 		}
 		var names []string
@@ -173,7 +175,7 @@ func TestExampleScrapeJobMatchesRules(t *testing.T) {
 func kubernetesDocs(t *testing.T) map[string]any {
 	t.Helper()
 	docs := map[string]any{}
-	dec := yaml.NewDecoder(strings.NewReader(mustRead(t, "examples/kubernetes/migration-exporter.yaml")))
+	dec := yaml.NewDecoder(strings.NewReader(readRepo(t, "examples/kubernetes/migration-exporter.yaml")))
 	for {
 		var doc map[string]any
 		err := dec.Decode(&doc)
@@ -214,7 +216,7 @@ func sliceAt(v any, keys ...string) []any {
 // the next heading of the same or a higher level).
 func readmeSection(t *testing.T, heading string) string {
 	t.Helper()
-	readme := mustRead(t, "README.md")
+	readme := readRepo(t, "README.md")
 	start := strings.Index(readme, "\n"+heading+"\n")
 	if start < 0 {
 		t.Fatalf("README.md has no %q section", heading)
@@ -289,7 +291,7 @@ func TestKubernetesDeployment(t *testing.T) {
 	if mi("requests") < 52 || mi("limits") < mi("requests") {
 		t.Errorf("memory request %dMi, limit %dMi: want the request at least the 52 MiB peak of 1,000 tasks (docs/performance.md) and the limit at least the request", mi("requests"), mi("limits"))
 	}
-	if manifest := mustRead(t, "examples/kubernetes/migration-exporter.yaml"); !strings.Contains(manifest, "docs/performance.md") {
+	if manifest := readRepo(t, "examples/kubernetes/migration-exporter.yaml"); !strings.Contains(manifest, "docs/performance.md") {
 		t.Error("the manifest does not say which docs/performance.md figure its memory sizing comes from")
 	}
 
@@ -303,7 +305,7 @@ func TestKubernetesDeployment(t *testing.T) {
 	if stringAt(sm, "metadata", "labels", "release") == "" {
 		t.Error("the ServiceMonitor has no release label, which kube-prometheus-stack's serviceMonitorSelector needs")
 	}
-	if manifest := mustRead(t, "examples/kubernetes/migration-exporter.yaml"); !strings.Contains(manifest, "serviceMonitorSelector") {
+	if manifest := readRepo(t, "examples/kubernetes/migration-exporter.yaml"); !strings.Contains(manifest, "serviceMonitorSelector") {
 		t.Error("the manifest does not explain the release label (serviceMonitorSelector)")
 	}
 }
@@ -313,7 +315,7 @@ func TestKubernetesDeployment(t *testing.T) {
 // version stamp has no hard-coded value; every build argument the README
 // passes is one the Dockerfile declares.
 func TestDockerfile(t *testing.T) {
-	dockerfile := mustRead(t, "Dockerfile")
+	dockerfile := readRepo(t, "Dockerfile")
 	stages := map[string]bool{}
 	argDefaults := map[string]bool{}
 	froms := 0
@@ -369,7 +371,7 @@ func systemdDirectives(t *testing.T, section string) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	current := ""
-	text := strings.ReplaceAll(mustRead(t, systemdUnit), "\\\n", " ")
+	text := strings.ReplaceAll(readRepo(t, systemdUnit), "\\\n", " ")
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
 		switch {
@@ -403,7 +405,7 @@ func TestSystemdUnit(t *testing.T) {
 	if !slices.Contains(creds, "hwc_sk") {
 		t.Errorf("LoadCredential %q, want hwc_sk", svc["LoadCredential"])
 	}
-	if !strings.Contains(mustRead(t, "examples/migration_exporter.yml"), "${CREDENTIALS_DIRECTORY}/hwc_sk") {
+	if !strings.Contains(readRepo(t, "examples/migration_exporter.yml"), "${CREDENTIALS_DIRECTORY}/hwc_sk") {
 		t.Error("examples/migration_exporter.yml does not name ${CREDENTIALS_DIRECTORY}/hwc_sk, the credential the unit loads")
 	}
 }
@@ -422,7 +424,7 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 	if err := os.WriteFile(stub, []byte("#!/bin/sh\n"), 0o700); err != nil { //nolint:gosec // an executable stub
 		t.Fatal(err)
 	}
-	unit := mustRead(t, systemdUnit)
+	unit := readRepo(t, systemdUnit)
 	if !strings.Contains(unit, "ExecStart=/usr/local/bin/migration_exporter ") {
 		t.Fatalf("%s: ExecStart does not start /usr/local/bin/migration_exporter", systemdUnit)
 	}

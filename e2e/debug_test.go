@@ -1,7 +1,6 @@
-package main
+package e2e
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,22 +11,14 @@ import (
 // debugProbe fetches /probe with debug=true and returns its text/plain body.
 func debugProbe(t *testing.T, base, module, taskID string) string {
 	t.Helper()
-	resp, err := http.Get(probeURL(base, "e2e", module, taskID) + "&debug=true")
-	if err != nil {
-		t.Fatal(err)
+	a := get(t, probeURL(base, "e2e", module, taskID)+"&debug=true")
+	if a.code != http.StatusOK {
+		t.Fatalf("debug probe: HTTP %d: %s", a.code, a.body)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("debug probe: HTTP %d: %s", resp.StatusCode, body)
-	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 		t.Errorf("debug probe: Content-Type %q, want text/plain", ct)
 	}
-	return string(body)
+	return a.body
 }
 
 // expectLines fails unless every want is in trace.
@@ -67,16 +58,14 @@ func TestEndToEndDebugProbeTracesOnePoll(t *testing.T) {
 	)
 
 	// Without debug=true the probe is unchanged: metrics, no trace.
-	r := get(t, probeURL(exp.URL, "e2e", "dcs", taskA))
-	if strings.Contains(r, "API requests") || !strings.Contains(r, "probe_success 1") {
+	if r := probeUp(t, exp, "dcs", taskA); strings.Contains(r, "API requests") {
 		t.Errorf("a probe without debug=true:\n%s", r)
 	}
 }
 
 func TestEndToEndDebugProbeShowsRetries(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
+	sim := startDCS(t, taskA)
 	sim.SetFault(taskA, simulator.Fault{Kind: simulator.FaultServerError, Times: 1})
 	exp := startExporter(t, "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
 

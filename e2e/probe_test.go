@@ -1,8 +1,6 @@
-package main
+package e2e
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -21,9 +19,7 @@ func probeURL(base, account, module, taskID string) string {
 
 func TestEndToEndProbeOneTask(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("not-configured"))
+	sim := startDCS(t, taskA, "not-configured")
 	sim.AddSMSTask(fixedSMSTask(smsTask, simulator.SizesAtTopLevel))
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 		"    dcs:\n      task_ids: ["+taskA+"]\n    sms:\n      task_ids: ["+smsTask+"]\n"))
@@ -79,16 +75,11 @@ func TestEndToEndProbeRejectsBadInput(t *testing.T) {
 		probeURL(exp.URL, "e2e", "sms", strings.Repeat("a", 200)): `not a valid task id`,
 	}
 	for u, want := range cases {
-		resp, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
+		a := get(t, u)
+		if a.code != http.StatusBadRequest || !strings.Contains(a.body, want) {
+			t.Errorf("%s: HTTP %d %q, want 400 with %q", u, a.code, a.body, want)
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), want) {
-			t.Errorf("%s: HTTP %d %q, want 400 with %q", u, resp.StatusCode, body, want)
-		}
-		if strings.Contains(resp.Header.Get("Content-Type"), "html") {
+		if strings.Contains(a.header.Get("Content-Type"), "html") {
 			t.Errorf("%s: the error is not plain text", u)
 		}
 	}
@@ -103,31 +94,15 @@ func TestEndToEndProbeRejectsBadInput(t *testing.T) {
 
 func TestEndToEndServiceDiscoveryFeedsProbes(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
+	sim := startDCS(t, taskA)
 	sim.AddSMSTask(fixedSMSTask("sms-1", simulator.SizesAtTopLevel))
 	sim.AddSMSTask(fixedSMSTask("sms-2", simulator.SizesAtTopLevel))
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 		"    dcs:\n      task_ids: ["+taskA+"]\n    sms:\n      discover: true\n"))
 
-	resp, err := http.Get(exp.URL + "/sd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type %q", ct)
-	}
-	var groups []struct {
-		Targets []string          `json:"targets"`
-		Labels  map[string]string `json:"labels"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&groups); err != nil {
-		t.Fatal(err)
-	}
 	var got []string
 	host := strings.TrimPrefix(exp.URL, "http://")
-	for _, g := range groups {
+	for _, g := range sd(t, exp) {
 		l := g.Labels
 		got = append(got, l["account"]+"/"+l["module"]+"/"+l["task_id"])
 		if len(g.Targets) != 1 || g.Targets[0] != host {
@@ -136,9 +111,7 @@ func TestEndToEndServiceDiscoveryFeedsProbes(t *testing.T) {
 		if l["__param_account"] != l["account"] || l["__param_module"] != l["module"] || l["__param_task_id"] != l["task_id"] {
 			t.Errorf("__param_* labels do not match: %v", l)
 		}
-		// What Prometheus would scrape for this target.
-		p := url.Values{"account": {l["__param_account"]}, "module": {l["__param_module"]}, "task_id": {l["__param_task_id"]}}
-		scrapetest.Get(t, "http://"+g.Targets[0]+"/probe?"+p.Encode(), nil).Expect(t, 1, "probe_success")
+		scrapetest.Get(t, g.probeURL(), nil).Expect(t, 1, "probe_success")
 	}
 	sort.Strings(got)
 	if want := "e2e/dcs/" + taskA + ",e2e/sms/sms-1,e2e/sms/sms-2"; strings.Join(got, ",") != want {
@@ -175,8 +148,7 @@ func TestEndToEndConcurrentScrapesShareOneCall(t *testing.T) {
 
 func TestEndToEndMinIntervalServesTheLastGoodAnswer(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
+	sim := startDCS(t, taskA)
 	sim.AddSMSTask(fixedSMSTask(smsTask, simulator.SizesAtTopLevel))
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 		"    dcs:\n      task_ids: ["+taskA+"]\n    sms:\n      task_ids: ["+smsTask+"]\n      min_interval: 1h\n"))

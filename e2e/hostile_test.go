@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/base64"
@@ -28,42 +28,8 @@ const testToken = "e2e-temporary-security-token-do-not-leak-0001"
 // SMS task s-error-in-200.
 func writeTokenConfig(t *testing.T, endpoint string, taskIDs ...string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "migration_exporter.yml")
-	cfg := fmt.Sprintf(`accounts:
-  - name: e2e
-    region: cn-north-4
-    project_id: %s
-    credentials:
-      access_key: %s
-      secret_key: %s
-      security_token: %s
-    endpoints:
-      dcs: %s
-      sms: %s
-    dcs:
-      task_ids: [%s]
-    sms:
-      task_ids: [s-error-in-200]
-`, testProject, testAK, testSK, testToken, endpoint, endpoint, strings.Join(taskIDs, ", "))
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// get fetches url and returns its body, whatever the status.
-func get(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return writeCredentialsConfig(t, t.TempDir(), endpoint, "      secret_key: "+testSK+"\n      security_token: "+testToken+"\n",
+		"    dcs:\n      task_ids: ["+strings.Join(taskIDs, ", ")+"]\n    sms:\n      task_ids: [s-error-in-200]\n")
 }
 
 // encodings are the forms a leaked secret could take.
@@ -170,15 +136,15 @@ func checkHostileScrape(t *testing.T, exp exporter, sim *simulator.Server, other
 	}
 
 	// Every output the exporter has.
-	outputs := map[string]string{"metrics": r.Text, "sd": get(t, exp.URL+"/sd")}
+	outputs := map[string]string{"metrics": r.Text, "sd": get(t, exp.URL+"/sd").body}
 	for _, id := range []string{ok, redirect, in200, echo, retry, overflow} {
-		outputs["probe "+id] = get(t, exp.URL+"/probe?account=e2e&module=dcs&task_id="+id)
+		outputs["probe "+id] = get(t, exp.URL+"/probe?account=e2e&module=dcs&task_id="+id).body
 	}
 	if !strings.Contains(outputs["probe "+echo], "probe_success 0") {
 		t.Errorf("probe of the echoing task:\n%s", outputs["probe "+echo])
 	}
 	outputs["logs"] = exp.Logs.String()
-	outputs["landing page"] = get(t, exp.URL+"/")
+	outputs["landing page"] = get(t, exp.URL+"/").body
 	_, outputs["reload"] = postReload(t, exp)
 	if debug && !strings.Contains(outputs["logs"], "<redacted>") {
 		t.Errorf("the echoing task's error was not logged with its secrets redacted:\n%s", outputs["logs"])
@@ -260,9 +226,7 @@ func TestEndToEndStalledAccountDoesNotCostAnother(t *testing.T) {
 
 func TestEndToEndScrapeTimeoutHeaderThatIsNotANumberFallsBack(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("t-slow"))
+	sim := startDCS(t, taskA, "t-slow")
 	sim.SetFault("t-slow", simulator.Fault{Latency: time.Hour})
 	exp := startExporter(t, "--scrape.timeout=1s", "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA, "t-slow"))
 	for _, v := range []string{"NaN", "nan", "+Inf", "-Inf", "1e400"} {
@@ -291,7 +255,8 @@ func TestEndToEndProbeFloodDoesNotStarveMetrics(t *testing.T) {
 	sim.AddDCSTask(fixedTask("p-after"))
 	path := writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 		"    requests_per_second: 40\n    dcs:\n      task_ids: ["+strings.Join(ids, ", ")+"]\n")
-	exp := startExporter(t, "--api.concurrency=8", "--config.file="+path)
+	// No --web.max-requests limit: every probe of the flood polls.
+	exp := startExporter(t, "--api.concurrency=8", "--web.max-requests=0", "--config.file="+path)
 
 	stop := make(chan struct{})
 	var probes sync.WaitGroup
@@ -328,28 +293,17 @@ func TestEndToEndProbeFloodDoesNotStarveMetrics(t *testing.T) {
 		t.Errorf("only %d probes answered", answered.Load())
 	}
 	// Everything the flood asked for is past: the answers still come.
-	if body := get(t, exp.URL+"/probe?account=e2e&module=dcs&task_id=p-after"); !strings.Contains(body, "probe_success 1") {
-		t.Errorf("a probe after the flood:\n%s", body)
-	}
+	probeUp(t, exp, "dcs", "p-after")
 }
 
 func TestEndToEndProbeCanBeRestrictedToKnownTasks(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask(taskA))
-	sim.AddDCSTask(fixedTask("t-unlisted"))
+	sim := startDCS(t, taskA, "t-unlisted")
 	exp := startExporter(t, "--probe.known-tasks-only", "--config.file="+writeConfig(t, t.TempDir(), sim.URL, testSK, taskA))
-	if body := get(t, exp.URL+"/probe?account=e2e&module=dcs&task_id="+taskA); !strings.Contains(body, "probe_success 1") {
-		t.Errorf("known task:\n%s", body)
-	}
-	resp, err := http.Get(exp.URL + "/probe?account=e2e&module=dcs&task_id=t-unlisted")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "neither configured nor discovered") {
-		t.Errorf("unknown task: HTTP %d %s", resp.StatusCode, body)
+	probeUp(t, exp, "dcs", taskA)
+	if a := get(t, exp.URL+"/probe?account=e2e&module=dcs&task_id=t-unlisted"); a.code != http.StatusBadRequest ||
+		!strings.Contains(a.body, "neither configured nor discovered") {
+		t.Errorf("unknown task: HTTP %d %s", a.code, a.body)
 	}
 	if n := sim.Requests("ShowMigrationTaskStats", "t-unlisted"); n != 0 {
 		t.Errorf("the unknown task was polled %d times", n)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -166,9 +166,7 @@ func TestEndToEndDiscoveryAcrossPages(t *testing.T) {
 
 func TestEndToEndDiscoveredTaskThatDisappearsIsDropped(t *testing.T) {
 	t.Parallel()
-	sim := startSimulator(t, false)
-	sim.AddDCSTask(fixedTask("dcs-a"))
-	sim.AddDCSTask(fixedTask("dcs-b"))
+	sim := startDCS(t, "dcs-a", "dcs-b")
 	sim.AddSMSTask(fixedSMSTask("sms-a", simulator.SizesAtTopLevel))
 	sim.AddSMSTask(fixedSMSTask("sms-b", simulator.SizesAtTopLevel))
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,

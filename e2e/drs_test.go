@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -124,8 +124,7 @@ func TestEndToEndDRSMetricsHaveExactValues(t *testing.T) {
 	}
 
 	// One job alone, through /probe.
-	if body := get(t, exp.URL+"/probe?account=e2e&module=drs&task_id="+jobIncr); !strings.Contains(body, "probe_success 1") ||
-		!strings.Contains(body, `drs_migration_replication_delay_seconds{account="e2e",task_id="`+jobIncr+`"} 1.5`) {
+	if body := probeUp(t, exp, "drs", jobIncr); !strings.Contains(body, `drs_migration_replication_delay_seconds{account="e2e",task_id="`+jobIncr+`"} 1.5`) {
 		t.Errorf("probe:\n%s", body)
 	}
 }
