@@ -27,6 +27,19 @@
 # RSS of one scrape. probe-sms-10000 probes each of 10,000 SMS tasks once
 # through /probe (no /metrics scrape) and reads VmHWM.
 #
+# The heap scenarios (heap-sms-10000-text, heap-sms-10000-proto) scrape a
+# fresh exporter with 10,000 SMS tasks 1+5 times, asking for the text
+# format or for protobuf (what Prometheus asks for with native histograms
+# on), and then read the heap in use after a garbage collection that
+# started after the last scrape: nothing can make the exporter collect
+# from outside, so the script waits for the runtime's own (it forces one
+# when two minutes passed without), reading /exporter-metrics (which polls
+# no task and allocates little) every 2 s until go_memstats_last_gc_time_seconds
+# is later than the end of the last scrape, and takes
+# go_memstats_heap_inuse_bytes from that answer. That is what the answers
+# left behind (kept scratch, compressors) plus the tasks' state, and
+# nothing of a scrape in flight.
+#
 # With BASE (a directory holding the baseline tree, or a git commit of this
 # repository, which is checked out in a temporary worktree under /tmp and
 # removed at the end), the exporter is built from the baseline too, and each
@@ -38,7 +51,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SCRAPES=${SCRAPES:-5}
-SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 mem-sms-10000 mem-dcs-10000 probe-sms-10000}
+SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 mem-sms-10000 mem-dcs-10000 probe-sms-10000 heap-sms-10000-text heap-sms-10000-proto}
 BASE=${BASE:-}
 # Prometheus asks for gzip; so does curl --compressed.
 COMPRESSED=${COMPRESSED:-1}
@@ -326,6 +339,59 @@ probe_ratio() {
 	PROBE_ROWS+=("| $1 | **new/base** | | | | ${r[0]} | ${r[1]} | | ${r[2]} |")
 }
 
+HEAP_ROWS=()
+
+# heap_scenario BUILD NAME SMS FORMAT: a fresh exporter with SMS tasks,
+# 1+5 /metrics scrapes asking for FORMAT (text or proto), then the heap
+# in use after the first garbage collection that started after them.
+heap_scenario() {
+	local build=$1 name=$2 sms=$3 format=$4
+	local dir="$TMP/$name.$build"
+	mkdir -p "$dir"
+	local accept="text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+	[[ "$format" == proto ]] && accept="application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"
+	log "== $name ($build): $sms SMS tasks, 1+5 /metrics scrapes as $format, then the heap after a GC"
+	start_cloud "$dir" "$sms" 0 0ms
+	local fc=$FC
+	start_exporter "$build" "$dir" --scrape.timeout=60s
+	local ex=$EX url=$URL
+	local k type
+	for k in $(seq 0 5); do
+		type=$(curl -sS "${CURL_OPTS[@]}" --max-time 90 -H "Accept: $accept" -o "$dir/scrape$k" -w '%{content_type}' "$url/metrics")
+	done
+	local end waited=0 last
+	end=$(date +%s.%N)
+	[[ "$format" != proto || "$type" == application/vnd.google.protobuf* ]] || { log "a protobuf scrape answered $type"; exit 1; }
+	while :; do
+		curl -sS --max-time 10 -o "$dir/own.txt" "$url/exporter-metrics"
+		last=$(value "$dir/own.txt" go_memstats_last_gc_time_seconds)
+		awk -v l="$last" -v e="$end" 'BEGIN { exit !(l > e) }' && break
+		((waited < 200)) || { log "no garbage collection within 200 s"; exit 1; }
+		sleep 2
+		waited=$((waited + 2))
+	done
+	local heap hwm up=-
+	heap=$(value "$dir/own.txt" go_memstats_heap_inuse_bytes)
+	hwm=$(proc "$ex" VmHWM)
+	[[ "$format" == text ]] && up=$(grep -Ec '^sms_migration_up\{.*\} 1$' "$dir/scrape5" || true)
+	log "   waited ${waited}s for a GC: heap in use $heap bytes, VmHWM ${hwm} kB"
+	stop "$ex"
+	stop "$fc"
+	local out
+	out=$(awk -v name="$name" -v build="$build" -v tasks="$sms" -v up="$up" -v format="$format" -v waited="$waited" -v heap="$heap" -v hwm="$hwm" -v bytes="$(wc -c <"$dir/scrape5")" 'BEGIN {
+		printf "| %s | %s | %d | %s | %s | %.1f | %d | %.1f | %.1f |\n", name, build, tasks, up, format, bytes / 1048576, waited, heap / 1048576, hwm / 1024
+		printf "%.3f %.3f\n", heap / 1048576, hwm / 1024
+	}')
+	HEAP_ROWS+=("${out%%$'\n'*}")
+	KEYS["$name $build"]=${out#*$'\n'}
+}
+
+heap_ratio() {
+	local r
+	read -ra r <<<"$(ratios "$1")"
+	HEAP_ROWS+=("| $1 | **new/base** | | | | | | ${r[0]} | ${r[1]} |")
+}
+
 for s in $SCENARIOS; do
 	case $s in
 	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=scenario_ratio ;;
@@ -334,6 +400,8 @@ for s in $SCENARIOS; do
 	mem-sms-10000) run=(mem_scenario "$s" 10000 0) ratio=mem_ratio ;;
 	mem-dcs-10000) run=(mem_scenario "$s" 0 10000) ratio=mem_ratio ;;
 	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=probe_ratio ;;
+	heap-sms-10000-text) run=(heap_scenario "$s" 10000 text) ratio=heap_ratio ;;
+	heap-sms-10000-proto) run=(heap_scenario "$s" 10000 proto) ratio=heap_ratio ;;
 	*) log "unknown scenario $s" && exit 2 ;;
 	esac
 	for b in "${BUILDS[@]}"; do
@@ -362,4 +430,10 @@ if [[ ${#PROBE_ROWS[@]} -gt 0 ]]; then
 	echo "| /probe scenario | build | tasks | HTTP 200 | seconds | ms/probe | RSS idle MiB | RSS after MiB | VmHWM MiB |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${PROBE_ROWS[@]}"
+fi
+if [[ ${#HEAP_ROWS[@]} -gt 0 ]]; then
+	echo
+	echo "| heap scenario | build | tasks | up (text) | format | last answer MiB (gzip=$COMPRESSED) | waited s for a GC | heap in use after the GC MiB | VmHWM MiB |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${HEAP_ROWS[@]}"
 fi
