@@ -61,12 +61,6 @@ type emittedPair struct {
 	pair *dto.LabelPair
 }
 
-// boxedPair is a label pair with the storage of its value: one allocation.
-type boxedPair struct {
-	pair  dto.LabelPair
-	value string
-}
-
 // gauge sends desc's gauge with the given label values, in the order desc
 // was made with.
 func (m *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {

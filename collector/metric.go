@@ -176,6 +176,12 @@ func (sp *sharedPairs) get(name *string, raw string) *dto.LabelPair {
 	return p.(*dto.LabelPair)
 }
 
+// boxedPair is a label pair with the storage of its value: one allocation.
+type boxedPair struct {
+	pair  dto.LabelPair
+	value string
+}
+
 // maxLabelValue bounds label values taken from API answers.
 const maxLabelValue = 128
 

@@ -195,19 +195,25 @@ func (c *chunker) flush() {
 // writeStateSet writes the series of a state set family whose tasks'
 // samples (their current states) are refs: for each task every known
 // state and an unknown current one (Expand). When the tasks come by group
-// and id, each once, it makes the order of the labels as it goes;
-// otherwise it sorts (sortStateSet).
+// and id, each once, and no unknown current state has a known state's
+// value, it makes the order of the labels as it goes; otherwise it sorts
+// (sortStateSet).
 func (w *Writer) writeStateSet(c *chunker, refs []ref) {
 	s, st := c.s, c.f.states
 	ts := s.tasks
-	total := 0
+	total, ordered := 0, true
+	var prev []*dto.LabelPair
 	for _, r := range refs {
+		labels := ts.labels(r)
 		total += len(st.Known)
-		if !slices.Contains(st.Known, ts.labels(r)[st.Pos]) {
+		if current := labels[st.Pos]; !slices.Contains(st.Known, current) {
 			total++
+			ordered = ordered && !slices.ContainsFunc(st.Known, func(k *dto.LabelPair) bool { return *k.Value == *current.Value })
 		}
+		ordered = ordered && (prev == nil || taskAfter(prev, labels, c.f.idPos))
+		prev = labels
 	}
-	if !inMadeOrder(c.f, ts, refs) {
+	if !ordered {
 		w.sortStateSet(c, refs, total)
 		return
 	}
@@ -262,26 +268,15 @@ func (w *Writer) writeStateSet(c *chunker, refs []ref) {
 	}
 }
 
-// inMadeOrder reports whether writeStateSet can make the order of a state
-// set's series: its tasks come by group and id, each once, and a current
-// state that is not one of the known pairs has a value none of them has.
-func inMadeOrder(f *family, ts tasks, refs []ref) bool {
-	st := f.states
-	for i, r := range refs {
-		labels := ts.labels(r)
-		if current := labels[st.Pos]; !slices.Contains(st.Known, current) &&
-			slices.ContainsFunc(st.Known, func(k *dto.LabelPair) bool { return *k.Value == *current.Value }) {
-			return false
-		}
-		if i == 0 {
-			continue
-		}
-		prev := ts.labels(refs[i-1])
-		if c := strings.Compare(*prev[0].Value, *labels[0].Value); c > 0 || c == 0 && *prev[f.idPos].Value >= *labels[f.idPos].Value {
-			return false
+// taskAfter reports whether the task of labels comes after the task of
+// prev: a later group, or the same group and a later id (idPos).
+func taskAfter(prev, labels []*dto.LabelPair, idPos int) bool {
+	if prev[0] != labels[0] {
+		if c := strings.Compare(*prev[0].Value, *labels[0].Value); c != 0 {
+			return c < 0
 		}
 	}
-	return true
+	return *prev[idPos].Value < *labels[idPos].Value
 }
 
 // stateRow is one series of a state set being sorted.

@@ -75,16 +75,18 @@ type StateSet struct {
 // Expand calls yield with the series a state set's current-state sample
 // (labels) stands for, in state value order: every known state, 1 for the
 // current one and 0 for the others, and the current one with 1 when it is
-// not a known state.
+// not a known state. A current state is known by its value, whether or
+// not it is the known state's pair.
 func (st *StateSet) Expand(labels []*dto.LabelPair, yield func(state *dto.LabelPair, v float64)) {
 	current := labels[st.Pos]
-	pending := !slices.Contains(st.Known, current) // an unknown state, sent in its place in the order
+	is := func(k *dto.LabelPair) bool { return k == current || *k.Value == *current.Value }
+	pending := !slices.ContainsFunc(st.Known, is) // an unknown state, sent in its place in the order
 	for _, k := range st.Known {
 		if pending && *current.Value < *k.Value {
 			yield(current, 1)
 			pending = false
 		}
-		yield(k, boolFloat(k == current))
+		yield(k, boolFloat(is(k)))
 	}
 	if pending {
 		yield(current, 1)

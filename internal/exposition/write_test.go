@@ -258,6 +258,30 @@ func TestAnswerDropsDuplicateSeries(t *testing.T) {
 	}
 }
 
+// A current state whose value is a known state's, in a pair of its own,
+// is that known state: one series of it, with 1.
+func TestAnswerOfKnownStateInAPairOfItsOwn(t *testing.T) {
+	wd := newWorld(t, DefaultChunk, []string{"acc-a"}, 4)
+	for _, name := range []string{"d_state", "e_group_status"} {
+		f := wd.fams[slices.IndexFunc(wd.fams, func(f testFamily) bool { return f.Name == name })]
+		fam, _ := wd.w.Family(name)
+		s := wd.tasks[1]
+		i := slices.IndexFunc(s.Samples, func(p Sample) bool { return int(p.fam) == fam })
+		s.Labels(i)[f.States.Pos] = pair(f.Labels[f.States.Pos], "RUNNING")
+	}
+	matchRegistry(t, wd, wd.tasks, wd.tasks)
+	rec := httptest.NewRecorder()
+	wd.w.Write(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil), wd.tasks, gathered())
+	for _, want := range []string{`d_state{account="acc-a",state="RUNNING",task_id="acc-a-001"} 1` + "\n", `e_group_status{account="acc-a",group_id="acc-a-001",status="RUNNING"} 1` + "\n"} {
+		if strings.Count(rec.Body.String(), want) != 1 {
+			t.Errorf("not once: %s", want)
+		}
+	}
+	if strings.Contains(rec.Body.String(), `task_id="acc-a-001"} 0`+"\n"+`d_state{account="acc-a",state="RUNNING",task_id="acc-a-001"}`) {
+		t.Error("RUNNING written twice")
+	}
+}
+
 // A group with more second-label values than the counting sort counts is
 // sorted by the full sort instead.
 func TestAnswerOfManySecondLabelValues(t *testing.T) {
