@@ -172,6 +172,29 @@ start_exporter() {
 	exit 1
 }
 
+# keep_row ARRAY NAME BUILD OUT: appends OUT's first line (a table row)
+# to ARRAY and keeps its second (the row's key columns) for the new/base
+# row.
+keep_row() {
+	local -n rows=$1
+	rows+=("${4%%$'\n'*}")
+	KEYS["$2 $3"]=${4#*$'\n'}
+}
+
+# ratio_row ARRAY NAME CELLS...: appends NAME's new/base row to ARRAY:
+# after the name and build, a cell for each of CELLS, the K-th ratio of
+# the key columns for a number K, empty for "-".
+ratio_row() {
+	local -n rows=$1
+	local name=$2 row="| $2 | **new/base** |" c r
+	shift 2
+	read -ra r <<<"$(ratios "$name")"
+	for c in "$@"; do
+		if [[ $c == - ]]; then row+=" |"; else row+=" ${r[$c]} |"; fi
+	done
+	rows+=("$row")
+}
+
 ROWS=()
 
 # scenario BUILD NAME SMS DCS LATENCY SCRAPES
@@ -235,15 +258,7 @@ scenario() {
 		# the key columns, for the new/base row
 		printf "%.3f %s %.3f %s %.3f %.3f\n", wall * 1000, ratio, dur * 1000, (cpu ~ /^[0-9]/ ? cpu : "-"), idle / 1024, hwm / 1024
 	}')
-	ROWS+=("${out%%$'\n'*}")
-	KEYS["$name $build"]=${out#*$'\n'}
-}
-
-# scenario_ratio NAME: the new/base row of NAME in the scenario table.
-scenario_ratio() {
-	local r
-	read -ra r <<<"$(ratios "$1")"
-	ROWS+=("| $1 | **new/base** | | | | | | ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} | | | | ${r[4]} | | ${r[5]} |")
+	keep_row ROWS "$name" "$build" "$out"
 }
 
 MEM_ROWS=()
@@ -285,14 +300,7 @@ mem_scenario() {
 			name, build, tasks, up, t * 1000, us, series, idle / 1024, rss / 1024, hwm / 1024
 		printf "%.3f %s %.3f %.3f\n", t * 1000, (us ~ /^[0-9]/ ? us : "-"), idle / 1024, hwm / 1024
 	}')
-	MEM_ROWS+=("${out%%$'\n'*}")
-	KEYS["$name $build"]=${out#*$'\n'}
-}
-
-mem_ratio() {
-	local r
-	read -ra r <<<"$(ratios "$1")"
-	MEM_ROWS+=("| $1 | **new/base** | | | ${r[0]} | ${r[1]} | | ${r[2]} | | ${r[3]} |")
+	keep_row MEM_ROWS "$name" "$build" "$out"
 }
 
 PROBE_ROWS=()
@@ -329,14 +337,7 @@ probe_scenario() {
 		printf "| %s | %s | %d | %d | %.1f | %.2f | %.1f | %.1f | %.1f |\n", name, build, n, ok, e - s, (e - s) * 1000 / n, idle / 1024, rss / 1024, hwm / 1024
 		printf "%.4f %.3f %.3f\n", (e - s) * 1000 / n, idle / 1024, hwm / 1024
 	}')
-	PROBE_ROWS+=("${out%%$'\n'*}")
-	KEYS["$name $build"]=${out#*$'\n'}
-}
-
-probe_ratio() {
-	local r
-	read -ra r <<<"$(ratios "$1")"
-	PROBE_ROWS+=("| $1 | **new/base** | | | | ${r[0]} | ${r[1]} | | ${r[2]} |")
+	keep_row PROBE_ROWS "$name" "$build" "$out"
 }
 
 HEAP_ROWS=()
@@ -382,32 +383,25 @@ heap_scenario() {
 		printf "| %s | %s | %d | %s | %s | %.1f | %d | %.1f | %.1f |\n", name, build, tasks, up, format, bytes / 1048576, waited, heap / 1048576, hwm / 1024
 		printf "%.3f %.3f\n", heap / 1048576, hwm / 1024
 	}')
-	HEAP_ROWS+=("${out%%$'\n'*}")
-	KEYS["$name $build"]=${out#*$'\n'}
-}
-
-heap_ratio() {
-	local r
-	read -ra r <<<"$(ratios "$1")"
-	HEAP_ROWS+=("| $1 | **new/base** | | | | | | ${r[0]} | ${r[1]} |")
+	keep_row HEAP_ROWS "$name" "$build" "$out"
 }
 
 for s in $SCENARIOS; do
 	case $s in
-	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=scenario_ratio ;;
-	sms-10000) run=(scenario "$s" 10000 0 0ms 3) ratio=scenario_ratio ;;
-	dcs-10000) run=(scenario "$s" 0 10000 0ms 3) ratio=scenario_ratio ;;
-	mem-sms-10000) run=(mem_scenario "$s" 10000 0) ratio=mem_ratio ;;
-	mem-dcs-10000) run=(mem_scenario "$s" 0 10000) ratio=mem_ratio ;;
-	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=probe_ratio ;;
-	heap-sms-10000-text) run=(heap_scenario "$s" 10000 text) ratio=heap_ratio ;;
-	heap-sms-10000-proto) run=(heap_scenario "$s" 10000 proto) ratio=heap_ratio ;;
+	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
+	sms-10000) run=(scenario "$s" 10000 0 0ms 3) ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
+	dcs-10000) run=(scenario "$s" 0 10000 0ms 3) ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
+	mem-sms-10000) run=(mem_scenario "$s" 10000 0) ratio=(MEM_ROWS - - 0 1 - 2 - 3) ;;
+	mem-dcs-10000) run=(mem_scenario "$s" 0 10000) ratio=(MEM_ROWS - - 0 1 - 2 - 3) ;;
+	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=(PROBE_ROWS - - - 0 1 - 2) ;;
+	heap-sms-10000-text) run=(heap_scenario "$s" 10000 text) ratio=(HEAP_ROWS - - - - - 0 1) ;;
+	heap-sms-10000-proto) run=(heap_scenario "$s" 10000 proto) ratio=(HEAP_ROWS - - - - - 0 1) ;;
 	*) log "unknown scenario $s" && exit 2 ;;
 	esac
 	for b in "${BUILDS[@]}"; do
 		"${run[0]}" "$b" "${run[@]:1}"
 	done
-	[[ ${#BUILDS[@]} -eq 1 ]] || "$ratio" "$s"
+	[[ ${#BUILDS[@]} -eq 1 ]] || ratio_row "${ratio[0]}" "$s" "${ratio[@]:1}"
 done
 
 echo
@@ -433,7 +427,7 @@ if [[ ${#PROBE_ROWS[@]} -gt 0 ]]; then
 fi
 if [[ ${#HEAP_ROWS[@]} -gt 0 ]]; then
 	echo
-	echo "| heap scenario | build | tasks | up (text) | format | last answer MiB (gzip=$COMPRESSED) | waited s for a GC | heap in use after the GC MiB | VmHWM MiB |"
+	echo "| heap scenario | build | tasks | up (text) | format | last answer MiB (decoded) | waited s for a GC | heap in use after the GC MiB | VmHWM MiB |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${HEAP_ROWS[@]}"
 fi
