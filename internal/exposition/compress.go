@@ -48,7 +48,7 @@ func newCompressors(n int) compressors {
 	return compressors{gzip: newFreeList[*gzip.Writer](n), zstd: newFreeList[*zstd.Encoder](n)}
 }
 
-// compressor returns a writer to w in the encoding acceptEncoding prefers
+// writer returns a writer to w in the encoding acceptEncoding prefers
 // among zstd, gzip and identity, and the encoding's name. zstd is offered
 // first: for the same size it costs a fraction of gzip's CPU (Prometheus
 // asks for it with --enable-feature=zstd-scrape); gzip is written at
@@ -56,10 +56,10 @@ func newCompressors(n int) compressors {
 // CPU on an answer that is thrown away after one read.
 //
 // done flushes the compressor and keeps it for the next answer.
-func (wr *Writer) compressor(acceptEncoding string, w io.Writer) (out io.Writer, encoding string, done func()) {
+func (c *compressors) writer(acceptEncoding string, w io.Writer) (out io.Writer, encoding string, done func()) {
 	switch negotiateEncoding(acceptEncoding) {
 	case "zstd":
-		z, ok := wr.compress.zstd.get()
+		z, ok := c.zstd.get()
 		if !ok {
 			var err error
 			if z, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
@@ -68,14 +68,14 @@ func (wr *Writer) compressor(acceptEncoding string, w io.Writer) (out io.Writer,
 			}
 		}
 		z.Reset(w)
-		return z, "zstd", func() { _ = z.Close(); wr.compress.zstd.put(z) }
+		return z, "zstd", func() { _ = z.Close(); c.zstd.put(z) }
 	case "gzip":
-		gz, ok := wr.compress.gzip.get()
+		gz, ok := c.gzip.get()
 		if !ok {
 			gz, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
 		}
 		gz.Reset(w)
-		return gz, "gzip", func() { _ = gz.Close(); wr.compress.gzip.put(gz) }
+		return gz, "gzip", func() { _ = gz.Close(); c.gzip.put(gz) }
 	}
 	return w, "identity", func() {}
 }

@@ -1,12 +1,26 @@
 package exposition
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
+	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	dto "github.com/prometheus/client_model/go"
 )
+
+// maxKeptRefs bounds the refs an answer's scratch keeps for the next one
+// (8 bytes each); an answer that needed more allocates them again.
+const maxKeptRefs = 1 << 15
+
+// builder builds the families of an answer from its tasks' samples.
+type builder struct {
+	families []family
+	logger   log.Logger
+	chunk    int // the most series of a family a text answer encodes at a time
+	scratch  freeList[*scratch]
+}
 
 // A ref names one sample of an answer: the index of its task in tasks
 // (high 32 bits) and of the sample in the task (low 32 bits). Eight
@@ -71,7 +85,7 @@ func (s *scratch) keep(chunk int) *scratch {
 // first with the family's help and first true, so that the dto objects of
 // one part are all the answer needs at a time. What is passed is only
 // valid during the call.
-func (w *Writer) eachFamily(ts []*Series, chunk int, visit func(f *family, mf *dto.MetricFamily, first bool)) {
+func (w *builder) eachFamily(ts []*Series, chunk int, visit func(f *family, mf *dto.MetricFamily, first bool)) {
 	s, ok := w.scratch.get()
 	if !ok {
 		s = &scratch{}
@@ -198,7 +212,7 @@ func (c *chunker) flush() {
 // and id, each once, and no unknown current state has a known state's
 // value, it makes the order of the labels as it goes; otherwise it sorts
 // (sortStateSet).
-func (w *Writer) writeStateSet(c *chunker, refs []ref) {
+func (w *builder) writeStateSet(c *chunker, refs []ref) {
 	s, st := c.s, c.f.states
 	ts := s.tasks
 	total, ordered := 0, true
@@ -288,7 +302,7 @@ type stateRow struct {
 // sortStateSet writes a state set's series (total of them) in the order a
 // registry sorts them, from tasks in any order: every series is made,
 // sorted, and those with the same labels as the one before dropped.
-func (w *Writer) sortStateSet(c *chunker, refs []ref, total int) {
+func (w *builder) sortStateSet(c *chunker, refs []ref, total int) {
 	st, ts := c.f.states, c.s.tasks
 	pairs := make([]*dto.LabelPair, 0, 3*total)
 	rows := make([]stateRow, 0, total)
@@ -312,7 +326,7 @@ func (w *Writer) sortStateSet(c *chunker, refs []ref, total int) {
 
 // duplicate logs a series built twice with the same labels, when dup, and
 // returns dup.
-func (w *Writer) duplicate(f *family, dup bool) bool {
+func (w *builder) duplicate(f *family, dup bool) bool {
 	if dup {
 		level.Error(w.logger).Log("msg", "dropping a series built twice with the same labels", "metric", f.name)
 	}
@@ -329,7 +343,7 @@ func (w *Writer) duplicate(f *family, dup bool) bool {
 // the result never depends on that reasoning. Series with the same labels
 // (which the registry's consistency check would refuse) are dropped; none
 // should exist.
-func (w *Writer) sortSeries(f *family, ts tasks, refs, tmp []ref) []ref {
+func (w *builder) sortSeries(f *family, ts tasks, refs, tmp []ref) []ref {
 	if increasing(ts, refs) {
 		return refs
 	}
@@ -410,4 +424,22 @@ func sortBySecondLabel(ts tasks, refs, tmp []ref) bool {
 		start = end
 	}
 	return true
+}
+
+// compareLabels orders two series of a family as client_golang's registry
+// does: by their label values, pair by pair (the names are the family's).
+func compareLabels(a, b []*dto.LabelPair) int {
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
+	}
+	for k, p := range a {
+		// Pairs are shared (a task's, a group's, a state set's known
+		// states), so most equal values are the same pair.
+		if q := b[k]; p != q {
+			if c := strings.Compare(*p.Value, *q.Value); c != 0 {
+				return c
+			}
+		}
+	}
+	return 0
 }

@@ -1,7 +1,6 @@
 package exposition
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,10 +22,6 @@ const DefaultChunk = 4096
 // than one answer at a time is rare (a /metrics scrape with probes).
 const keptAnswers = 2
 
-// maxKeptRefs bounds the refs an answer's scratch keeps for the next one
-// (8 bytes each); an answer that needed more allocates them again.
-const maxKeptRefs = 1 << 15
-
 // Options configure a Writer.
 type Options struct {
 	Logger log.Logger
@@ -39,10 +34,7 @@ type Options struct {
 // in the families it was made with, and the metrics of a Gatherer. It is
 // safe for concurrent use.
 type Writer struct {
-	families []family
-	logger   log.Logger
-	chunk    int
-	scratch  freeList[*scratch]
+	builder
 	compress compressors
 	// errors counts what went wrong gathering or encoding an answer, as
 	// promhttp counts it.
@@ -59,10 +51,7 @@ func NewWriter(fams []Family, opts Options) *Writer {
 		opts.Chunk = DefaultChunk
 	}
 	w := &Writer{
-		families: newFamilies(fams),
-		logger:   opts.Logger,
-		chunk:    opts.Chunk,
-		scratch:  newFreeList[*scratch](keptAnswers),
+		builder:  builder{families: newFamilies(fams), logger: opts.Logger, chunk: opts.Chunk, scratch: newFreeList[*scratch](keptAnswers)},
 		compress: newCompressors(keptAnswers),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "promhttp_metric_handler_errors_total",
@@ -104,7 +93,7 @@ func (w *Writer) Write(rw http.ResponseWriter, r *http.Request, tasks []*Series,
 	h.Add("Vary", "Accept")
 	h.Add("Vary", "Accept-Encoding")
 	h.Set("Content-Type", string(format))
-	out, encoding, done := w.compressor(r.Header.Get("Accept-Encoding"), rw)
+	out, encoding, done := w.compress.writer(r.Header.Get("Accept-Encoding"), rw)
 	if encoding != "identity" {
 		h.Set("Content-Encoding", encoding)
 	}
@@ -194,22 +183,4 @@ func (s *lineSkipper) Write(p []byte) (int, error) {
 	}
 	_, err := s.w.Write(p)
 	return n, err
-}
-
-// compareLabels orders two series of a family as client_golang's registry
-// does: by their label values, pair by pair (the names are the family's).
-func compareLabels(a, b []*dto.LabelPair) int {
-	if c := cmp.Compare(len(a), len(b)); c != 0 {
-		return c
-	}
-	for k, p := range a {
-		// Pairs are shared (a task's, a group's, a state set's known
-		// states), so most equal values are the same pair.
-		if q := b[k]; p != q {
-			if c := strings.Compare(*p.Value, *q.Value); c != 0 {
-				return c
-			}
-		}
-	}
-	return 0
 }
