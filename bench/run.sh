@@ -27,6 +27,19 @@
 # RSS of one scrape. probe-sms-10000 probes each of 10,000 SMS tasks once
 # through /probe (no /metrics scrape) and reads VmHWM.
 #
+# The heap scenarios (heap-sms-10000-text, heap-sms-10000-proto) scrape a
+# fresh exporter with 10,000 SMS tasks 1+5 times, asking for the text
+# format or for protobuf (what Prometheus asks for with native histograms
+# on), and then read the heap in use after a garbage collection that
+# started after the last scrape: nothing can make the exporter collect
+# from outside, so the script waits for the runtime's own (it forces one
+# when two minutes passed without), reading /exporter-metrics (which polls
+# no task and allocates little) every 2 s until go_memstats_last_gc_time_seconds
+# is later than the end of the last scrape, and takes
+# go_memstats_heap_inuse_bytes from that answer. That is what the answers
+# left behind (kept scratch, compressors) plus the tasks' state, and
+# nothing of a scrape in flight.
+#
 # With BASE (a directory holding the baseline tree, or a git commit of this
 # repository, which is checked out in a temporary worktree under /tmp and
 # removed at the end), the exporter is built from the baseline too, and each
@@ -38,7 +51,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SCRAPES=${SCRAPES:-5}
-SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 mem-sms-10000 mem-dcs-10000 probe-sms-10000}
+SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 mem-sms-10000 mem-dcs-10000 probe-sms-10000 heap-sms-10000-text heap-sms-10000-proto}
 BASE=${BASE:-}
 # Prometheus asks for gzip; so does curl --compressed.
 COMPRESSED=${COMPRESSED:-1}
@@ -159,6 +172,29 @@ start_exporter() {
 	exit 1
 }
 
+# keep_row ARRAY NAME BUILD OUT: appends OUT's first line (a table row)
+# to ARRAY and keeps its second (the row's key columns) for the new/base
+# row.
+keep_row() {
+	local -n rows=$1
+	rows+=("${4%%$'\n'*}")
+	KEYS["$2 $3"]=${4#*$'\n'}
+}
+
+# ratio_row ARRAY NAME CELLS...: appends NAME's new/base row to ARRAY:
+# after the name and build, a cell for each of CELLS, the K-th ratio of
+# the key columns for a number K, empty for "-".
+ratio_row() {
+	local -n rows=$1
+	local name=$2 row="| $2 | **new/base** |" c r
+	shift 2
+	read -ra r <<<"$(ratios "$name")"
+	for c in "$@"; do
+		if [[ $c == - ]]; then row+=" |"; else row+=" ${r[$c]} |"; fi
+	done
+	rows+=("$row")
+}
+
 ROWS=()
 
 # scenario BUILD NAME SMS DCS LATENCY SCRAPES
@@ -222,15 +258,7 @@ scenario() {
 		# the key columns, for the new/base row
 		printf "%.3f %s %.3f %s %.3f %.3f\n", wall * 1000, ratio, dur * 1000, (cpu ~ /^[0-9]/ ? cpu : "-"), idle / 1024, hwm / 1024
 	}')
-	ROWS+=("${out%%$'\n'*}")
-	KEYS["$name $build"]=${out#*$'\n'}
-}
-
-# scenario_ratio NAME: the new/base row of NAME in the scenario table.
-scenario_ratio() {
-	local r
-	read -ra r <<<"$(ratios "$1")"
-	ROWS+=("| $1 | **new/base** | | | | | | ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} | | | | ${r[4]} | | ${r[5]} |")
+	keep_row ROWS "$name" "$build" "$out"
 }
 
 MEM_ROWS=()
@@ -272,14 +300,7 @@ mem_scenario() {
 			name, build, tasks, up, t * 1000, us, series, idle / 1024, rss / 1024, hwm / 1024
 		printf "%.3f %s %.3f %.3f\n", t * 1000, (us ~ /^[0-9]/ ? us : "-"), idle / 1024, hwm / 1024
 	}')
-	MEM_ROWS+=("${out%%$'\n'*}")
-	KEYS["$name $build"]=${out#*$'\n'}
-}
-
-mem_ratio() {
-	local r
-	read -ra r <<<"$(ratios "$1")"
-	MEM_ROWS+=("| $1 | **new/base** | | | ${r[0]} | ${r[1]} | | ${r[2]} | | ${r[3]} |")
+	keep_row MEM_ROWS "$name" "$build" "$out"
 }
 
 PROBE_ROWS=()
@@ -316,30 +337,71 @@ probe_scenario() {
 		printf "| %s | %s | %d | %d | %.1f | %.2f | %.1f | %.1f | %.1f |\n", name, build, n, ok, e - s, (e - s) * 1000 / n, idle / 1024, rss / 1024, hwm / 1024
 		printf "%.4f %.3f %.3f\n", (e - s) * 1000 / n, idle / 1024, hwm / 1024
 	}')
-	PROBE_ROWS+=("${out%%$'\n'*}")
-	KEYS["$name $build"]=${out#*$'\n'}
+	keep_row PROBE_ROWS "$name" "$build" "$out"
 }
 
-probe_ratio() {
-	local r
-	read -ra r <<<"$(ratios "$1")"
-	PROBE_ROWS+=("| $1 | **new/base** | | | | ${r[0]} | ${r[1]} | | ${r[2]} |")
+HEAP_ROWS=()
+
+# heap_scenario BUILD NAME SMS FORMAT: a fresh exporter with SMS tasks,
+# 1+5 /metrics scrapes asking for FORMAT (text or proto), then the heap
+# in use after the first garbage collection that started after them.
+heap_scenario() {
+	local build=$1 name=$2 sms=$3 format=$4
+	local dir="$TMP/$name.$build"
+	mkdir -p "$dir"
+	local accept="text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+	[[ "$format" == proto ]] && accept="application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"
+	log "== $name ($build): $sms SMS tasks, 1+5 /metrics scrapes as $format, then the heap after a GC"
+	start_cloud "$dir" "$sms" 0 0ms
+	local fc=$FC
+	start_exporter "$build" "$dir" --scrape.timeout=60s
+	local ex=$EX url=$URL
+	local k type
+	for k in $(seq 0 5); do
+		type=$(curl -sS "${CURL_OPTS[@]}" --max-time 90 -H "Accept: $accept" -o "$dir/scrape$k" -w '%{content_type}' "$url/metrics")
+	done
+	local end waited=0 last
+	end=$(date +%s.%N)
+	[[ "$format" != proto || "$type" == application/vnd.google.protobuf* ]] || { log "a protobuf scrape answered $type"; exit 1; }
+	while :; do
+		curl -sS --max-time 10 -o "$dir/own.txt" "$url/exporter-metrics"
+		last=$(value "$dir/own.txt" go_memstats_last_gc_time_seconds)
+		awk -v l="$last" -v e="$end" 'BEGIN { exit !(l > e) }' && break
+		((waited < 200)) || { log "no garbage collection within 200 s"; exit 1; }
+		sleep 2
+		waited=$((waited + 2))
+	done
+	local heap hwm up=-
+	heap=$(value "$dir/own.txt" go_memstats_heap_inuse_bytes)
+	hwm=$(proc "$ex" VmHWM)
+	[[ "$format" == text ]] && up=$(grep -Ec '^sms_migration_up\{.*\} 1$' "$dir/scrape5" || true)
+	log "   waited ${waited}s for a GC: heap in use $heap bytes, VmHWM ${hwm} kB"
+	stop "$ex"
+	stop "$fc"
+	local out
+	out=$(awk -v name="$name" -v build="$build" -v tasks="$sms" -v up="$up" -v format="$format" -v waited="$waited" -v heap="$heap" -v hwm="$hwm" -v bytes="$(wc -c <"$dir/scrape5")" 'BEGIN {
+		printf "| %s | %s | %d | %s | %s | %.1f | %d | %.1f | %.1f |\n", name, build, tasks, up, format, bytes / 1048576, waited, heap / 1048576, hwm / 1024
+		printf "%.3f %.3f\n", heap / 1048576, hwm / 1024
+	}')
+	keep_row HEAP_ROWS "$name" "$build" "$out"
 }
 
 for s in $SCENARIOS; do
 	case $s in
-	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=scenario_ratio ;;
-	sms-10000) run=(scenario "$s" 10000 0 0ms 3) ratio=scenario_ratio ;;
-	dcs-10000) run=(scenario "$s" 0 10000 0ms 3) ratio=scenario_ratio ;;
-	mem-sms-10000) run=(mem_scenario "$s" 10000 0) ratio=mem_ratio ;;
-	mem-dcs-10000) run=(mem_scenario "$s" 0 10000) ratio=mem_ratio ;;
-	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=probe_ratio ;;
+	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
+	sms-10000) run=(scenario "$s" 10000 0 0ms 3) ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
+	dcs-10000) run=(scenario "$s" 0 10000 0ms 3) ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
+	mem-sms-10000) run=(mem_scenario "$s" 10000 0) ratio=(MEM_ROWS - - 0 1 - 2 - 3) ;;
+	mem-dcs-10000) run=(mem_scenario "$s" 0 10000) ratio=(MEM_ROWS - - 0 1 - 2 - 3) ;;
+	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=(PROBE_ROWS - - - 0 1 - 2) ;;
+	heap-sms-10000-text) run=(heap_scenario "$s" 10000 text) ratio=(HEAP_ROWS - - - - - 0 1) ;;
+	heap-sms-10000-proto) run=(heap_scenario "$s" 10000 proto) ratio=(HEAP_ROWS - - - - - 0 1) ;;
 	*) log "unknown scenario $s" && exit 2 ;;
 	esac
 	for b in "${BUILDS[@]}"; do
 		"${run[0]}" "$b" "${run[@]:1}"
 	done
-	[[ ${#BUILDS[@]} -eq 1 ]] || "$ratio" "$s"
+	[[ ${#BUILDS[@]} -eq 1 ]] || ratio_row "${ratio[0]}" "$s" "${ratio[@]:1}"
 done
 
 echo
@@ -362,4 +424,10 @@ if [[ ${#PROBE_ROWS[@]} -gt 0 ]]; then
 	echo "| /probe scenario | build | tasks | HTTP 200 | seconds | ms/probe | RSS idle MiB | RSS after MiB | VmHWM MiB |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${PROBE_ROWS[@]}"
+fi
+if [[ ${#HEAP_ROWS[@]} -gt 0 ]]; then
+	echo
+	echo "| heap scenario | build | tasks | up (text) | format | last answer MiB (decoded) | waited s for a GC | heap in use after the GC MiB | VmHWM MiB |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${HEAP_ROWS[@]}"
 fi

@@ -127,7 +127,7 @@ func scrapeOnce(tb testing.TB, ctx context.Context, e *Exporter) scraped {
 	for _, mf := range mfs {
 		count(mf)
 	}
-	e.eachTaskFamily(tasks, e.chunk, func(mf *dto.MetricFamily, _ bool) { count(mf) })
+	e.writer.EachFamily(answerSeries(tasks), func(mf *dto.MetricFamily, _ bool) { count(mf) })
 	return s
 }
 

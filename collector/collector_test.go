@@ -60,7 +60,7 @@ func collectWith(t *testing.T, ix labelIndex, descs []*prometheus.Desc, f func(m
 	}, collect: func(ch chan<- prometheus.Metric) {
 		m := &emitter{logger: log.NewNopLogger(), api: "dcs", labels: ix, task: [2]string{"a", "t"}}
 		f(m, func(metric prometheus.Metric) { ch <- metric })
-		m.each(ix, func(g *gaugeMetric) { ch <- g })
+		eachMetric(&m.Series, ix, func(g *gaugeMetric) { ch <- g })
 	}}
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(c)
@@ -279,7 +279,7 @@ func TestEmitterDropsAMetricWhoseDescIsNotIndexed(t *testing.T) {
 	stray := prometheus.NewDesc("stray", "Not made through the index.", []string{"account", "task_id"}, nil)
 	m := &emitter{logger: log.NewLogfmtLogger(&logs), labels: labelIndex{}, task: [2]string{"a", "t"}}
 	m.taskGauge(stray, 1)
-	if sent := m.samples; len(sent) != 0 || !strings.Contains(logs.String(), "dropping metric") {
+	if sent := m.Samples; len(sent) != 0 || !strings.Contains(logs.String(), "dropping metric") {
 		t.Errorf("sent %d, logged %q", len(sent), logs.String())
 	}
 }

@@ -14,15 +14,16 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
-// emitter builds const metrics for one task (or for the exporter's own
-// gauges) into out. A value that cannot become a metric is logged and
+// emitter builds the samples of one task (or of the exporter's own
+// gauges). A value that cannot become a metric is logged and
 // dropped; it never fails the scrape.
 type emitter struct {
 	// series holds the samples built, in the order built, and their
 	// labels: one arena, grown from the size the largest task needed.
-	series
+	exposition.Series
 	logger log.Logger
 	// labels knows the label order of the Descs; pairs are the label pairs
 	// this emitter built, shared by its series.
@@ -60,12 +61,6 @@ type emittedPair struct {
 	pair *dto.LabelPair
 }
 
-// boxedPair is a label pair with the storage of its value: one allocation.
-type boxedPair struct {
-	pair  dto.LabelPair
-	value string
-}
-
 // gauge sends desc's gauge with the given label values, in the order desc
 // was made with.
 func (m *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
@@ -93,11 +88,11 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		return
 	}
 	if len(tail) == 0 && len(head) == len(m.task) && &head[0] == &m.task[0] {
-		m.samples = append(m.samples, newSample(desc, &lo, v, m.taskPairs(&lo), 2))
+		m.Samples = append(m.Samples, exposition.NewSample(desc, lo.fam, v, m.taskPairs(&lo), 2))
 		return
 	}
-	off := m.reserve(len(lo.names))
-	pairs := m.arena[off:]
+	off := m.Reserve(len(lo.names))
+	pairs := m.Arena[off:]
 	for k, i := range lo.order {
 		raw := ""
 		if i < len(head) {
@@ -113,7 +108,7 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 		}
 		pairs[k] = m.pair(&lo.names[k], raw)
 	}
-	m.samples = append(m.samples, newSample(desc, &lo, v, off, len(lo.names)))
+	m.Samples = append(m.Samples, exposition.NewSample(desc, lo.fam, v, off, len(lo.names)))
 }
 
 // taskPairs places the label pairs of a task metric without extra labels
@@ -122,18 +117,10 @@ func (m *emitter) emit(desc *prometheus.Desc, v float64, head, tail []string) {
 func (m *emitter) taskPairs(lo *labelOrder) uint32 {
 	if m.idName != lo.names[1] {
 		account, id := m.pair(&lo.names[0], m.task[0]), m.pair(&lo.names[1], m.task[1])
-		m.idOff, m.idName = m.reserve(2), lo.names[1]
-		m.arena[m.idOff], m.arena[m.idOff+1] = account, id
+		m.idOff, m.idName = m.Reserve(2), lo.names[1]
+		m.Arena[m.idOff], m.Arena[m.idOff+1] = account, id
 	}
 	return m.idOff
-}
-
-// reserve makes room for n label pairs at the end of the arena and
-// returns where it starts.
-func (m *emitter) reserve(n int) uint32 {
-	off := len(m.arena)
-	m.arena = slices.Grow(m.arena, n)[:off+n]
-	return uint32(off)
 }
 
 // pair returns the emitter's label pair for *name=raw, making it once (and
@@ -260,11 +247,11 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 		m.trace.Addf(huaweicloud.TraceField, "status: %q (%s) -> 1, the other known states 0", current, kind)
 	}
 	lo := m.labels[desc]
-	if lo.known != nil && len(lo.names) == len(m.task)+1 {
+	if lo.set.Known != nil && len(lo.names) == len(m.task)+1 {
 		// One sample, the current state's; expand makes the series.
 		pair, ok := lo.states[current]
 		if !ok {
-			pair = m.pair(&lo.names[lo.statePos], current)
+			pair = m.pair(&lo.names[lo.set.Pos], current)
 		}
 		m.emitStatePair(desc, &lo, 1, pair)
 		return
@@ -286,8 +273,8 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 // emitStatePair sends a state set's series whose state label pair is
 // prebuilt (stateSetDesc): the task's labels, then that pair.
 func (m *emitter) emitStatePair(desc *prometheus.Desc, lo *labelOrder, v float64, state *dto.LabelPair) {
-	off := m.reserve(len(lo.names))
-	pairs := m.arena[off:]
+	off := m.Reserve(len(lo.names))
+	pairs := m.Arena[off:]
 	for k, i := range lo.order {
 		if i < len(m.task) {
 			pairs[k] = m.pair(&lo.names[k], m.task[i])
@@ -295,7 +282,7 @@ func (m *emitter) emitStatePair(desc *prometheus.Desc, lo *labelOrder, v float64
 			pairs[k] = state
 		}
 	}
-	m.samples = append(m.samples, newSample(desc, lo, v, off, len(lo.names)))
+	m.Samples = append(m.Samples, exposition.NewSample(desc, lo.fam, v, off, len(lo.names)))
 }
 
 func boolFloat(b bool) float64 {

@@ -1,9 +1,9 @@
 // Package collector polls the configured migration tasks on each scrape and
-// turns what it learns into Prometheus const metrics.
+// turns what it learns into task samples, which internal/exposition writes
+// out as the answer; the exporter's own metrics go through a registry.
 package collector
 
 import (
-	"compress/gzip"
 	"context"
 	"math"
 	"net"
@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/klauspost/compress/zstd"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"golang.org/x/time/rate"
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
 // DefaultScrapeTimeout is how long a scrape may poll when neither
@@ -67,14 +67,9 @@ type Exporter struct {
 	labels   labelIndex
 	services []service
 	own      ownDescs
-	// families are the task metrics' families in name order; scratch and
-	// compress are reused from answer to answer (expose.go).
-	families []taskFamily
-	scratch  freeList[*familyScratch]
-	compress compressors
-	// chunk is the most series of a family the text answers encode at a
-	// time (defaultChunk; tests set fewer).
-	chunk int
+	// writer writes the answers of /metrics and /probe from the task
+	// metrics' families.
+	writer *exposition.Writer
 	// sharedPairs are the label pairs every scrape's tasks share.
 	sharedPairs sharedPairs
 
@@ -157,10 +152,8 @@ func New(opts Options) *Exporter {
 	for _, svc := range e.services {
 		descs = append(descs, svc.descs()...)
 	}
-	e.families = newTaskFamilies(ix, descs)
-	e.chunk = defaultChunk
-	e.scratch = newFreeList[*familyScratch](keptAnswers)
-	e.compress = compressors{gzip: newFreeList[*gzip.Writer](keptAnswers), zstd: newFreeList[*zstd.Encoder](keptAnswers)}
+	e.writer = exposition.NewWriter(taskFamilies(ix, descs), exposition.Options{Logger: opts.Logger})
+	placeFamilies(ix, descs, e.writer)
 	for _, svc := range e.services {
 		for _, r := range huaweicloud.Reasons {
 			e.taskErrors.WithLabelValues(svc.api(), r)
@@ -174,7 +167,7 @@ func New(opts Options) *Exporter {
 
 // Collectors are the exporter's long-lived metrics, to register once.
 func (e *Exporter) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{e.requests, e.requestDuration, e.taskErrors, e.fieldErrors, e.discoveryErrors, e.rejectedIDs}
+	return []prometheus.Collector{e.requests, e.requestDuration, e.taskErrors, e.fieldErrors, e.discoveryErrors, e.rejectedIDs, e.writer.Errors()}
 }
 
 // ObserveRequest implements huaweicloud.Observer.

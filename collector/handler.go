@@ -188,6 +188,16 @@ func (e *Exporter) serveTrace(w http.ResponseWriter, trace *huaweicloud.Trace, w
 	_, _ = io.WriteString(w, b.String())
 }
 
+// serve answers r with the series of tasks and the metrics of collectors
+// (a registry made for this request gathers those), in the format and
+// compression the request asks for (exposition.Writer). The tasks were
+// polled before: the request and error counters show this scrape's calls.
+func (e *Exporter) serve(w http.ResponseWriter, r *http.Request, tasks [][]polledTask, collectors []prometheus.Collector) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors...)
+	e.writer.Write(w, r, answerSeries(tasks), reg)
+}
+
 // maxParamEcho bounds a query parameter echoed in an error message.
 const maxParamEcho = 64
 

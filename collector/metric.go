@@ -11,77 +11,26 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
-// sample is one series an emitter built: its Desc, its value, its label
-// pairs (in name order), arena[off:off+n] of its series, and (for a task
-// metric) its family's index in Exporter.families, so that writing the
-// answer needs no lookup. 24 bytes, where a series with a label slice of
-// its own took 40: a scrape of 10,000 tasks holds several hundred
-// thousand.
-type sample struct {
-	desc   *prometheus.Desc
-	value  float64
-	off    uint32
-	n, fam uint16
-}
-
-// newSample is desc's sample of value v whose labels are the n pairs at
-// off in the arena.
-func newSample(desc *prometheus.Desc, lo *labelOrder, v float64, off uint32, n int) sample {
-	return sample{desc: desc, value: v, off: off, n: uint16(n), fam: uint16(lo.fam)}
-}
-
-// series are the samples one emitter built (a task's, or the exporter's
-// own gauges) and the arena of their label pairs.
-type series struct {
-	samples []sample
-	arena   []*dto.LabelPair
-}
-
-// labelsOf are the label pairs of sample i.
-func (s *series) labelsOf(i int) []*dto.LabelPair {
-	p := &s.samples[i]
-	end := p.off + uint32(p.n)
-	return s.arena[p.off:end:end]
-}
-
-// each calls yield with every series of s as a prometheus.Metric, a state
-// set's expanded: the registry path (the debug probe, tests) and the
+// eachMetric calls yield with every series of s as a prometheus.Metric, a
+// state set's expanded: the registry path (the debug probe, tests) and the
 // exporter's own gauges.
-func (s *series) each(ix labelIndex, yield func(*gaugeMetric)) {
-	for i := range s.samples {
-		p := &s.samples[i]
-		lo := ix[p.desc]
-		if lo.known == nil {
-			yield(&gaugeMetric{desc: p.desc, labels: s.labelsOf(i), value: p.value})
+func eachMetric(s *exposition.Series, ix labelIndex, yield func(*gaugeMetric)) {
+	for i := range s.Samples {
+		p := &s.Samples[i]
+		lo := ix[p.Desc]
+		if lo.set.Known == nil {
+			yield(&gaugeMetric{desc: p.Desc, labels: s.Labels(i), value: p.Value})
 			continue
 		}
-		lo.expand(s.labelsOf(i), func(state *dto.LabelPair, v float64) {
-			labels := slices.Clone(s.labelsOf(i))
-			labels[lo.statePos] = state
-			yield(&gaugeMetric{desc: p.desc, labels: labels, value: v})
+		lo.set.Expand(s.Labels(i), func(state *dto.LabelPair, v float64) {
+			labels := slices.Clone(s.Labels(i))
+			labels[lo.set.Pos] = state
+			yield(&gaugeMetric{desc: p.Desc, labels: labels, value: v})
 		})
-	}
-}
-
-// expand calls yield with the series a state set's current-state sample
-// (labels) stands for, in state value order: every known state, 1 for the
-// current one and 0 for the others, and the current one with 1 when it is
-// not a known state.
-func (lo *labelOrder) expand(labels []*dto.LabelPair, yield func(state *dto.LabelPair, v float64)) {
-	current := labels[lo.statePos]
-	pending := !slices.Contains(lo.known, current) // an unknown state, sent in its place in the order
-	for _, k := range lo.known {
-		if pending && *current.Value < *k.Value {
-			yield(current, 1)
-			pending = false
-		}
-		yield(k, boolFloat(k == current))
-	}
-	if pending {
-		yield(current, 1)
 	}
 }
 
@@ -91,7 +40,7 @@ func (lo *labelOrder) expand(labels []*dto.LabelPair, yield func(state *dto.Labe
 // the largest share of a scrape's allocations and memory otherwise. A
 // scrape holds a task's series as values in one slice (no allocation per
 // series); the /metrics and /probe answers are written from them family by
-// family (expose.go). As a prometheus.Metric it serves the registry path:
+// family (internal/exposition). As a prometheus.Metric it serves the registry path:
 // the debug probe and the test proving both paths give the same bytes.
 type gaugeMetric struct {
 	desc   *prometheus.Desc
@@ -114,7 +63,7 @@ type labelIndex map[*prometheus.Desc]labelOrder
 type labelOrder struct {
 	name string // the metric's name
 	help string // its HELP text
-	fam  int    // a task metric's index in Exporter.families
+	fam  int    // a task metric's family in the answer's writer
 	// shared[k] says names[k]'s values repeat across tasks (an extra label
 	// of a task metric that is not an _info: a subtask, a phase, a state),
 	// so that their pairs are interned (sharedPairs).
@@ -125,13 +74,10 @@ type labelOrder struct {
 	// once and shared by every task (read-only): a state set is most of a
 	// task's series.
 	states map[string]*dto.LabelPair
-	// known are those pairs in value order, and statePos is the state
-	// label's place in names. A task's state set is held as one sample,
-	// its current state's, and written out as a series for every known
-	// state (expand, and the answer's writeStateSet): most of a task's
-	// series cost nothing until the answer is written.
-	known    []*dto.LabelPair
-	statePos int
+	// set has those pairs in value order and the state label's place in
+	// names: a task's state set is held as one sample, its current
+	// state's, and written out as a series for every known state.
+	set exposition.StateSet
 }
 
 // desc makes a Desc with the given variable labels and records their order.
@@ -166,17 +112,17 @@ func (ix labelIndex) stateSetDesc(name, help, label string, known []string) *pro
 func (ix labelIndex) shareStates(d *prometheus.Desc, label string, known []string) *prometheus.Desc {
 	lo := ix[d]
 	lo.states = make(map[string]*dto.LabelPair, len(known))
-	lo.statePos = slices.Index(lo.names, label)
+	lo.set.Pos = slices.Index(lo.names, label)
 	for _, v := range known {
 		if _, dup := lo.states[v]; dup {
 			continue
 		}
 		value := labelValue(v)
-		p := &dto.LabelPair{Name: &lo.names[lo.statePos], Value: &value}
+		p := &dto.LabelPair{Name: &lo.names[lo.set.Pos], Value: &value}
 		lo.states[v] = p
-		lo.known = append(lo.known, p)
+		lo.set.Known = append(lo.set.Known, p)
 	}
-	slices.SortFunc(lo.known, func(a, b *dto.LabelPair) int { return strings.Compare(*a.Value, *b.Value) })
+	slices.SortFunc(lo.set.Known, func(a, b *dto.LabelPair) int { return strings.Compare(*a.Value, *b.Value) })
 	ix[d] = lo
 	return d
 }
@@ -230,6 +176,12 @@ func (sp *sharedPairs) get(name *string, raw string) *dto.LabelPair {
 	return p.(*dto.LabelPair)
 }
 
+// boxedPair is a label pair with the storage of its value: one allocation.
+type boxedPair struct {
+	pair  dto.LabelPair
+	value string
+}
+
 // maxLabelValue bounds label values taken from API answers.
 const maxLabelValue = 128
 
@@ -240,4 +192,31 @@ func labelValue(s string) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return runes.Cut(s, maxLabelValue)
+}
+
+// taskFamilies describes the families of descs, task metrics made through
+// idDesc, for the answer's writer: their labels in name order, the
+// account first and the id among them.
+func taskFamilies(ix labelIndex, descs []*prometheus.Desc) []exposition.Family {
+	fams := make([]exposition.Family, 0, len(descs))
+	for _, d := range descs {
+		lo := ix[d]
+		// account and the id are the first two label values (idDesc).
+		f := exposition.Family{Name: lo.name, Help: lo.help, Labels: lo.names,
+			Group: lo.names[slices.Index(lo.order, 0)], ID: lo.names[slices.Index(lo.order, 1)]}
+		if lo.set.Known != nil {
+			f.States = &lo.set
+		}
+		fams = append(fams, f)
+	}
+	return fams
+}
+
+// placeFamilies records each of descs' family in w in the label index.
+func placeFamilies(ix labelIndex, descs []*prometheus.Desc, w *exposition.Writer) {
+	for _, d := range descs {
+		lo := ix[d]
+		lo.fam, _ = w.Family(lo.name)
+		ix[d] = lo
+	}
 }

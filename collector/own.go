@@ -27,7 +27,7 @@ func newOwnDescs(ix labelIndex) ownDescs {
 func (e *Exporter) ownGauges(ch chan<- prometheus.Metric, build func(m *emitter)) {
 	m := &emitter{logger: e.opts.Logger, labels: e.labels}
 	build(m)
-	m.each(e.labels, func(g *gaugeMetric) { ch <- g })
+	eachMetric(&m.Series, e.labels, func(g *gaugeMetric) { ch <- g })
 }
 
 // scrapeMetrics are the gauges of a /metrics scrape: the accounts, the

@@ -1,9 +1,11 @@
 package collector
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,6 +15,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
 // A scrape of /metrics or /probe: for each watched service on its own,
@@ -61,13 +64,13 @@ func (e *Exporter) taskIDs(ctx context.Context, w *watched) (ids []string, found
 
 // polledTask is one task's poll in one scrape.
 type polledTask struct {
-	w       *watched
-	id      string
-	reader  taskReader
-	pending atomic.Int32 // calls still under way
-	up      bool
-	series                     // its metrics, built when the last call is done
-	trace   *huaweicloud.Trace // a debug probe's trace; nil otherwise
+	w                 *watched
+	id                string
+	reader            taskReader
+	pending           atomic.Int32 // calls still under way
+	up                bool
+	exposition.Series                    // its metrics, built when the last call is done
+	trace             *huaweicloud.Trace // a debug probe's trace; nil otherwise
 }
 
 // pollTasks polls the tasks of each of ws, whose ids idsOf gives (it may
@@ -81,7 +84,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 	for k, w := range ws {
 		planners.Go(func() {
 			ids := idsOf(ctx, k)
-			if !slices.IsSorted(ids) { // the answer lists tasks by id: sorted here, it needs no sort (expose.go)
+			if !slices.IsSorted(ids) { // the answer lists tasks by id: sorted here, it needs no sort
 				ids = slices.Sorted(slices.Values(ids))
 			}
 			group := make([]polledTask, len(ids)) // complete before any call runs: calls keep pointers into it
@@ -130,9 +133,9 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 func (e *Exporter) build(t *polledTask) {
 	api := t.w.svc.api()
 	m := &emitter{
-		series: series{
-			samples: make([]sample, 0, t.w.seriesHint.Load()),
-			arena:   make([]*dto.LabelPair, 0, t.w.labelHint.Load()),
+		Series: exposition.Series{
+			Samples: make([]exposition.Sample, 0, t.w.seriesHint.Load()),
+			Arena:   make([]*dto.LabelPair, 0, t.w.labelHint.Load()),
 		},
 		shared:      &e.sharedPairs,
 		pairs:       []emittedPair{{raw: t.w.account.name, pair: t.w.account.labelPair}},
@@ -145,12 +148,12 @@ func (e *Exporter) build(t *polledTask) {
 		trace:       t.trace,
 	}
 	up, err := t.reader.metrics(m)
-	t.up, t.series = up, m.series
+	t.up, t.Series = up, m.Series
 	t.reader = nil // the answers are not needed any more: a big scrape holds only its series
-	if n := int32(len(m.samples)); n > t.w.seriesHint.Load() {
+	if n := int32(len(m.Samples)); n > t.w.seriesHint.Load() {
 		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
 	}
-	if n := int32(len(m.arena)); n > t.w.labelHint.Load() {
+	if n := int32(len(m.Arena)); n > t.w.labelHint.Load() {
 		t.w.labelHint.Store(n)
 	}
 	var reason string
@@ -228,6 +231,31 @@ func (p *pool) wait() {
 	p.workers.Wait()
 }
 
+// answerSeries lists the series of tasks for the answer's writer: the
+// accounts by name and each one's tasks by id (pollTasks sorts them), so
+// that a family's series come in the order of the account and id labels
+// already.
+func answerSeries(tasks [][]polledTask) []*exposition.Series {
+	tasks = slices.Clone(tasks)
+	slices.SortStableFunc(tasks, func(a, b []polledTask) int {
+		if len(a) == 0 || len(b) == 0 {
+			return cmp.Compare(len(a), len(b))
+		}
+		return strings.Compare(a[0].w.account.name, b[0].w.account.name)
+	})
+	n := 0
+	for _, group := range tasks {
+		n += len(group)
+	}
+	series := make([]*exposition.Series, 0, n)
+	for _, group := range tasks {
+		for i := range group {
+			series = append(series, &group[i].Series)
+		}
+	}
+	return series
+}
+
 // taskMetrics sends the metrics a scrape built for its tasks.
 type taskMetrics struct {
 	e     *Exporter
@@ -247,7 +275,7 @@ func (c taskMetrics) Describe(ch chan<- *prometheus.Desc) {
 func (c taskMetrics) Collect(ch chan<- prometheus.Metric) {
 	for _, group := range c.tasks {
 		for i := range group {
-			group[i].each(c.e.labels, func(g *gaugeMetric) { ch <- g })
+			eachMetric(&group[i].Series, c.e.labels, func(g *gaugeMetric) { ch <- g })
 		}
 	}
 }

@@ -146,10 +146,10 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	}
 	var transferred, total float64
 	var hasTransferred, hasTotal bool
-	for i := range t.samples {
-		lo, labels := e.labels[t.samples[i].desc], t.labelsOf(i)
+	for i := range t.Samples {
+		lo, labels := e.labels[t.Samples[i].Desc], t.Labels(i)
 		name := lo.name
-		v := t.samples[i].value
+		v := t.Samples[i].Value
 		switch {
 		case strings.HasSuffix(name, "_info"):
 			for _, l := range []string{"task_name", "job_name"} {
