@@ -2,10 +2,13 @@ package collector
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // A task no longer polled leaves the status board after taskStateTTL.
@@ -52,6 +55,41 @@ func TestStatusBoardPruneKeepsRecords(t *testing.T) {
 		n, _ := strconv.Atoi(strings.TrimPrefix(s.ID, "t"))
 		if s.Name != "name of "+s.ID || s.ID != "new" && (s.Up != (n%2 == 0) || n%3 == 0) {
 			t.Errorf("%s: name %q, up %v", s.ID, s.Name, s.Up)
+		}
+	}
+}
+
+// A probed task's record holds no string of the probe's request: the
+// request line would stay in memory as long as the task is on the board.
+func TestProbeRecordHoldsNothingOfTheRequest(t *testing.T) {
+	e := New(Options{Transport: cannedTransport{}, ScrapeTimeout: time.Minute})
+	if err := e.ApplyConfig(benchConfig(t, "http://canned.invalid", nil, nil)); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/probe?account=bench&module=sms&task_id=sms-00042", nil)
+	rec := httptest.NewRecorder()
+	e.ProbeHandler().ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), "probe_success 1") {
+		t.Fatalf("probe: %d %s", rec.Code, rec.Body)
+	}
+	tb := e.status.boards[boardKey{"bench", "sms"}]
+	if tb == nil || len(tb.index) != 1 {
+		t.Fatalf("board %+v, want the probed task", tb)
+	}
+	uri := unsafe.Slice(unsafe.StringData(req.RequestURI), len(req.RequestURI))
+	inRequest := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return len(s) > 0 && p >= uintptr(unsafe.Pointer(&uri[0])) && p < uintptr(unsafe.Pointer(&uri[0]))+uintptr(len(uri))
+	}
+	for id, i := range tb.index {
+		r := tb.records[i]
+		if id != "sms-00042" || r.name != "web-01" {
+			t.Errorf("recorded %q named %q", id, r.name)
+		}
+		for _, s := range []string{id, r.name, r.state, r.reason} {
+			if inRequest(s) {
+				t.Errorf("the record holds %q from the request's URI", s)
+			}
 		}
 	}
 }
