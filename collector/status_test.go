@@ -93,3 +93,13 @@ func TestProbeRecordHoldsNothingOfTheRequest(t *testing.T) {
 		}
 	}
 }
+
+// What the board keeps per task stays compact: a probe-only replica holds
+// one record for each task it is probed for (BenchmarkProbeBoard has the
+// bytes per task). The strings every task of an account's module shares,
+// and the id (the index's key), are not in it.
+func TestStatusRecordIsCompact(t *testing.T) {
+	if n := unsafe.Sizeof(statusRecord{}); n > 88 {
+		t.Errorf("a status record is %d bytes, want at most 88", n)
+	}
+}
