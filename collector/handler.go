@@ -138,7 +138,9 @@ func (e *Exporter) ProbeHandler() http.Handler {
 			ctx = huaweicloud.WithTrace(ctx, trace)
 		}
 		start := time.Now()
-		ids := []string{taskID}
+		// A copy: the status board keeps the id, and the query's would keep
+		// the whole request line in memory with it.
+		ids := []string{strings.Clone(taskID)}
 		tasks := e.pollTasks(ctx, []*watched{target}, func(context.Context, int) []string { return ids })
 		own := probeMetrics{e: e, success: tasks[0][0].up, elapsed: time.Since(start)}
 		if trace != nil {

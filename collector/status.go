@@ -50,15 +50,86 @@ type TaskStatus struct {
 // statusBoard holds the last TaskStatus of each polled task: what the
 // status page shows, and the last known up state that a change is logged
 // against. /metrics and /probe share it, so a task both scraped and probed
-// logs a change once.
+// logs a change once. A probe-only deployment records every task it is
+// probed for, so a task's record is kept small (statusRecord): the
+// strings every task of an account's module shares are held once per
+// taskBoard, the id once as the key.
 type statusBoard struct {
 	mu        sync.Mutex
-	m         map[taskKey]*TaskStatus // updated in place: a map of the structs would hold twice their size in free slots
+	boards    map[boardKey]*taskBoard
 	newest    time.Time
 	lastPrune time.Time
 	// polling lets one status page request poll at a time when no fresh
 	// results exist; the others wait for its results.
 	polling sync.Mutex
+}
+
+// boardKey names the tasks of one account's module.
+type boardKey struct{ account, module string }
+
+// taskBoard is the records of one account's tasks of one module: the
+// index gives where a task's record is (a map of the records themselves
+// would hold their size again in its free slots).
+type taskBoard struct {
+	service string
+	index   map[string]int32 // task id → its record in records
+	records []statusRecord
+}
+
+// statusRecord is a TaskStatus as the board keeps it: without the strings
+// its taskBoard has (account, module, service, id), the time as Unix
+// nanoseconds (the page shows how long ago, to the second), the numbers
+// only shown rounded as float32 (7 significant digits; the offset, a
+// count shown whole, keeps float64) and the flags in one byte.
+type statusRecord struct {
+	name, state, reason               string
+	read                              int64
+	offset                            float64
+	progress, speed, remaining, delay float32
+	flags                             statusFlags
+}
+
+type statusFlags uint8
+
+const (
+	statusUp statusFlags = 1 << iota
+	hasProgress
+	hasSpeed
+	hasRemaining
+	hasDelay
+	hasOffset
+)
+
+// flag is f when set, else 0.
+func flag(set bool, f statusFlags) statusFlags {
+	if set {
+		return f
+	}
+	return 0
+}
+
+// recordOf is what the board keeps of s.
+func recordOf(s *TaskStatus) statusRecord {
+	return statusRecord{
+		name: s.Name, state: s.State, reason: s.Reason, read: s.Read.UnixNano(),
+		progress: float32(s.Progress), speed: float32(s.Speed), remaining: float32(s.Remaining), delay: float32(s.Delay), offset: s.Offset,
+		flags: flag(s.Up, statusUp) | flag(s.HasProgress, hasProgress) | flag(s.HasSpeed, hasSpeed) |
+			flag(s.HasRemain, hasRemaining) | flag(s.HasDelay, hasDelay) | flag(s.HasOffset, hasOffset),
+	}
+}
+
+// status is the TaskStatus r records of task id of k.
+func (r *statusRecord) status(k boardKey, service, id string) TaskStatus {
+	return TaskStatus{
+		Service: service, Module: k.module, Account: k.account, ID: id,
+		Name: r.name, State: r.state, Reason: r.reason, Read: time.Unix(0, r.read),
+		Progress: float64(r.progress), HasProgress: r.flags&hasProgress != 0,
+		Speed: float64(r.speed), HasSpeed: r.flags&hasSpeed != 0,
+		Remaining: float64(r.remaining), HasRemain: r.flags&hasRemaining != 0,
+		Delay: float64(r.delay), HasDelay: r.flags&hasDelay != 0,
+		Offset: r.offset, HasOffset: r.flags&hasOffset != 0,
+		Up: r.flags&statusUp != 0,
+	}
 }
 
 // record stores s, pruning the entries not read for taskStateTTL at most
@@ -68,30 +139,56 @@ type statusBoard struct {
 func (b *statusBoard) record(s TaskStatus) (changed bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.m == nil {
-		b.m = map[taskKey]*TaskStatus{}
+	if b.boards == nil {
+		b.boards = map[boardKey]*taskBoard{}
 	}
 	if s.Read.Sub(b.lastPrune) >= taskStateTTL/10 {
-		cutoff := s.Read.Add(-taskStateTTL)
-		for k, st := range b.m {
-			if st.Read.Before(cutoff) {
-				delete(b.m, k)
+		cutoff := s.Read.Add(-taskStateTTL).UnixNano()
+		for k, tb := range b.boards {
+			if tb.prune(cutoff); len(tb.records) == 0 {
+				delete(b.boards, k)
 			}
 		}
 		b.lastPrune = s.Read
 	}
-	k := taskKey{s.Account, s.Module, s.ID}
 	if s.Read.After(b.newest) {
 		b.newest = s.Read
 	}
-	last, known := b.m[k]
+	k := boardKey{s.Account, s.Module}
+	tb := b.boards[k]
+	if tb == nil {
+		tb = &taskBoard{service: s.Service, index: map[string]int32{}}
+		b.boards[k] = tb
+	}
+	r := recordOf(&s)
+	i, known := tb.index[s.ID]
 	if !known {
-		b.m[k] = &s
+		tb.index[s.ID] = int32(len(tb.records))
+		tb.records = append(tb.records, r)
 		return !s.Up
 	}
-	changed = last.Up != s.Up
-	*last = s
+	last := &tb.records[i]
+	changed = last.flags&statusUp != r.flags&statusUp
+	*last = r
 	return changed
+}
+
+// prune drops the records read before cutoff (Unix nanoseconds).
+func (tb *taskBoard) prune(cutoff int64) {
+	for id, i := range tb.index {
+		if tb.records[i].read < cutoff {
+			delete(tb.index, id)
+		}
+	}
+	if len(tb.index) == len(tb.records) {
+		return
+	}
+	kept := make([]statusRecord, 0, len(tb.index))
+	for id, i := range tb.index {
+		tb.index[id] = int32(len(kept))
+		kept = append(kept, tb.records[i])
+	}
+	tb.records = kept
 }
 
 // snapshot returns the recorded tasks read since taskStateTTL before now,
@@ -99,10 +196,13 @@ func (b *statusBoard) record(s TaskStatus) (changed bool) {
 func (b *statusBoard) snapshot(now time.Time) ([]TaskStatus, time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make([]TaskStatus, 0, len(b.m))
-	for _, s := range b.m {
-		if now.Sub(s.Read) < taskStateTTL {
-			out = append(out, *s)
+	var out []TaskStatus
+	cutoff := now.Add(-taskStateTTL).UnixNano()
+	for k, tb := range b.boards {
+		for id, i := range tb.index {
+			if r := &tb.records[i]; r.read > cutoff {
+				out = append(out, r.status(k, tb.service, id))
+			}
 		}
 	}
 	return out, b.newest

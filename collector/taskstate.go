@@ -9,6 +9,3 @@ import "time"
 // scrape or probe interval; a task polled again after it is observed
 // afresh (a down task is then logged once more).
 const taskStateTTL = time.Hour
-
-// taskKey names a task across scrapes and probes.
-type taskKey struct{ account, module, id string }

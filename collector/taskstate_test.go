@@ -5,6 +5,31 @@ import (
 	"time"
 )
 
+// taskKey names a task across scrapes and probes.
+type taskKey struct{ account, module, id string }
+
+// recorded is how many tasks b holds.
+func (b *statusBoard) recorded() int {
+	n := 0
+	for _, tb := range b.boards {
+		n += len(tb.records)
+	}
+	return n
+}
+
+// lookup returns the record of k, if b holds one.
+func (b *statusBoard) lookup(k taskKey) (statusRecord, bool) {
+	tb := b.boards[boardKey{k.account, k.module}]
+	if tb == nil {
+		return statusRecord{}, false
+	}
+	i, ok := tb.index[k.id]
+	if !ok {
+		return statusRecord{}, false
+	}
+	return tb.records[i], true
+}
+
 // observe records a status of k and reports whether it is worth logging.
 func (b *statusBoard) observe(k taskKey, up bool, now time.Time) bool {
 	return b.record(TaskStatus{Account: k.account, Module: k.module, ID: k.id, Up: up, Read: now})
@@ -43,7 +68,7 @@ func TestTaskStatesForgetTasksNotSeen(t *testing.T) {
 	}
 	later := now.Add(taskStateTTL + time.Minute)
 	s.observe(taskKey{"a", "sms", "new"}, true, later)
-	if n := len(s.m); n != 1 {
+	if n := s.recorded(); n != 1 {
 		t.Errorf("%d tasks remembered after the others left, want 1", n)
 	}
 	// A task seen again after it was forgotten is observed afresh.
