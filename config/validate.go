@@ -191,15 +191,17 @@ func (v *validator) service(s Service, p, idsKey string) {
 // ids checks a list of ids: each safe in a URL path (the task-id rule),
 // none twice. what names one in messages ("task ID", "group ID").
 func (v *validator) ids(p, key string, ids []string, what string) {
-	firstByID := map[string]int{}
+	// Sized once and paths formatted only for a finding: a config lists
+	// up to tens of thousands of ids, and this runs on every load.
+	firstByID := make(map[string]int, len(ids))
+	path := func(i int) string { return fmt.Sprintf("%s.%s[%d]", p, key, i) }
 	for i, id := range ids {
-		ip := fmt.Sprintf("%s.%s[%d]", p, key, i)
 		if !taskIDRE.MatchString(id) {
-			v.add(ip, "%s is not a valid %s (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)", quote(id), what)
+			v.add(path(i), "%s is not a valid %s (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)", quote(id), what)
 			continue
 		}
 		if j, dup := firstByID[id]; dup {
-			v.add(ip, "%s is already listed as %s[%d]", quote(id), key, j).ref = fmt.Sprintf("%s.%s[%d]", p, key, j)
+			v.add(path(i), "%s is already listed as %s[%d]", quote(id), key, j).ref = path(j)
 			continue
 		}
 		firstByID[id] = i
