@@ -342,13 +342,20 @@ func TestFieldErrorFormat(t *testing.T) {
 }
 
 func TestLineIndex(t *testing.T) {
-	idx := lineIndex{"": 1, "accounts": 2, "accounts[0]": 3, "accounts[0].credentials": 7, "accounts[10]": 20}
+	idx := lineIndex{
+		fields: map[string]int{"": 1, "accounts": 2, "accounts[0].credentials": 7, "accounts[0].sms.task_ids": 30},
+		items:  map[string][]int{"accounts": {3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 20}, "accounts[0].sms.task_ids": {31, 32}},
+	}
 	tests := map[string]int{
 		"accounts[0].credentials.secret_key": 7,
 		"accounts[0].credentials":            7,
 		"accounts[0].dcs.task_ids[3]":        3,
-		"accounts[1].name":                   2,
+		"accounts[1].name":                   8,
 		"accounts[10].name":                  20,
+		"accounts[11].name":                  2,
+		"accounts[0].sms.task_ids[1]":        32,
+		"accounts[0].sms.task_ids[2]":        30,
+		"accounts[0].sms.task_ids[x]":        30,
 		"other":                              1,
 		"":                                   1,
 	}
@@ -357,7 +364,7 @@ func TestLineIndex(t *testing.T) {
 			t.Errorf("lineOf(%q) = %d, want %d", path, got, want)
 		}
 	}
-	if got := (lineIndex{}).lineOf("a.b"); got != 0 {
+	if got := newLineIndex().lineOf("a.b"); got != 0 {
 		t.Errorf("empty index: lineOf = %d", got)
 	}
 }
