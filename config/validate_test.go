@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp/syntax"
 	"strings"
 	"testing"
 	"time"
@@ -441,5 +442,24 @@ func TestValidIDsAllocateNothingEach(t *testing.T) {
 	// with the ids, where one path each would add 5,000.
 	if a, b := allocs(few), allocs(many); b-a > 50 {
 		t.Errorf("checking 5,000 valid ids allocates %.0f times, 10 ids %.0f: want no allocation per id", b, a)
+	}
+}
+
+// The rules' regexps compile to small programs: a length bound written
+// as a repetition ({1,64}, {0,127}) is an instruction a repeat, kept on
+// the heap as long as the process runs (100 KB for the three).
+func TestRulePatternsAreSmall(t *testing.T) {
+	for name, p := range map[string]pattern{"name": nameRE, "project ID": projectIDRE, "task ID": taskIDRE} {
+		re, err := syntax.Parse(p.re.String(), syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := syntax.Compile(re.Simplify())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(prog.Inst); n > 16 {
+			t.Errorf("the %s pattern %s compiles to %d instructions, want at most 16", name, p.re, n)
+		}
 	}
 }
