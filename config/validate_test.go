@@ -438,9 +438,12 @@ func TestValidIDsAllocateNothingEach(t *testing.T) {
 			}
 		})
 	}
-	// A sized map allocates its tables once; its allocations do not grow
-	// with the ids, where one path each would add 5,000.
-	if a, b := allocs(few), allocs(many); b-a > 50 {
+	// A sized map allocates its tables once, and a valid id nothing: a
+	// path each made about 4 allocations an id. Under -race, sync.Pool
+	// drops a quarter of what the regexp matcher puts back, so matching
+	// allocates about once every four ids there; half an id's worth is the
+	// bound.
+	if a, b := allocs(few), allocs(many); b-a > float64(len(many))/2 {
 		t.Errorf("checking 5,000 valid ids allocates %.0f times, 10 ids %.0f: want no allocation per id", b, a)
 	}
 }
