@@ -124,12 +124,22 @@ func (e *Exporter) ProbeHandler() http.Handler {
 		}
 		ctx, cancel := e.scrapeContext(r)
 		defer cancel()
+		// The status board keeps the id: the exporter's own string of it if it
+		// is configured (or discovered, when only known tasks may be probed),
+		// else a copy; the query's would keep the whole request line alive.
+		known := target.taskIDs
 		if e.opts.ProbeKnownTasksOnly {
-			if known, _ := e.taskIDs(ctx, target); !slices.Contains(known, taskID) {
-				http.Error(w, fmt.Sprintf("task_id %q is neither configured nor discovered for account %q and module %q (probes are restricted to known tasks)",
-					taskID, a.name, target.svc.module()), http.StatusBadRequest)
-				return
-			}
+			known, _ = e.taskIDs(ctx, target)
+		}
+		i := slices.Index(known, taskID)
+		if i < 0 && e.opts.ProbeKnownTasksOnly {
+			http.Error(w, fmt.Sprintf("task_id %q is neither configured nor discovered for account %q and module %q (probes are restricted to known tasks)",
+				taskID, a.name, target.svc.module()), http.StatusBadRequest)
+			return
+		}
+		id := strings.Clone(taskID)
+		if i >= 0 {
+			id = known[i]
 		}
 		ctx = huaweicloud.WithShare(ctx, a.probeShare)
 		var trace *huaweicloud.Trace
@@ -138,9 +148,7 @@ func (e *Exporter) ProbeHandler() http.Handler {
 			ctx = huaweicloud.WithTrace(ctx, trace)
 		}
 		start := time.Now()
-		// A copy: the status board keeps the id, and the query's would keep
-		// the whole request line in memory with it.
-		ids := []string{strings.Clone(taskID)}
+		ids := []string{id}
 		tasks := e.pollTasks(ctx, []*watched{target}, func(context.Context, int) []string { return ids })
 		own := probeMetrics{e: e, success: tasks[0][0].up, elapsed: time.Since(start)}
 		if trace != nil {

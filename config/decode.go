@@ -28,7 +28,7 @@ type decoder struct {
 }
 
 func newDecoder(lookupEnv func(string) (string, bool)) *decoder {
-	return &decoder{lookupEnv: lookupEnv, lines: lineIndex{}}
+	return &decoder{lookupEnv: lookupEnv, lines: newLineIndex()}
 }
 
 // report records a problem that does not invalidate the value at path.
@@ -59,7 +59,7 @@ func (d *decoder) decodeDocument(doc *yaml.Node, cfg *Config) {
 		return
 	}
 	root := doc.Content[0]
-	d.lines[""] = root.Line
+	d.lines.fields[""] = root.Line
 	d.decode(root, reflect.ValueOf(cfg).Elem(), "")
 }
 
@@ -198,7 +198,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.report(p, key.Line, "%s", unknownFieldMsg(key.Value, fields.names))
 		default:
 			firstLine[key.Value] = key.Line
-			d.lines[p] = key.Line
+			d.lines.fields[p] = key.Line
 			d.decode(value, v.Field(index), p)
 		}
 	}
@@ -212,11 +212,12 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	lines := make([]int, len(n.Content))
 	for i, item := range n.Content {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		d.lines[p] = item.Line
-		d.decode(item, s.Index(i), p)
+		lines[i] = item.Line
+		d.decode(item, s.Index(i), path+"["+strconv.Itoa(i)+"]")
 	}
+	d.lines.items[path] = lines
 	v.Set(s)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/migration-exporter/migration_exporter/internal/runes"
@@ -75,15 +76,40 @@ func quote(s string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-// lineIndex maps field paths (as in FieldError.Path) to their line in the
-// YAML file. The empty path is the document's root.
-type lineIndex map[string]int
+// lineIndex holds the line in the YAML file of each field path (as in
+// FieldError.Path): a mapping's keys (and the root, the empty path) one by
+// one, a sequence's items as one slice under the sequence's path, so that
+// 10,000 task ids cost a slice of lines rather than 10,000 keys.
+type lineIndex struct {
+	fields map[string]int
+	items  map[string][]int
+}
+
+func newLineIndex() lineIndex {
+	return lineIndex{fields: map[string]int{}, items: map[string][]int{}}
+}
+
+// line returns the line of path itself, if the index has one.
+func (idx lineIndex) line(path string) (int, bool) {
+	if line, ok := idx.fields[path]; ok {
+		return line, true
+	}
+	open := strings.LastIndexByte(path, '[')
+	if open < 0 || !strings.HasSuffix(path, "]") {
+		return 0, false
+	}
+	i, err := strconv.Atoi(path[open+1 : len(path)-1])
+	if lines := idx.items[path[:open]]; err == nil && i >= 0 && i < len(lines) {
+		return lines[i], true
+	}
+	return 0, false
+}
 
 // lineOf returns the line of path, falling back to the nearest parent path
 // that has one, or 0.
 func (idx lineIndex) lineOf(path string) int {
 	for {
-		if line, ok := idx[path]; ok {
+		if line, ok := idx.line(path); ok {
 			return line
 		}
 		if path == "" {
@@ -100,7 +126,7 @@ func (idx lineIndex) annotate(e *FieldError) {
 	if e.ref == "" {
 		return
 	}
-	if line, ok := idx[e.ref]; ok {
+	if line, ok := idx.line(e.ref); ok {
 		e.Msg += fmt.Sprintf(" (line %d)", line)
 	}
 }

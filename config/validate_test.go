@@ -2,8 +2,10 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
+	"regexp/syntax"
 	"strings"
 	"testing"
 	"time"
@@ -341,13 +343,20 @@ func TestFieldErrorFormat(t *testing.T) {
 }
 
 func TestLineIndex(t *testing.T) {
-	idx := lineIndex{"": 1, "accounts": 2, "accounts[0]": 3, "accounts[0].credentials": 7, "accounts[10]": 20}
+	idx := lineIndex{
+		fields: map[string]int{"": 1, "accounts": 2, "accounts[0].credentials": 7, "accounts[0].sms.task_ids": 30},
+		items:  map[string][]int{"accounts": {3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 20}, "accounts[0].sms.task_ids": {31, 32}},
+	}
 	tests := map[string]int{
 		"accounts[0].credentials.secret_key": 7,
 		"accounts[0].credentials":            7,
 		"accounts[0].dcs.task_ids[3]":        3,
-		"accounts[1].name":                   2,
+		"accounts[1].name":                   8,
 		"accounts[10].name":                  20,
+		"accounts[11].name":                  2,
+		"accounts[0].sms.task_ids[1]":        32,
+		"accounts[0].sms.task_ids[2]":        30,
+		"accounts[0].sms.task_ids[x]":        30,
 		"other":                              1,
 		"":                                   1,
 	}
@@ -356,7 +365,7 @@ func TestLineIndex(t *testing.T) {
 			t.Errorf("lineOf(%q) = %d, want %d", path, got, want)
 		}
 	}
-	if got := (lineIndex{}).lineOf("a.b"); got != 0 {
+	if got := newLineIndex().lineOf("a.b"); got != 0 {
 		t.Errorf("empty index: lineOf = %d", got)
 	}
 }
@@ -403,6 +412,57 @@ func TestRateAndMinInterval(t *testing.T) {
 	} {
 		if _, err := Parse("c.yml", []byte(base+body)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", body, err, want)
+		}
+	}
+}
+
+// Valid ids cost the check no allocation of their own: a config lists up
+// to tens of thousands, and every load (and ApplyConfig) checks them, so
+// a path formatted per id or a map grown step by step was megabytes of
+// garbage at start-up, counted in the process's peak RSS.
+func TestValidIDsAllocateNothingEach(t *testing.T) {
+	ids := func(n int) []string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = fmt.Sprintf("sms-%05d", i)
+		}
+		return s
+	}
+	few, many := ids(10), ids(5000)
+	allocs := func(ids []string) float64 {
+		return testing.AllocsPerRun(5, func() {
+			var v validator
+			v.ids("accounts[0].sms", "task_ids", ids, "task ID")
+			if len(v.errs) != 0 {
+				t.Fatalf("findings for valid ids: %v", v.errs)
+			}
+		})
+	}
+	// A sized map allocates its tables once, and a valid id nothing: a
+	// path each made about 4 allocations an id. Under -race, sync.Pool
+	// drops a quarter of what the regexp matcher puts back, so matching
+	// allocates about once every four ids there; half an id's worth is the
+	// bound.
+	if a, b := allocs(few), allocs(many); b-a > float64(len(many))/2 {
+		t.Errorf("checking 5,000 valid ids allocates %.0f times, 10 ids %.0f: want no allocation per id", b, a)
+	}
+}
+
+// The rules' regexps compile to small programs: a length bound written
+// as a repetition ({1,64}, {0,127}) is an instruction a repeat, kept on
+// the heap as long as the process runs (100 KB for the three).
+func TestRulePatternsAreSmall(t *testing.T) {
+	for name, p := range map[string]pattern{"name": nameRE, "project ID": projectIDRE, "task ID": taskIDRE} {
+		re, err := syntax.Parse(p.re.String(), syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := syntax.Compile(re.Simplify())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(prog.Inst); n > 16 {
+			t.Errorf("the %s pattern %s compiles to %d instructions, want at most 16", name, p.re, n)
 		}
 	}
 }
