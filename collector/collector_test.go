@@ -112,7 +112,7 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 		"dcs_migration_source_keys{account=a,task_id=t} 10",
 		"dcs_migration_target_input_bytes_per_second{account=a,task_id=t} 2048",
 		"dcs_migration_migrating{account=a,task_id=t} 0",
-		"dcs_migration_task_info{account=a,migration_method=incremental_migration,migration_type=online_migration,source_instance=1.2.3.4:6379,target_instance=i-1,task_id=t,task_name=n} 1",
+		"dcs_migration_task_info{account=a,migration_method=incremental_migration,migration_type=online_migration,resume_mode=,source_instance=1.2.3.4:6379,target_instance=i-1,task_id=t,task_name=n} 1",
 		"dcs_migration_task_status{account=a,status=INCRMIGEATING,task_id=t} 1",
 		"dcs_migration_task_status{account=a,status=MIGRATING,task_id=t} 0",
 	} {
@@ -120,7 +120,7 @@ func TestDCSMetricsFromAResult(t *testing.T) {
 			t.Errorf("missing %s in\n%s", want, got)
 		}
 	}
-	for _, absent := range []string{"dcs_migration_target_keys", "dcs_migration_target_ops_per_second", "hunter"} {
+	for _, absent := range []string{"dcs_migration_target_keys", "dcs_migration_target_ops_per_second", "hunter", "dcs_migration_ip_switch_status", "dcs_migration_bandwidth_limit"} {
 		if strings.Contains(got, absent) {
 			t.Errorf("%s should be absent:\n%s", absent, got)
 		}
@@ -131,7 +131,7 @@ func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
 	ix := labelIndex{}
 	d := newDCS(ix)
 	got := collect(t, ix, d.descs(), func(m *emitter) {
-		m.stateSet(d.status, dcsStatuses, "SOMETHING_NEW")
+		m.stateSet(d.status, "status", dcsStatuses, "SOMETHING_NEW")
 	})
 	if n := strings.Count(got, "dcs_migration_task_status"); n != len(dcsStatuses)+1 {
 		t.Errorf("%d series, want %d", n, len(dcsStatuses)+1)
@@ -139,7 +139,7 @@ func TestUnknownStatusIsExportedAsItComes(t *testing.T) {
 	if !strings.Contains(got, "status=SOMETHING_NEW,task_id=t} 1") {
 		t.Errorf("unknown status missing:\n%s", got)
 	}
-	if collect(t, ix, d.descs(), func(m *emitter) { m.stateSet(d.status, dcsStatuses, "") }) != "" {
+	if collect(t, ix, d.descs(), func(m *emitter) { m.stateSet(d.status, "status", dcsStatuses, "") }) != "" {
 		t.Error("empty status exported")
 	}
 }
@@ -239,8 +239,8 @@ func TestFastGaugeMatchesConstMetric(t *testing.T) {
 					send(prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v, labels...))
 				}
 			}
-			gauge(d.info, 1, "acc", "t1", "name\xff", "online_migration", "incremental_migration", "src", strings.Repeat("x", 200))
-			gauge(d.info, 1, "acc", "t2", "other", "online_migration", "full_migration", "MIGRATING", "dst")
+			gauge(d.info, 1, "acc", "t1", "name\xff", "online_migration", "incremental_migration", "src", strings.Repeat("x", 200), "auto")
+			gauge(d.info, 1, "acc", "t2", "other", "online_migration", "full_migration", "MIGRATING", "dst", "")
 			gauge(d.offset, 7, "acc", "t1")
 		})
 	}

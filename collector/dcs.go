@@ -19,10 +19,17 @@ var dcsStatuses = []string{
 	"DELETED", "INCRMIGEATING", // seen in real answers (sic)
 }
 
+// dcsIPSwitchStates are the states of the IP switch (the details'
+// top-level task_status) the state set always exports: the ones the
+// switch ends in. Other values (a switch under way, a failed one) are
+// exported as they come.
+var dcsIPSwitchStates = []string{"EXCHANGE_SUCCESS", "ROLLBACK_SUCCESS"}
+
 // dcs is DCS online migration (Redis to DCS): two calls a task, its stats
 // and its details.
 type dcs struct {
-	up, fullProgress, offset, sourceKeys, targetKeys, inputBytes, ops, migrating, info, status, lastSuccess *prometheus.Desc
+	up, fullProgress, offset, sourceKeys, targetKeys, inputBytes, ops, migrating, info, status, lastSuccess,
+	ipSwitch, bandwidthLimit *prometheus.Desc
 }
 
 func newDCS(ix labelIndex) *dcs {
@@ -37,9 +44,13 @@ func newDCS(ix labelIndex) *dcs {
 		ops:          d("dcs_migration_target_ops_per_second", "Operations per second on the target instance."),
 		migrating:    d("dcs_migration_migrating", "1 while the task is migrating, else 0."),
 		info: d("dcs_migration_task_info", "Descriptive labels of a DCS migration task; always 1.",
-			"task_name", "migration_type", "migration_method", "source_instance", "target_instance"),
+			"task_name", "migration_type", "migration_method", "source_instance", "target_instance", "resume_mode"),
 		status:      ix.stateSetDesc("dcs_migration_task_status", "DCS migration task status as a state set: 1 for the current status, 0 for the other known ones.", "status", dcsStatuses),
 		lastSuccess: d("dcs_migration_last_success_timestamp_seconds", "When the stats served were read from the API (only with dcs.min_interval)."),
+		ipSwitch: ix.stateSetDesc("dcs_migration_ip_switch_status",
+			"State of the switch of the source's and target's IP addresses (the cut-over) as a state set: 1 for the current state, 0 for the other known ones.",
+			"status", dcsIPSwitchStates),
+		bandwidthLimit: d("dcs_migration_bandwidth_limit_bytes_per_second", "The migration's bandwidth limit in bytes per second."),
 	}
 }
 
@@ -53,7 +64,7 @@ func (*dcs) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 
 func (d *dcs) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.fullProgress, d.offset, d.sourceKeys, d.targetKeys,
-		d.inputBytes, d.ops, d.migrating, d.info, d.status, d.lastSuccess}
+		d.inputBytes, d.ops, d.migrating, d.info, d.status, d.lastSuccess, d.ipSwitch, d.bandwidthLimit}
 }
 
 // dcsTask is what one scrape learnt about one DCS task.
@@ -89,8 +100,9 @@ func (d *dcs) plan(w *watched, ids []string) ([]taskReader, []call) {
 }
 
 // metrics sends one task's metrics. The task is up when its stats were
-// read; a failed details call omits the info and status series and is
-// counted as the task's error. A field the API did not give is omitted.
+// read; a failed details call omits the series made from the details (info,
+// status, IP switch, bandwidth limit) and is counted as the task's error. A
+// field the API did not give is omitted.
 func (r *dcsTask) metrics(m *emitter) (bool, error) {
 	d := r.d
 	m.taskGauge(d.up, boolFloat(r.statsErr == nil))
@@ -108,8 +120,10 @@ func (r *dcsTask) metrics(m *emitter) (bool, error) {
 	if r.taskErr == nil {
 		t := r.task
 		m.taskGauge(d.info, 1, string(t.TaskName), string(t.MigrationType),
-			string(t.MigrationMethod), t.SourceInstance.Label(), t.TargetInstance.Label())
-		m.stateSet(d.status, dcsStatuses, t.CurrentStatus())
+			string(t.MigrationMethod), t.SourceInstance.Label(), t.TargetInstance.Label(), string(t.ResumeMode))
+		m.stateSet(d.status, "status", dcsStatuses, string(t.Status))
+		m.stateSet(d.ipSwitch, "task_status", dcsIPSwitchStates, string(t.IPSwitchStatus))
+		m.number(d.bandwidthLimit, "bandwidth_limit_mb", t.BandwidthLimitMB, mbToBytes)
 	}
 	return r.statsErr == nil, firstError(r.statsErr, r.taskErr)
 }

@@ -220,7 +220,7 @@ func (r *drsJob) metrics(m *emitter) (bool, error) {
 		}
 	}
 	if statusErr == nil {
-		m.stateSet(d.status, drsStatuses, string(st.Status))
+		m.stateSet(d.status, "status", drsStatuses, string(st.Status))
 	}
 	if progressErr == nil {
 		m.number(d.progress, "progress", p.Progress, percentToRatio)

@@ -151,7 +151,7 @@ var (
 	asIs           = transform{"as is", func(v float64) float64 { return v }}
 	percentToRatio = transform{"/100 (percent to ratio)", func(v float64) float64 { return v / 100 }}
 	kibToBytes     = transform{"*1024 (KiB to bytes)", func(v float64) float64 { return v * 1024 }}
-	mbToBytes      = transform{"*1048576 (MB to bytes)", func(v float64) float64 { return v * 1048576 }} // MB as the SMS agent counts it: MiB
+	mbToBytes      = transform{"*1048576 (MB to bytes)", func(v float64) float64 { return v * 1048576 }} // MB as the SMS agent and DCS count it: MiB
 	mbitToBytes    = transform{"*125000 (Mbit to bytes)", func(v float64) float64 { return v * 125000 }} // 10^6 bits / 8
 	msToSeconds    = transform{"/1000 (ms to seconds)", func(v float64) float64 { return v / 1000 }}
 )
@@ -231,11 +231,11 @@ func (m *emitter) timestamp(desc *prometheus.Desc, t time.Time) {
 
 // stateSet sends the task's state set: 1 for current and 0 for every other
 // known state. An unknown current state is sent too; an empty one sends
-// nothing.
-func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string) {
+// nothing. field names the API's field in /probe?debug=true's trace.
+func (m *emitter) stateSet(desc *prometheus.Desc, field string, known []string, current string) {
 	if current == "" {
 		if m.trace != nil {
-			m.trace.Addf(huaweicloud.TraceField, "status: omitted: no value")
+			m.trace.Addf(huaweicloud.TraceField, "%s: omitted: no value", field)
 		}
 		return
 	}
@@ -244,7 +244,7 @@ func (m *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 		if !slices.Contains(known, current) {
 			kind = "not a known state: exported as it came"
 		}
-		m.trace.Addf(huaweicloud.TraceField, "status: %q (%s) -> 1, the other known states 0", current, kind)
+		m.trace.Addf(huaweicloud.TraceField, "%s: %q (%s) -> 1, the other known states 0", field, current, kind)
 	}
 	lo := m.labels[desc]
 	if lo.set.Known != nil && len(lo.names) == len(m.task)+1 {

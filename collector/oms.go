@@ -110,7 +110,7 @@ func (r *omsTask) metrics(m *emitter) (bool, error) {
 	m.taskGauge(d.info, 1, string(t.Name), string(t.TaskType), string(t.GroupID),
 		string(t.SrcNode.Bucket), string(t.DstNode.Bucket), string(t.SrcNode.CloudType))
 	if status, ok := omsStatus(t.Status, omsTaskStatuses); ok {
-		m.stateSet(d.status, omsTaskStatuses, status)
+		m.stateSet(d.status, "status", omsTaskStatuses, status)
 	} else {
 		m.checkField("status", t.Status.Err())
 	}
@@ -198,7 +198,7 @@ func (r *omsGroup) metrics(m *emitter) (bool, error) {
 	g := r.group
 	m.taskGauge(d.info, 1, string(g.SrcNode.Bucket), string(g.DstNode.Bucket), string(g.SrcNode.CloudType))
 	if status, ok := omsStatus(g.Status, omsGroupStatuses); ok {
-		m.stateSet(d.status, omsGroupStatuses, status)
+		m.stateSet(d.status, "status", omsGroupStatuses, status)
 	} else {
 		m.checkField("status", g.Status.Err())
 	}

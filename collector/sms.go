@@ -86,7 +86,7 @@ func (r *smsTask) metrics(m *emitter) (bool, error) {
 	t := r.task
 	m.taskGauge(d.info, 1, string(t.Name), string(t.Type), string(t.OSType),
 		string(t.SourceServer.Name), string(t.TargetServer.Name))
-	m.stateSet(d.state, smsStates, string(t.State))
+	m.stateSet(d.state, "state", smsStates, string(t.State))
 	for _, sub := range lastByName(t.SubTasks) {
 		m.number(d.subtaskProgress, "sub_tasks.progress", sub.Progress, percentToRatio, string(sub.Name))
 	}

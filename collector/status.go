@@ -262,6 +262,9 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 					s.Name = src + " → " + dst
 				}
 			}
+		case name == "dcs_migration_ip_switch_status":
+			// The cut-over's state, not the task's: the task's state is
+			// its status state set.
 		case lo.states != nil:
 			if v == 1 {
 				s.State = labelOf(labels, lo.names...)

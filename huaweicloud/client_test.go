@@ -97,7 +97,7 @@ func TestClientTaskDetailsNeverDecodePasswords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.TaskName != "t1" || task.CurrentStatus() != "MIGRATING" || task.SourceInstance.Label() != "src" || task.TargetInstance.Label() != "dst" {
+	if task.TaskName != "t1" || task.Status != "MIGRATING" || task.SourceInstance.Label() != "src" || task.TargetInstance.Label() != "dst" {
 		t.Errorf("task = %+v", task)
 	}
 	if s := strings.ToLower(strings.Join([]string{string(task.TaskName), task.SourceInstance.Label(), task.TargetInstance.Label()}, " ")); strings.Contains(s, "pw-") {

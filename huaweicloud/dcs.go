@@ -28,22 +28,19 @@ type DCSStats struct {
 // exporter uses. The instances' passwords, which the API may echo, have no
 // field here, so they are never decoded.
 type DCSTask struct {
-	TaskID          Text        `json:"task_id"`
-	TaskName        Text        `json:"task_name"`
-	Status          Text        `json:"status"`
-	TaskStatus      Text        `json:"task_status"`
-	MigrationType   Text        `json:"migration_type"`
-	MigrationMethod Text        `json:"migration_method"`
-	SourceInstance  DCSInstance `json:"source_instance"`
-	TargetInstance  DCSInstance `json:"target_instance"`
-}
-
-// CurrentStatus is the task's status: `status`, else `task_status`.
-func (t DCSTask) CurrentStatus() string {
-	if t.Status != "" {
-		return string(t.Status)
-	}
-	return string(t.TaskStatus)
+	TaskID          Text `json:"task_id"`
+	TaskName        Text `json:"task_name"`
+	Status          Text `json:"status"`
+	MigrationType   Text `json:"migration_type"`
+	MigrationMethod Text `json:"migration_method"`
+	ResumeMode      Text `json:"resume_mode"` // auto or manual
+	// IPSwitchStatus is the top-level task_status: the state of the
+	// switch of the source's and target's IP addresses (the cut-over), not
+	// the task's status.
+	IPSwitchStatus   Text        `json:"task_status"`
+	BandwidthLimitMB Number      `json:"bandwidth_limit_mb"` // MB/s, given as a string
+	SourceInstance   DCSInstance `json:"source_instance"`
+	TargetInstance   DCSInstance `json:"target_instance"`
 }
 
 // DCSInstance is a migration's source or target Redis.

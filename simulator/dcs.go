@@ -16,6 +16,15 @@ type DCSTask struct {
 	MigrationType   string // default online_migration
 	MigrationMethod string // default incremental_migration
 	Source, Target  Instance
+	// IPSwitchStatus is the details' top-level task_status, the state of
+	// the cut-over's IP switch (EXCHANGE_SUCCESS, ROLLBACK_SUCCESS, or any
+	// other value); empty leaves the field out, as before any switch.
+	IPSwitchStatus string
+	// BandwidthLimitMB is bandwidth_limit_mb, in MB/s as a string as the
+	// API gives it; empty leaves it out.
+	BandwidthLimitMB string
+	// ResumeMode is resume_mode (auto or manual); empty leaves it out.
+	ResumeMode string
 
 	// Stats, when set, are served as they are. Otherwise, when Raw is set,
 	// it is served verbatim (to reproduce API quirks). Otherwise Movement
@@ -166,7 +175,7 @@ func (t DCSTask) details() map[string]any {
 		}
 		return m
 	}
-	return map[string]any{
+	d := map[string]any{
 		"task_id":          t.ID,
 		"task_name":        t.Name,
 		"status":           t.status(),
@@ -177,6 +186,12 @@ func (t DCSTask) details() map[string]any {
 		"target_instance":  inst(t.Target),
 		"created_at":       "2026-11-23T08:00:00.000Z",
 	}
+	for key, v := range map[string]string{"task_status": t.IPSwitchStatus, "bandwidth_limit_mb": t.BandwidthLimitMB, "resume_mode": t.ResumeMode} {
+		if v != "" {
+			d[key] = v
+		}
+	}
+	return d
 }
 
 // stats are the task's stats after the simulator has run for elapsed.

@@ -7,9 +7,11 @@ import "time"
 const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
 
 // AddDemoTasks fills the simulator with the tasks `--simulate` shows. DCS:
-// a migration in full sync, one converging in its incremental phase, a
-// failed one, and one that was deleted (the API answers DCS.4133, so its up
-// is 0). SMS: a server being copied, one syncing, and one that failed.
+// a migration in full sync (bandwidth limited, no IP switch yet), one
+// converging in its incremental phase whose IP switch is done
+// (EXCHANGE_SUCCESS), a failed one whose switch was rolled back
+// (ROLLBACK_SUCCESS), and one that was deleted (the API answers DCS.4133,
+// so its up is 0). SMS: a server being copied, one syncing, and one that failed.
 // DRS: see addDemoDRSJobs. OMS: see addDemoOMS.
 func (s *Simulator) AddDemoTasks() {
 	s.addDemoDRSJobs()
@@ -27,14 +29,16 @@ func (s *Simulator) AddDemoTasks() {
 		}}})
 	s.AddDCSTask(DCSTask{
 		ID: "31c6fd2b-2893-430b-90ff-d1adb8060585", Name: "cache-to-dcs",
-		Source:   Instance{Name: "ecs-redis-cache", Addrs: "192.168.0.10:6379", Password: "demo-src-password"},
-		Target:   Instance{ID: "9d8a3f71-5c1e-4b0e-8f0e-2a6f1c9d0b11", Name: "dcs-cache-prod", Password: "demo-dst-password"},
+		Source:     Instance{Name: "ecs-redis-cache", Addrs: "192.168.0.10:6379", Password: "demo-src-password"},
+		Target:     Instance{ID: "9d8a3f71-5c1e-4b0e-8f0e-2a6f1c9d0b11", Name: "dcs-cache-prod", Password: "demo-dst-password"},
+		ResumeMode: "auto", BandwidthLimitMB: "100",
 		Movement: DCSMovement{FullDuration: 10 * time.Minute, SourceKeys: 2_000_000, WritesPerSecond: 80},
 	})
 	s.AddDCSTask(DCSTask{
 		ID: "7f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b", Name: "sessions-to-dcs",
-		Source:   Instance{Addrs: "192.168.0.11:6379"},
-		Target:   Instance{ID: "0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9", Name: "dcs-sessions"},
+		Source:     Instance{Addrs: "192.168.0.11:6379"},
+		Target:     Instance{ID: "0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9", Name: "dcs-sessions"},
+		ResumeMode: "manual", IPSwitchStatus: "EXCHANGE_SUCCESS",
 		Movement: DCSMovement{StartedAgo: 9 * time.Minute, FullDuration: 10 * time.Minute, SourceKeys: 400_000, WritesPerSecond: 200},
 	})
 	s.AddDCSTask(DCSTask{
@@ -42,6 +46,7 @@ func (s *Simulator) AddDemoTasks() {
 		MigrationMethod: "full_amount_migration",
 		Source:          Instance{Name: "legacy-queue", Addrs: "192.168.0.12:6379"},
 		Target:          Instance{Name: "dcs-queue"},
+		IPSwitchStatus:  "ROLLBACK_SUCCESS",
 		Stats:           &DCSStats{FullMigrationProgress: 37.5, SourceDBSize: 120_000, TargetDBSize: 45_000},
 	})
 }
