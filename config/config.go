@@ -24,7 +24,7 @@ type Account struct {
 	// DefaultRequestsPerSecond.
 	RequestsPerSecond float64    `yaml:"requests_per_second"`
 	DCS               Service    `yaml:"dcs"`
-	SMS               Service    `yaml:"sms"`
+	SMS               SMSService `yaml:"sms"`
 	DRS               DRSService `yaml:"drs"`
 	OMS               OMS        `yaml:"oms"`
 }
@@ -58,6 +58,28 @@ type Service struct {
 	// MinInterval, when set, serves a task's last good answer instead of
 	// calling the API again until it is this old (default 0: every scrape).
 	MinInterval time.Duration `yaml:"min_interval"`
+	// VerifyInterval is how often a task's slow-changing answers (SMS
+	// consistency checks) are read again; 0 for a service that has none.
+	// It is not a key of every block: SMSService has it.
+	VerifyInterval time.Duration `yaml:"-"`
+}
+
+// SMSService selects the SMS tasks of an account.
+type SMSService struct {
+	TaskIDs           []string      `yaml:"task_ids"`
+	Discover          bool          `yaml:"discover"`
+	DiscoveryInterval time.Duration `yaml:"discovery_interval"`
+	MinInterval       time.Duration `yaml:"min_interval"`
+	// VerifyInterval is how often a task's consistency checks are read
+	// again (they change slowly); ApplyDefaults turns 0 into
+	// DefaultVerifyInterval (5m).
+	VerifyInterval time.Duration `yaml:"verify_interval"`
+}
+
+// Service is the SMS block seen as any service's.
+func (s SMSService) Service() Service {
+	return Service{TaskIDs: s.TaskIDs, Discover: s.Discover, DiscoveryInterval: s.DiscoveryInterval,
+		MinInterval: s.MinInterval, VerifyInterval: s.VerifyInterval}
 }
 
 // Secret is a string that never prints: fmt, logs and YAML marshalling show

@@ -82,10 +82,11 @@ func TestLoadExample(t *testing.T) {
 			TaskIDs:           []string{"31c6fd2b-2893-430b-90ff-d1adb8060585"},
 			DiscoveryInterval: DefaultDiscoveryInterval,
 		},
-		SMS: Service{
+		SMS: SMSService{
 			TaskIDs:           []string{},
 			Discover:          true,
 			DiscoveryInterval: 10 * time.Minute,
+			VerifyInterval:    DefaultVerifyInterval,
 		},
 		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, BatchSize: DefaultDRSBatchSize},
 		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval},

@@ -24,6 +24,7 @@ func validAccount(name string) Account {
 	a.RequestsPerSecond = DefaultRequestsPerSecond
 	a.DCS.DiscoveryInterval = DefaultDiscoveryInterval
 	a.SMS.DiscoveryInterval = DefaultDiscoveryInterval
+	a.SMS.VerifyInterval = DefaultVerifyInterval
 	a.DRS.DiscoveryInterval = DefaultDiscoveryInterval
 	a.DRS.BatchSize = DefaultDRSBatchSize
 	a.OMS.DiscoveryInterval = DefaultDiscoveryInterval
@@ -133,6 +134,7 @@ func TestValidateRejectsWhatApplyDefaultsWouldFill(t *testing.T) {
 	want := []string{
 		"accounts[0].requests_per_second: must be positive, got 0 (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].dcs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].sms.verify_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.batch_size: must be from 1 to 100, got 0 (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].oms.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
@@ -463,6 +465,35 @@ func TestRulePatternsAreSmall(t *testing.T) {
 		}
 		if n := len(prog.Inst); n > 16 {
 			t.Errorf("the %s pattern %s compiles to %d instructions, want at most 16", name, p.re, n)
+		}
+	}
+}
+
+// verify_interval is the sms block's (default 5m), checked like the other
+// intervals; the dcs block has no such key.
+func TestSMSVerifyInterval(t *testing.T) {
+	base := "accounts:\n  - name: a\n    region: cn-north-4\n    project_id: p1\n"
+	for body, want := range map[string]time.Duration{
+		"":                                       DefaultVerifyInterval,
+		"    sms:\n      verify_interval: 0s\n":  DefaultVerifyInterval,
+		"    sms:\n      verify_interval: 90s\n": 90 * time.Second,
+	} {
+		cfg, err := Parse("c.yml", []byte(base+body))
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		if got := cfg.Accounts[0].SMS; got.VerifyInterval != want || got.Service().VerifyInterval != want {
+			t.Errorf("%q: verify_interval %s (as a service %s), want %s", body, got.VerifyInterval, got.Service().VerifyInterval, want)
+		}
+	}
+	for body, want := range map[string]string{
+		"    sms:\n      discover: true\n      verify_interval: -5m\n": "c.yml:7: accounts[0].sms.verify_interval: must not be negative, got -5m0s",
+		"    sms:\n      verify_interval: often\n":                     "c.yml:6: accounts[0].sms.verify_interval: ",
+		"    dcs:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].dcs.verify_interval: unknown field",
+	} {
+		_, err := Parse("c.yml", []byte(base+body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", body, err, want)
 		}
 	}
 }
