@@ -76,11 +76,9 @@ type SMSService struct {
 	VerifyInterval time.Duration `yaml:"verify_interval"`
 }
 
-// Service is the SMS block seen as any service's.
-func (s SMSService) Service() Service {
-	return Service{TaskIDs: s.TaskIDs, Discover: s.Discover, DiscoveryInterval: s.DiscoveryInterval,
-		MinInterval: s.MinInterval, VerifyInterval: s.VerifyInterval}
-}
+// Service is the SMS block seen as any service's (the same fields, so a
+// conversion: a field added to one and not the other does not compile).
+func (s SMSService) Service() Service { return Service(s) }
 
 // Secret is a string that never prints: fmt, logs and YAML marshalling show
 // "<secret>" instead of the value.

@@ -239,6 +239,32 @@ type SMSDirectoryCheck struct {
 	TargetMore Number `json:"num_target_more_files"`
 }
 
+// Files are the check's file counts summed over its directories: checked
+// (num_total_files), different, missing on the target and extra on the
+// target. A count no directory has is absent; one that a directory has in
+// a form that is not a number is that error (a sum without it would be
+// wrong).
+func (c SMSConsistencyCheck) Files() (checked, different, missing, extra Number) {
+	sum := func(of func(SMSDirectoryCheck) Number) Number {
+		var total Number
+		for _, d := range c.Directories {
+			n := of(d)
+			if n.Err() != nil {
+				return n
+			}
+			if v, ok := n.Value(); ok {
+				total.value += v
+				total.set = true
+			}
+		}
+		return total
+	}
+	return sum(func(d SMSDirectoryCheck) Number { return d.Total }),
+		sum(func(d SMSDirectoryCheck) Number { return d.Different }),
+		sum(func(d SMSDirectoryCheck) Number { return d.TargetMiss }),
+		sum(func(d SMSDirectoryCheck) Number { return d.TargetMore })
+}
+
 // held reports whether the check says anything: a string that held no
 // check, or a flat answer without one, does not.
 func (c SMSConsistencyCheck) held() bool {

@@ -123,13 +123,14 @@ func consistencyOf(t *testing.T, body string) string {
 	for _, d := range c.Directories {
 		s += fmt.Sprintf(" [%s %v %v %v %v]", d.Dir, value(d.Total), value(d.Different), value(d.TargetMiss), value(d.TargetMore))
 	}
-	return s
+	checked, different, missing, extra := c.Files()
+	return s + fmt.Sprintf(" sums %v %v %v %v", value(checked), value(different), value(missing), value(extra))
 }
 
 func TestSMSConsistencyReadsAllThreeShapes(t *testing.T) {
 	dirs := `[{"dir_check":"/data","num_total_files":120,"num_different_files":2,"num_target_miss_files":1,"num_target_more_files":0},
 		{"dir_check":"/etc","num_total_files":"30","num_different_files":0}]`
-	want := `[/data 120 2 1 0] [/etc 30 0 absent absent]`
+	want := `[/data 120 2 1 0] [/etc 30 0 absent absent] sums 150 2 1 0`
 	for _, c := range []struct{ name, body, want string }{
 		{"flat", `{"finished_time":1764000000000,"consistency_result":` + dirs + `}`,
 			`at 1.764e+12 result "" ` + want},
@@ -156,11 +157,11 @@ func TestSMSConsistencyLatestIsTheGreatestTimeNotTheLastPlace(t *testing.T) {
 		// A flat check and a list: the newest of all.
 		`{"finished_time":1000000000000,"check_result":"OLD","result_list":[` + newest + `]}`,
 	} {
-		if got := consistencyOf(t, body); got != `at 3e+12 result "NEWEST"` {
+		if got := consistencyOf(t, body); got != `at 3e+12 result "NEWEST" sums absent absent absent absent` {
 			t.Errorf("%s: %s", body, got)
 		}
 	}
-	if got := consistencyOf(t, `{"result_list":[`+untimed+`]}`); got != `at absent result "UNTIMED"` {
+	if got := consistencyOf(t, `{"result_list":[`+untimed+`]}`); got != `at absent result "UNTIMED" sums absent absent absent absent` {
 		t.Errorf("only an untimed check: %s", got)
 	}
 }
@@ -179,11 +180,14 @@ func TestSMSConsistencyNeverChecked(t *testing.T) {
 func TestSMSConsistencyHostileValues(t *testing.T) {
 	for _, c := range []struct{ body, want string }{
 		{`{"result_list":[{"finished_time":"soon","check_result":{"x":1},"consistency_result":[{"num_total_files":"many","num_different_files":[1]}]}]}`,
-			`at absent result "" [ absent absent absent absent]`},
+			`at absent result "" [ absent absent absent absent] sums absent absent absent absent`},
+		// A count that is not a number spoils its sum (an error), not the others.
+		{`{"result_list":[{"finished_time":1,"consistency_result":[{"num_total_files":3,"num_different_files":1},{"num_total_files":"x","num_different_files":2}]}]}`,
+			`at 1 result "" [ 3 1 absent absent] [ absent 2 absent absent] sums absent 3 absent absent`},
 		{`{"result_list":[{"finished_time":1e300,"check_result":7,"consistency_result":[{"num_total_files":99999999999999999999999}]}]}`,
-			`at 1e+300 result "7" [ 1e+23 absent absent absent]`},
-		{`{"result_list":["{\"finished_time\":5}", "{broken", {"finished_time":4,"consistency_result":"x"}]}`, `at 5 result ""`},
-		{`{"finished_time":1,"consistency_result":{"dir_check":"/"},"result_list":[null]}`, `at 1 result ""`},
+			`at 1e+300 result "7" [ 1e+23 absent absent absent] sums 1e+23 absent absent absent`},
+		{`{"result_list":["{\"finished_time\":5}", "{broken", {"finished_time":4,"consistency_result":"x"}]}`, `at 5 result "" sums absent absent absent absent`},
+		{`{"finished_time":1,"consistency_result":{"dir_check":"/"},"result_list":[null]}`, `at 1 result "" sums absent absent absent absent`},
 	} {
 		if got := consistencyOf(t, c.body); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.body, got, c.want)
