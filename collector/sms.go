@@ -53,7 +53,7 @@ func newSMS(ix labelIndex) *sms {
 
 func (*sms) module() string                            { return huaweicloud.APISMS }
 func (*sms) api() string                               { return huaweicloud.APISMS }
-func (*sms) settings(a *config.Account) config.Service { return a.SMS.Service() }
+func (*sms) settings(a *config.Account) config.Service { return a.SMS }
 func (*sms) endpoint(e config.Endpoints) string        { return e.SMS }
 func (*sms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 	return w.client().SMSTaskIDs(ctx)

@@ -24,7 +24,7 @@ type Account struct {
 	// DefaultRequestsPerSecond.
 	RequestsPerSecond float64    `yaml:"requests_per_second"`
 	DCS               Service    `yaml:"dcs"`
-	SMS               SMSService `yaml:"sms"`
+	SMS               Service    `yaml:"sms"`
 	DRS               DRSService `yaml:"drs"`
 	OMS               OMS        `yaml:"oms"`
 }
@@ -59,26 +59,11 @@ type Service struct {
 	// calling the API again until it is this old (default 0: every scrape).
 	MinInterval time.Duration `yaml:"min_interval"`
 	// VerifyInterval is how often a task's slow-changing answers (SMS
-	// consistency checks) are read again; 0 for a service that has none.
-	// It is not a key of every block: SMSService has it.
-	VerifyInterval time.Duration `yaml:"-"`
-}
-
-// SMSService selects the SMS tasks of an account.
-type SMSService struct {
-	TaskIDs           []string      `yaml:"task_ids"`
-	Discover          bool          `yaml:"discover"`
-	DiscoveryInterval time.Duration `yaml:"discovery_interval"`
-	MinInterval       time.Duration `yaml:"min_interval"`
-	// VerifyInterval is how often a task's consistency checks are read
-	// again (they change slowly); ApplyDefaults turns 0 into
-	// DefaultVerifyInterval (5m).
+	// consistency checks) are read again. Only the sms block reads such
+	// answers: ApplyDefaults turns its 0 into DefaultVerifyInterval (5m),
+	// and Validate refuses the key in a block that would ignore it.
 	VerifyInterval time.Duration `yaml:"verify_interval"`
 }
-
-// Service is the SMS block seen as any service's (the same fields, so a
-// conversion: a field added to one and not the other does not compile).
-func (s SMSService) Service() Service { return Service(s) }
 
 // Secret is a string that never prints: fmt, logs and YAML marshalling show
 // "<secret>" instead of the value.

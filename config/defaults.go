@@ -48,6 +48,9 @@ func (c *Config) ApplyDefaults() {
 		a.Endpoints.DRS = normalizeEndpoint(a.Endpoints.DRS)
 		a.DCS.applyDefaults()
 		a.SMS.applyDefaults()
+		if a.SMS.VerifyInterval == 0 {
+			a.SMS.VerifyInterval = DefaultVerifyInterval
+		}
 		if a.DRS.DiscoveryInterval == 0 {
 			a.DRS.DiscoveryInterval = DefaultDiscoveryInterval
 		}
@@ -59,15 +62,6 @@ func (c *Config) ApplyDefaults() {
 }
 
 func (s *Service) applyDefaults() {
-	if s.DiscoveryInterval == 0 {
-		s.DiscoveryInterval = DefaultDiscoveryInterval
-	}
-}
-
-func (s *SMSService) applyDefaults() {
-	if s.VerifyInterval == 0 {
-		s.VerifyInterval = DefaultVerifyInterval
-	}
 	if s.DiscoveryInterval == 0 {
 		s.DiscoveryInterval = DefaultDiscoveryInterval
 	}

@@ -82,7 +82,7 @@ func TestLoadExample(t *testing.T) {
 			TaskIDs:           []string{"31c6fd2b-2893-430b-90ff-d1adb8060585"},
 			DiscoveryInterval: DefaultDiscoveryInterval,
 		},
-		SMS: SMSService{
+		SMS: Service{
 			TaskIDs:           []string{},
 			Discover:          true,
 			DiscoveryInterval: 10 * time.Minute,

@@ -99,7 +99,10 @@ func (v *validator) account(a Account, p string) {
 		v.add(p+".requests_per_second", "must be a finite number, got %v", rps)
 	}
 	v.service(a.DCS, p+".dcs", "task_ids")
-	v.service(a.SMS.Service(), p+".sms", "task_ids")
+	if a.DCS.VerifyInterval != 0 {
+		v.add(p+".dcs.verify_interval", "DCS tasks have no slow-changing answers to read (only the sms block takes verify_interval)")
+	}
+	v.service(a.SMS, p+".sms", "task_ids")
 	v.interval(p+".sms.verify_interval", a.SMS.VerifyInterval)
 	v.service(a.DRS.Service(), p+".drs", "job_ids")
 	if b := a.DRS.BatchSize; b < 1 || b > MaxDRSBatchSize {

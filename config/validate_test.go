@@ -470,7 +470,8 @@ func TestRulePatternsAreSmall(t *testing.T) {
 }
 
 // verify_interval is the sms block's (default 5m), checked like the other
-// intervals; the dcs block has no such key.
+// intervals; the dcs block refuses it (it would ignore it), and the drs
+// and oms blocks do not know it.
 func TestSMSVerifyInterval(t *testing.T) {
 	base := "accounts:\n  - name: a\n    region: cn-north-4\n    project_id: p1\n"
 	for body, want := range map[string]time.Duration{
@@ -482,14 +483,16 @@ func TestSMSVerifyInterval(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", body, err)
 		}
-		if got := cfg.Accounts[0].SMS; got.VerifyInterval != want || got.Service().VerifyInterval != want {
-			t.Errorf("%q: verify_interval %s (as a service %s), want %s", body, got.VerifyInterval, got.Service().VerifyInterval, want)
+		if got := cfg.Accounts[0].SMS.VerifyInterval; got != want {
+			t.Errorf("%q: verify_interval %s, want %s", body, got, want)
 		}
 	}
 	for body, want := range map[string]string{
 		"    sms:\n      discover: true\n      verify_interval: -5m\n": "c.yml:7: accounts[0].sms.verify_interval: must not be negative, got -5m0s",
 		"    sms:\n      verify_interval: often\n":                     "c.yml:6: accounts[0].sms.verify_interval: ",
-		"    dcs:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].dcs.verify_interval: unknown field",
+		"    dcs:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].dcs.verify_interval: DCS tasks have no slow-changing answers",
+		"    oms:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].oms.verify_interval: unknown field",
+		"    drs:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].drs.verify_interval: unknown field",
 	} {
 		_, err := Parse("c.yml", []byte(base+body))
 		if err == nil || !strings.Contains(err.Error(), want) {

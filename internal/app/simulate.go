@@ -32,7 +32,7 @@ func simulatedConfig(endpoint, ak, sk string) *config.Config {
 		Credentials: &config.Credentials{AccessKey: config.Secret(ak), SecretKey: config.Secret(sk)},
 		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint},
 		DCS:         config.Service{TaskIDs: simulator.DemoDCSTaskIDs()},
-		SMS:         config.SMSService{Discover: true},
+		SMS:         config.Service{Discover: true},
 		DRS:         config.DRSService{JobIDs: []string{simulator.DemoDeletedDRSJob}, Discover: true},
 		OMS:         config.OMS{Discover: true, DiscoverGroups: true},
 	}}}
