@@ -52,9 +52,12 @@ const (
 // SMS task 10 minutes into a 20-minute MIGRATE_LINUX_FILE with the agent
 // reporting; a DCS task half-way through full sync).
 const (
-	cannedSMSTask  = `{"agent_cpu_usage":6.7,"agent_disk_io":553.42,"agent_mem_usage":193,"compress_rate":0.65,"create_date":1795433971458,"estimate_complete_time":1795434931458,"id":"sms-0001","migrate_speed":553.42,"name":"web-01","os_type":"LINUX","remain_seconds":960,"source_server":{"id":"src-sms-0001","ip":"192.168.1.10","name":"web-01"},"state":"RUNNING","sub_tasks":[{"end_date":1795433431458,"id":1,"name":"CREATE_CLOUD_SERVER","progress":100,"start_date":1795433371458},{"end_date":1795433461458,"id":2,"name":"SSL_CONFIG","progress":100,"start_date":1795433431458},{"end_date":1795433491458,"id":3,"name":"ATTACH_AGENT_IMAGE","progress":100,"start_date":1795433461458},{"end_date":1795433521458,"id":4,"name":"FORMAT_DISK_LINUX_FILE","progress":100,"start_date":1795433491458},{"id":5,"migrate_speed":553.42,"name":"MIGRATE_LINUX_FILE","progress":37,"start_date":1795433521458},{"id":6,"name":"SYNC_LINUX_FILE","progress":0},{"id":7,"name":"CONFIGURE_LINUX_FILE","progress":0},{"id":8,"name":"DETTACH_AGENT_IMAGE","progress":0}],"subtask_info":"{\"progress\":37,\"replicatesize\":32212337974,\"subtask_name\":\"MIGRATE_LINUX_FILE\",\"totalsize\":85899345920}","target_server":{"disks":[],"id":"dst-sms-0001","name":"web-01-ecs"},"total_cpu_usage":26.6,"total_disk_io":608.76,"total_mem_usage":3242,"type":"MIGRATE_FILE"}` + "\n"
-	cannedDCSStats = `{"full_migration_progress":50,"is_migrating":true,"offset":960002,"source_dbsize":1015000,"target_dbsize":507501,"target_input_kbps":835,"target_ops":1670}` + "\n"
-	cannedDCSTask  = `{"created_at":"2026-11-23T08:00:00.000Z","migration_method":"incremental_migration","migration_type":"online_migration","network_type":"vpc","source_instance":{"addrs":"10.0.0.5:6379","id":"src-1","name":"","password":"hunter2"},"status":"MIGRATING","target_instance":{"addrs":"10.0.1.7:6379","id":"dcs-inst-1","name":"dcs-orders"},"task_id":"dcs-0001","task_name":"redis-orders"}` + "\n"
+	cannedSMSTask = `{"agent_cpu_usage":6.7,"agent_disk_io":553.42,"agent_mem_usage":193,"compress_rate":0.65,"create_date":1795433971458,"estimate_complete_time":1795434931458,"id":"sms-0001","migrate_speed":553.42,"name":"web-01","os_type":"LINUX","remain_seconds":960,"source_server":{"id":"src-sms-0001","ip":"192.168.1.10","name":"web-01"},"state":"RUNNING","sub_tasks":[{"end_date":1795433431458,"id":1,"name":"CREATE_CLOUD_SERVER","progress":100,"start_date":1795433371458},{"end_date":1795433461458,"id":2,"name":"SSL_CONFIG","progress":100,"start_date":1795433431458},{"end_date":1795433491458,"id":3,"name":"ATTACH_AGENT_IMAGE","progress":100,"start_date":1795433461458},{"end_date":1795433521458,"id":4,"name":"FORMAT_DISK_LINUX_FILE","progress":100,"start_date":1795433491458},{"id":5,"migrate_speed":553.42,"name":"MIGRATE_LINUX_FILE","progress":37,"start_date":1795433521458},{"id":6,"name":"SYNC_LINUX_FILE","progress":0},{"id":7,"name":"CONFIGURE_LINUX_FILE","progress":0},{"id":8,"name":"DETTACH_AGENT_IMAGE","progress":0}],"subtask_info":"{\"progress\":37,\"replicatesize\":32212337974,\"subtask_name\":\"MIGRATE_LINUX_FILE\",\"totalsize\":85899345920}","target_server":{"disks":[],"id":"dst-sms-0001","name":"web-01-ecs"},"total_cpu_usage":26.6,"total_disk_io":608.76,"total_mem_usage":3242,"type":"MIGRATE_FILE"}` + "\n"
+	// cannedSMSConsistency is ShowConsistencyResult in the shape the live
+	// API sends (result_list of objects).
+	cannedSMSConsistency = `{"task_id":"sms-0001","result_list":[{"finished_time":1795433000000,"check_result":"FINISHED","consistency_result":[{"dir_check":"/","num_total_files":120450,"num_different_files":0,"num_target_miss_files":0,"num_target_more_files":3}]}]}` + "\n"
+	cannedDCSStats       = `{"full_migration_progress":50,"is_migrating":true,"offset":960002,"source_dbsize":1015000,"target_dbsize":507501,"target_input_kbps":835,"target_ops":1670}` + "\n"
+	cannedDCSTask        = `{"created_at":"2026-11-23T08:00:00.000Z","migration_method":"incremental_migration","migration_type":"online_migration","network_type":"vpc","source_instance":{"addrs":"10.0.0.5:6379","id":"src-1","name":"","password":"hunter2"},"status":"MIGRATING","target_instance":{"addrs":"10.0.1.7:6379","id":"dcs-inst-1","name":"dcs-orders"},"task_id":"dcs-0001","task_name":"redis-orders"}` + "\n"
 )
 
 func benchTaskIDs(prefix string, n int) []string {
@@ -243,6 +246,8 @@ func (t cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	status, body := http.StatusOK, ""
 	switch p := req.URL.Path; {
+	case strings.HasPrefix(p, "/v3/tasks/") && strings.HasSuffix(p, "/consistency-result"):
+		body = cannedSMSConsistency
 	case strings.HasPrefix(p, "/v3/tasks/"):
 		body = cannedSMSTask
 	case strings.HasSuffix(p, "/stats"):
@@ -337,7 +342,10 @@ func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, s
 // poll: signing, request building, the (canned) round trip, decoding,
 // building the task's series and the answer's families (sorted dto
 // families ready to encode, what Gather gave before). An SMS poll is one API call
-// (ShowTask); a DCS poll is two (stats and details); an OMS poll is one
+// (ShowTask): its consistency checks (ShowConsistencyResult) are read in
+// the warm-up scrape and then served from the cache for verify_interval
+// (5m), so api_calls/scrape is tasks and api_calls_warmup 2·tasks for SMS,
+// and the benchmark fails otherwise; a DCS poll is two (stats and details); an OMS poll is one
 // (ShowTask); DRS asks about batch_size jobs (10) with two calls
 // (batch-status, batch-progress), so a DRS job's poll is a fifth of a call
 // plus its share of the batch answers. The DRS job list (three calls, one
@@ -390,6 +398,9 @@ func BenchmarkTaskPoll(b *testing.B) {
 				b.ReportMetric(float64(warmCalls), "api_calls_warmup")
 				if want := 2 * ((n + c.batch - 1) / c.batch); api == "drs" && calls != float64(want) {
 					b.Fatalf("%g API calls a scrape for %d DRS jobs in batches of %d, want %d", calls, n, c.batch, want)
+				}
+				if api == "sms" && (calls != float64(n) || warmCalls != int64(2*n)) {
+					b.Fatalf("%g API calls a scrape (%d in the warm-up) for %d SMS tasks, want %d (%d)", calls, warmCalls, n, n, 2*n)
 				}
 			})
 		}

@@ -284,12 +284,14 @@ func TestEmitterDropsAMetricWhoseDescIsNotIndexed(t *testing.T) {
 	}
 }
 
-// A /probe-only deployment must not grow the min_interval cache without
-// bound: each probe prunes answers older than twice the interval.
+// A /probe-only deployment must not grow the answer cache without bound:
+// each probe prunes answers older than twice the interval they were read
+// with (a task's min_interval, its checks' verify_interval).
 func TestProbesPruneTheMinIntervalCache(t *testing.T) {
 	e := New(Options{Transport: cannedTransport{}, ScrapeTimeout: time.Minute})
 	cfg := benchConfig(t, "http://canned.invalid", nil, nil)
 	cfg.Accounts[0].SMS.MinInterval = 200 * time.Millisecond
+	cfg.Accounts[0].SMS.VerifyInterval = 100 * time.Millisecond
 	if err := e.ApplyConfig(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -309,13 +311,13 @@ func TestProbesPruneTheMinIntervalCache(t *testing.T) {
 	for i := range 50 {
 		probe(fmt.Sprintf("task-%d", i))
 	}
-	if n := cacheSize(); n < 2 || n > 50 {
+	if n := cacheSize(); n < 2 || n > 100 {
 		t.Fatalf("%d cached answers after 50 probes", n)
 	}
-	time.Sleep(450 * time.Millisecond) // past twice the interval
+	time.Sleep(450 * time.Millisecond) // past twice the intervals
 	probe("task-last")
-	if n := cacheSize(); n != 1 {
-		t.Errorf("%d cached answers after the old ones expired, want 1 (the last probe's)", n)
+	if n := cacheSize(); n != 2 {
+		t.Errorf("%d cached answers after the old ones expired, want 2 (the last probe's task and checks)", n)
 	}
 }
 

@@ -273,7 +273,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 	acc.labelPair = &dto.LabelPair{Name: &acc.labelName, Value: &acc.name}
 	for _, svc := range e.services {
 		s := svc.settings(a)
-		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval}
+		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval, verifyInterval: s.VerifyInterval}
 		if st, ok := svc.(stateful); ok {
 			w.state = st.newState(w, a)
 		}
@@ -313,13 +313,4 @@ func (e *Exporter) account(name string) (*account, bool) {
 		}
 	}
 	return nil, false
-}
-
-// maxMinInterval is the longest min interval of the account's services.
-func (a *account) maxMinInterval() time.Duration {
-	var d time.Duration
-	for _, w := range a.watched {
-		d = max(d, w.minInterval)
-	}
-	return d
 }

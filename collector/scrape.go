@@ -124,7 +124,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 	p.wait()
 	for _, w := range ws {
 		// Answers of tasks that left the task set do not stay in memory.
-		w.account.cache.prune(2 * w.account.maxMinInterval())
+		w.account.cache.prune()
 	}
 	return groups
 }

@@ -86,7 +86,10 @@ type watched struct {
 	taskIDs     []string   // configured
 	discovery   *discovery // nil without discover: true
 	minInterval time.Duration
-	state       any // a stateful service's; nil for the others
+	// verifyInterval is how often the answers that change slowly (SMS
+	// consistency checks) are read again; 0 for a service without them.
+	verifyInterval time.Duration
+	state          any // a stateful service's; nil for the others
 	// seriesHint is the most series one task of it made so far: the
 	// capacity a task's series start with, so that they are not regrown.
 	seriesHint atomic.Int32
@@ -107,6 +110,23 @@ func fetch[T any](ctx context.Context, w *watched, key string, read func(context
 		at = f.at
 	}
 	return f.val, at, err
+}
+
+// fetchSlow reads an answer that changes slowly: at most once per the
+// service's verify interval, through the account's shared cache (so
+// /metrics and /probe share it), served from the cache in between. When a
+// refresh fails, the last good answer, if there is one, is returned with
+// the error: the caller keeps its values and counts the error. at is when
+// the answer served was read.
+func fetchSlow[T any](ctx context.Context, w *watched, key string, read func(context.Context) (T, error)) (v T, at time.Time, err error) {
+	key = w.svc.module() + " " + key
+	f, err := shareCall(ctx, w.account.cache, key, w.verifyInterval, read)
+	if err != nil {
+		if last, ok := lastGood[T](w.account.cache, key); ok {
+			return last.val, last.at, err
+		}
+	}
+	return f.val, f.at, err
 }
 
 // firstError returns the first error that is not nil.

@@ -8,9 +8,10 @@ import (
 )
 
 // sharedCache makes one account's API calls polite: concurrent scrapes
-// that need the same answer share one call in flight, and with a min
-// interval a recent good answer is served again from the cache instead of
-// calling at all.
+// that need the same answer share one call in flight, and with an interval
+// (a service's min_interval, or verify_interval for the answers that
+// change slowly) a recent good answer is served again from the cache
+// instead of calling at all.
 //
 // The sharing is singleflight's idea in a few lines of our own:
 // golang.org/x/sync/singleflight's Do does not let a waiting caller give up
@@ -21,7 +22,7 @@ import (
 type sharedCache struct {
 	mu       sync.Mutex
 	inflight map[string]*inflight
-	cache    map[string]cached // only for services with a min interval
+	cache    map[string]cached // only for answers read with an interval
 }
 
 // inflight is a call under way that other callers wait for.
@@ -32,8 +33,9 @@ type inflight struct {
 }
 
 type cached struct {
-	at  time.Time
-	val any
+	at       time.Time
+	val      any
+	interval time.Duration // the interval it was read with
 }
 
 // fetched is an API answer and when it was fetched.
@@ -42,25 +44,38 @@ type fetched[T any] struct {
 	at  time.Time
 }
 
-// shareCall returns fn's answer for key. With minInterval > 0 a good answer
-// younger than minInterval is returned without calling fn. A caller whose
+// shareCall returns fn's answer for key. With interval > 0 a good answer
+// younger than interval is returned without calling fn. A caller whose
 // ctx ends while it waits for another's call gets ctx's error.
-func shareCall[T any](ctx context.Context, c *sharedCache, key string, minInterval time.Duration, fn func(context.Context) (T, error)) (fetched[T], error) {
-	if minInterval > 0 {
-		if v, ok := c.recent(key, minInterval); ok {
+func shareCall[T any](ctx context.Context, c *sharedCache, key string, interval time.Duration, fn func(context.Context) (T, error)) (fetched[T], error) {
+	if interval > 0 {
+		if v, ok := c.recent(key, interval); ok {
 			return fetched[T]{val: v.val.(T), at: v.at}, nil
 		}
 	}
 	v, err := c.do(ctx, key, func() (any, error) {
 		v, err := fn(ctx)
 		f := fetched[T]{val: v, at: time.Now()}
-		if err == nil && minInterval > 0 {
-			c.store(key, cached{at: f.at, val: v})
+		if err == nil && interval > 0 {
+			c.store(key, cached{at: f.at, val: v, interval: interval})
 		}
 		return f, err
 	})
 	f, _ := v.(fetched[T])
 	return f, err
+}
+
+// lastGood is the last good answer cached for key, however old (until
+// prune drops it).
+func lastGood[T any](c *sharedCache, key string) (fetched[T], bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.cache[key]
+	if !ok {
+		return fetched[T]{}, false
+	}
+	val, ok := v.val.(T)
+	return fetched[T]{val: val, at: v.at}, ok
 }
 
 // do runs fn once for all the callers that ask for key while it runs. A
@@ -101,11 +116,11 @@ func (c *sharedCache) do(ctx context.Context, key string, fn func() (any, error)
 	return f.val, f.err
 }
 
-func (c *sharedCache) recent(key string, minInterval time.Duration) (cached, bool) {
+func (c *sharedCache) recent(key string, interval time.Duration) (cached, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.cache[key]
-	return v, ok && time.Since(v.at) < minInterval
+	return v, ok && time.Since(v.at) < interval
 }
 
 func (c *sharedCache) store(key string, v cached) {
@@ -117,13 +132,13 @@ func (c *sharedCache) store(key string, v cached) {
 	c.cache[key] = v
 }
 
-// prune drops cached answers older than maxAge, so that tasks that left
-// the task set do not stay in memory.
-func (c *sharedCache) prune(maxAge time.Duration) {
+// prune drops cached answers older than twice the interval they were read
+// with, so that tasks that left the task set do not stay in memory.
+func (c *sharedCache) prune() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, v := range c.cache {
-		if time.Since(v.at) > maxAge {
+		if time.Since(v.at) > 2*v.interval {
 			delete(c.cache, k)
 		}
 	}

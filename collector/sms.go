@@ -15,10 +15,12 @@ import (
 var smsStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC_SUCCESS", "MIGRATE_FAIL",
 	"SYNC_FAIL", "ABORTING", "ABORT", "SKIPPING", "DELETING", "RESETING", "SYNC_F_ROLLBACKING", "SYNC_F_ROLLBACK_SUCCESS"}
 
-// sms is SMS server migration: one call (ShowTask) a task.
+// sms is SMS server migration: one call (ShowTask) a task, and its
+// consistency checks (ShowConsistencyResult) once per verify_interval.
 type sms struct {
 	up, info, state, subtaskProgress, speed, compress, remaining, eta, replicated, total,
-	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess *prometheus.Desc
+	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess,
+	checkedAt, files, checkResult *prometheus.Desc
 }
 
 func newSMS(ix labelIndex) *sms {
@@ -42,6 +44,10 @@ func newSMS(ix labelIndex) *sms {
 		sourceDiskIO:    d("sms_migration_source_disk_io_bytes_per_second", "Disk I/O of the source server."),
 		agentDiskIO:     d("sms_migration_agent_disk_io_bytes_per_second", "Disk I/O of the migration agent."),
 		lastSuccess:     d("sms_migration_last_success_timestamp_seconds", "When the task served was read from the API (only with sms.min_interval)."),
+		checkedAt:       d("sms_migration_consistency_checked_timestamp_seconds", "When the latest consistency check of the task's files finished."),
+		files: d("sms_migration_consistency_files", "Files of the latest consistency check, summed over its directories, by outcome: checked, different, missing_on_target, extra_on_target.",
+			"outcome"),
+		checkResult: d("sms_migration_consistency_result", "The latest consistency check's check_result, as the API gives it; always 1.", "result"),
 	}
 }
 
@@ -55,7 +61,8 @@ func (*sms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 
 func (d *sms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.state, d.subtaskProgress, d.speed, d.compress, d.remaining, d.eta,
-		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO, d.lastSuccess}
+		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO, d.lastSuccess,
+		d.checkedAt, d.files, d.checkResult}
 }
 
 // smsTask is what one scrape learnt about one SMS task.
@@ -64,6 +71,10 @@ type smsTask struct {
 	task    huaweicloud.SMSTask
 	err     error
 	fetched time.Time // set only with a min interval
+	// consistency is the task's consistency checks, as last read well;
+	// consistencyErr is the error of a refresh that failed.
+	consistency    huaweicloud.SMSConsistency
+	consistencyErr error
 }
 
 func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
@@ -71,6 +82,12 @@ func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
 		func(ctx context.Context, r *smsTask, id string) {
 			r.task, r.fetched, r.err = fetch(ctx, w, "task "+id, func(ctx context.Context) (huaweicloud.SMSTask, error) {
 				return w.client().SMSTask(ctx, id)
+			})
+			if r.err != nil {
+				return // down: its checks are not read either
+			}
+			r.consistency, _, r.consistencyErr = fetchSlow(ctx, w, "consistency "+id, func(ctx context.Context) (huaweicloud.SMSConsistency, error) {
+				return w.client().SMSConsistency(ctx, id)
 			})
 		})
 }
@@ -104,7 +121,29 @@ func (r *smsTask) metrics(m *emitter) (bool, error) {
 	m.number(d.sourceDiskIO, "total_disk_io", t.TotalDiskIO, mbitToBytes)
 	m.number(d.agentDiskIO, "agent_disk_io", t.AgentDiskIO, mbitToBytes)
 	m.timestamp(d.lastSuccess, r.fetched)
-	return true, nil
+	r.consistencyMetrics(m)
+	// A failed refresh of the checks is counted, but the task is up: it
+	// was read, and the last good checks are served.
+	return true, r.consistencyErr
+}
+
+// consistencyMetrics sends the latest consistency check's series; a task
+// never checked has none.
+func (r *smsTask) consistencyMetrics(m *emitter) {
+	d := r.d
+	c, ok := r.consistency.Latest()
+	if !ok {
+		return
+	}
+	m.number(d.checkedAt, "consistency.finished_time", plausibleEpochMs(c.FinishedTime), msToSeconds)
+	checked, different, missing, extra := c.Files()
+	m.number(d.files, "consistency.num_total_files", checked, asIs, "checked")
+	m.number(d.files, "consistency.num_different_files", different, asIs, "different")
+	m.number(d.files, "consistency.num_target_miss_files", missing, asIs, "missing_on_target")
+	m.number(d.files, "consistency.num_target_more_files", extra, asIs, "extra_on_target")
+	if c.CheckResult != "" {
+		m.taskGauge(d.checkResult, 1, string(c.CheckResult))
+	}
 }
 
 // lastByName keeps one subtask per name (the last), in first-seen order, so

@@ -58,6 +58,11 @@ type Service struct {
 	// MinInterval, when set, serves a task's last good answer instead of
 	// calling the API again until it is this old (default 0: every scrape).
 	MinInterval time.Duration `yaml:"min_interval"`
+	// VerifyInterval is how often a task's slow-changing answers (SMS
+	// consistency checks) are read again. Only the sms block reads such
+	// answers: ApplyDefaults turns its 0 into DefaultVerifyInterval (5m),
+	// and Validate refuses the key in a block that would ignore it.
+	VerifyInterval time.Duration `yaml:"verify_interval"`
 }
 
 // Secret is a string that never prints: fmt, logs and YAML marshalling show

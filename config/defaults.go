@@ -9,6 +9,10 @@ import (
 // discovery_interval is not set (or 0).
 const DefaultDiscoveryInterval = 5 * time.Minute
 
+// DefaultVerifyInterval is how often the slow-changing answers (SMS
+// consistency checks) are read again when verify_interval is not set (or 0).
+const DefaultVerifyInterval = 5 * time.Minute
+
 // DefaultRequestsPerSecond is an account's API request rate when
 // requests_per_second is not set (or 0).
 const DefaultRequestsPerSecond = 20
@@ -19,6 +23,7 @@ const DefaultRequestsPerSecond = 20
 //   - a zero requests_per_second becomes DefaultRequestsPerSecond;
 //   - a zero discovery_interval (of dcs, sms and drs) becomes
 //     DefaultDiscoveryInterval;
+//   - a zero sms.verify_interval becomes DefaultVerifyInterval;
 //   - a zero drs.batch_size becomes DefaultDRSBatchSize;
 //   - trailing "/" are trimmed from endpoint URLs.
 //
@@ -43,6 +48,9 @@ func (c *Config) ApplyDefaults() {
 		a.Endpoints.DRS = normalizeEndpoint(a.Endpoints.DRS)
 		a.DCS.applyDefaults()
 		a.SMS.applyDefaults()
+		if a.SMS.VerifyInterval == 0 {
+			a.SMS.VerifyInterval = DefaultVerifyInterval
+		}
 		if a.DRS.DiscoveryInterval == 0 {
 			a.DRS.DiscoveryInterval = DefaultDiscoveryInterval
 		}

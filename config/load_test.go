@@ -86,6 +86,7 @@ func TestLoadExample(t *testing.T) {
 			TaskIDs:           []string{},
 			Discover:          true,
 			DiscoveryInterval: 10 * time.Minute,
+			VerifyInterval:    DefaultVerifyInterval,
 		},
 		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, BatchSize: DefaultDRSBatchSize},
 		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval},

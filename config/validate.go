@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 )
 
 var (
@@ -98,7 +99,11 @@ func (v *validator) account(a Account, p string) {
 		v.add(p+".requests_per_second", "must be a finite number, got %v", rps)
 	}
 	v.service(a.DCS, p+".dcs", "task_ids")
+	if a.DCS.VerifyInterval != 0 {
+		v.add(p+".dcs.verify_interval", "DCS tasks have no slow-changing answers to read (only the sms block takes verify_interval)")
+	}
 	v.service(a.SMS, p+".sms", "task_ids")
+	v.interval(p+".sms.verify_interval", a.SMS.VerifyInterval)
 	v.service(a.DRS.Service(), p+".drs", "job_ids")
 	if b := a.DRS.BatchSize; b < 1 || b > MaxDRSBatchSize {
 		v.add(p+".drs.batch_size", "must be from 1 to %d, got %d%s", MaxDRSBatchSize, b, defaultsHint)
@@ -188,14 +193,20 @@ func endpointProblem(raw string) string {
 // service checks the task IDs (listed under idsKey) and the intervals.
 func (v *validator) service(s Service, p, idsKey string) {
 	v.ids(p, idsKey, s.TaskIDs, "task ID")
-	switch {
-	case s.DiscoveryInterval < 0:
-		v.add(p+".discovery_interval", "must not be negative, got %s", s.DiscoveryInterval)
-	case s.DiscoveryInterval == 0:
-		v.add(p+".discovery_interval", "must be positive, got %s%s", s.DiscoveryInterval, defaultsHint)
-	}
+	v.interval(p+".discovery_interval", s.DiscoveryInterval)
 	if s.MinInterval < 0 {
 		v.add(p+".min_interval", "must not be negative, got %s", s.MinInterval)
+	}
+}
+
+// interval checks an interval that must be positive (ApplyDefaults fills
+// in a 0).
+func (v *validator) interval(path string, d time.Duration) {
+	switch {
+	case d < 0:
+		v.add(path, "must not be negative, got %s", d)
+	case d == 0:
+		v.add(path, "must be positive, got %s%s", d, defaultsHint)
 	}
 }
 

@@ -330,8 +330,8 @@ func TestEndToEndSimulateMode(t *testing.T) {
 	}
 	r.Expect(t, 1, "dcs_migration_task_status", "task_id", "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9", "status", "FAILED")
 	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "dcs", "reason", "not_found")
-	if n := len(r.Series("sms_migration_up")); n != 3 {
-		t.Errorf("%d SMS tasks discovered, want 3", n)
+	if n := len(r.Series("sms_migration_up")); n != 4 {
+		t.Errorf("%d SMS tasks discovered, want 4", n)
 	}
 	r.Expect(t, 1, "sms_migration_task_state", "task_id", "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", "state", "SYNCING")
 	r.Expect(t, 1, "sms_migration_task_state", "task_id", "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23", "state", "MIGRATE_FAIL")

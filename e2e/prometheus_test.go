@@ -123,7 +123,7 @@ scrape_configs:
 	eventually(ctx, t, "DCS and SMS series never arrived", func() error {
 		for expr, want := range map[string]int{
 			`dcs_migration_up`:                                                      len(simulator.DemoDCSTaskIDs()),
-			`sms_migration_up`:                                                      3,
+			`sms_migration_up`:                                                      4,
 			`up{job="migration_exporter"} == 1`:                                     1,
 			`dcs_migration_full_progress_ratio <= 1 >= 0`:                           3,
 			`sms_migration_subtask_progress_ratio > 1`:                              0,
@@ -132,15 +132,16 @@ scrape_configs:
 			`oms_migration_up == 1 or oms_migration_group_up == 1`:                  5,
 			`drs_migration_up == 1`:                                                 3,
 			// Cut-over readiness, evaluated by the shipped rules: one series
-			// per watched task (4 DCS, 3 SMS, 3 DRS jobs and the deleted one,
+			// per watched task (4 DCS, 4 SMS, 3 DRS jobs and the deleted one,
 			// 4 OMS tasks; groups are not counted). Only the finished OMS
-			// task is ready: DCS and DRS need 10 minutes caught up, the
-			// others are running or failed.
-			`task:migration_cutover_ready:bool`:                                                               len(simulator.DemoDCSTaskIDs()) + 3 + 4 + 4,
-			`task:migration_cutover_ready:bool == 1`:                                                          1,
-			`task:migration_cutover_ready:bool{api="oms",task_id="220621019041294"} == 1`:                     1,
-			`task:migration_cutover_ready:bool{api="drs",task_id="` + simulator.DemoDeletedDRSJob + `"} == 0`: 1,
-			`account:migration_cutover_ready:min{account="simulated"} == 0`:                                   1,
+			// task and the synced SMS server are ready: DCS and DRS need 10
+			// minutes caught up, the others are running or failed.
+			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 4 + 4,
+			`task:migration_cutover_ready:bool == 1`:                                                           2,
+			`task:migration_cutover_ready:bool{api="oms",task_id="220621019041294"} == 1`:                      1,
+			`task:migration_cutover_ready:bool{api="sms",task_id="8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34"} == 1`: 1,
+			`task:migration_cutover_ready:bool{api="drs",task_id="` + simulator.DemoDeletedDRSJob + `"} == 0`:  1,
+			`account:migration_cutover_ready:min{account="simulated"} == 0`:                                    1,
 		} {
 			got, err := prom.query(ctx, expr)
 			if err != nil {
@@ -295,9 +296,9 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	}
 	prom := startPrometheus(ctx, t, cfg)
 
-	// Configured: the DCS tasks and a deleted DRS job; found by discovery: 3
+	// Configured: the DCS tasks and a deleted DRS job; found by discovery: 4
 	// SMS tasks, 3 DRS jobs, 4 OMS tasks, 1 OMS task group.
-	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 3 + 3 + 4 + 1
+	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 4 + 3 + 4 + 1
 	eventually(ctx, t, "probes were not sharded, or the health job did not scrape both replicas", func() error {
 		perTask, err := prom.query(ctx, `count by (task_id) (probe_success{job="migration_tasks"})`)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
 	"github.com/migration-exporter/migration_exporter/simulator"
 )
 
@@ -191,4 +192,74 @@ func TestEndToEndDiscoveredTaskThatDisappearsIsDropped(t *testing.T) {
 	r.Expect(t, 1, "migration_exporter_discovery_errors_total", "api", "dcs", "reason", "http_5xx")
 	r.Expect(t, 1, "migration_exporter_discovery_errors_total", "api", "sms", "reason", "http_5xx")
 	r.Expect(t, 1, "migration_exporter_discovered_tasks", "account", "e2e", "api", "dcs")
+}
+
+// The demo's SMS tasks and their consistency checks, one in each shape.
+const (
+	smsNeverChecked = "5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01" // web-01: never checked
+	smsObjects      = "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12" // db-02: result_list of objects, newest first
+	smsFlat         = "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23" // win-03: the flat shape
+	smsStrings      = "8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34" // app-04: result_list of strings
+	smsUnknown      = "9c5a4e1f-5b6c-4d74-9e8f-9a0b1c2d3e45" // no such task: 404
+)
+
+// The consistency checks, scraped over HTTP from the simulator in each of
+// the three shapes, with exact values; /metrics and /probe read them once
+// per verify_interval between them; a task never checked has no such
+// series and is up; an unknown task is down and its checks are not asked
+// for.
+func TestEndToEndSMSConsistencyChecks(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	sim.AddDemoTasks()
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		smsConfig(smsNeverChecked, smsObjects, smsFlat, smsStrings, smsUnknown)))
+	files := func(r scrapetest.Result, id string, checked, different, missing, extra float64) {
+		t.Helper()
+		for outcome, want := range map[string]float64{"checked": checked, "different": different, "missing_on_target": missing, "extra_on_target": extra} {
+			r.Expect(t, want, "sms_migration_consistency_files", "account", "e2e", "task_id", id, "outcome", outcome)
+		}
+	}
+	checkObjects := func(r scrapetest.Result) {
+		t.Helper()
+		// The newest check, first in the list: the older one is not used.
+		r.Expect(t, 1795433000, "sms_migration_consistency_checked_timestamp_seconds", "account", "e2e", "task_id", smsObjects)
+		files(r, smsObjects, 1500, 2, 4, 1)
+		r.Expect(t, 1, "sms_migration_consistency_result", "account", "e2e", "task_id", smsObjects, "result", "FINISHED")
+	}
+	check := func(r scrapetest.Result) {
+		t.Helper()
+		checkObjects(r)
+		// The flat shape has no check_result: no result series.
+		r.Expect(t, 1795400000, "sms_migration_consistency_checked_timestamp_seconds", "task_id", smsFlat)
+		files(r, smsFlat, 5000, 40, 7, 2)
+		r.ExpectAbsent(t, "sms_migration_consistency_result", "task_id", smsFlat)
+		r.Expect(t, 1795434000, "sms_migration_consistency_checked_timestamp_seconds", "task_id", smsStrings)
+		files(r, smsStrings, 8410, 0, 0, 0)
+		r.Expect(t, 1, "sms_migration_consistency_result", "task_id", smsStrings, "result", "FINISHED")
+		for _, id := range []string{smsNeverChecked, smsUnknown} {
+			for _, name := range []string{"sms_migration_consistency_checked_timestamp_seconds", "sms_migration_consistency_files", "sms_migration_consistency_result"} {
+				r.ExpectAbsent(t, name, "task_id", id)
+			}
+		}
+	}
+	r := exp.scrape(t, nil)
+	check(r)
+	for _, id := range []string{smsNeverChecked, smsObjects, smsFlat, smsStrings} {
+		r.Expect(t, 1, "sms_migration_up", "task_id", id)
+	}
+	r.Expect(t, 0, "sms_migration_up", "task_id", smsUnknown)
+	check(exp.scrape(t, nil))
+	checkObjects(scrapetest.Get(t, probeURL(exp.URL, "e2e", "sms", smsObjects), nil))
+	for _, id := range []string{smsNeverChecked, smsObjects, smsFlat, smsStrings} {
+		if n := sim.Requests("ShowConsistencyResult", id); n != 1 {
+			t.Errorf("%s: %d consistency calls in two scrapes and a probe within verify_interval, want 1", id, n)
+		}
+	}
+	if n := sim.Requests("ShowConsistencyResult", smsUnknown); n != 0 {
+		t.Errorf("the unknown task's checks were asked for %d times", n)
+	}
+	r = exp.scrape(t, nil)
+	r.Expect(t, 4, "migration_exporter_api_requests_total", "api", "sms", "operation", "ShowConsistencyResult", "code", "200")
+	r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "sms", "reason", "decode")
 }

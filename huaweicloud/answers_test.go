@@ -44,6 +44,7 @@ var answerCases = []answerCase{
 	answerCaseOf[DCSTaskPage]("DCSTaskPage"),
 	answerCaseOf[SMSTask]("SMSTask"),
 	answerCaseOf[SMSTaskPage]("SMSTaskPage"),
+	answerCaseOf[SMSConsistency]("SMSConsistency"),
 	answerCaseOf[drsStatusPage]("drsStatusPage"),
 	answerCaseOf[drsProgressPage]("drsProgressPage"),
 	answerCaseOf[drsJobPage]("drsJobPage"),

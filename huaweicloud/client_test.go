@@ -289,3 +289,32 @@ func TestRateLimiterPacesRequestsAndRespectsTheDeadline(t *testing.T) {
 		t.Errorf("over the rate with a short deadline: %v", err)
 	}
 }
+
+// ShowConsistencyResult of a task that does not exist is 404, not_found,
+// as ShowTask's is; a task that exists is read.
+func TestClientSMSConsistencyOfAnUnknownTaskIsNotFound(t *testing.T) {
+	srv := startSim(t, simulator.Options{})
+	srv.AddSMSTask(simulator.SMSTask{ID: "sms-1", Checks: simulator.SMSChecks{Shape: simulator.ChecksFlat,
+		List: []simulator.SMSCheck{{FinishedMs: 1795400000000, Dirs: []simulator.SMSDirCheck{{Dir: "/", Total: 9}}}}}})
+	rec := &recorder{}
+	c := huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APISMS: srv.URL},
+		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK}, Observer: rec})
+	if _, err := c.SMSConsistency(context.Background(), "no-such-task"); huaweicloud.Reason(err) != huaweicloud.ReasonNotFound {
+		t.Errorf("unknown task: %v (%s), want not_found", err, huaweicloud.Reason(err))
+	}
+	r, err := c.SMSConsistency(context.Background(), "sms-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check, ok := r.Latest()
+	total, _, _, _ := check.Files()
+	if at, _ := check.FinishedTime.Value(); !ok || at != 1795400000000 {
+		t.Errorf("latest %+v %v", check, ok)
+	}
+	if v, _ := total.Value(); v != 9 {
+		t.Errorf("checked files %v, want 9", v)
+	}
+	if want := []string{"sms ShowConsistencyResult 404", "sms ShowConsistencyResult 200"}; strings.Join(rec.calls, ",") != strings.Join(want, ",") {
+		t.Errorf("calls %v, want %v", rec.calls, want)
+	}
+}

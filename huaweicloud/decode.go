@@ -29,8 +29,8 @@ import (
 //     a list decodes into the elements already there (v1's merge rules).
 //
 // Nesting deeper than 10,000 levels is refused (both versions' limit).
-// The tolerant field types (Number, Bool, Text, OMSErrorReason,
-// SMSSubtaskInfo) decode themselves (UnmarshalJSONFrom) and never fail
+// The tolerant field types (Number, Bool, Text, List, OMSErrorReason,
+// SMSSubtaskInfo, SMSConsistencyCheck) decode themselves (UnmarshalJSONFrom) and never fail
 // the document. Read only.
 var decodeOptions = json.JoinOptions(
 	json.MatchCaseInsensitiveNames(true),
@@ -274,3 +274,36 @@ func kindOf(k jsontext.Kind) string {
 		return "a boolean"
 	}
 }
+
+// List is a list API field that tolerates what is not one: a value that is
+// not a JSON array is no list, and an element that does not decode as a T
+// (a string where an object belongs) is left out. Like Number it never
+// fails the document.
+type List[T any] []T
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom. It fails only on a
+// syntax error.
+func (l *List[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	*l = nil
+	if dec.PeekKind() != '[' {
+		return dec.SkipValue()
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	for dec.PeekKind() != ']' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		var e T
+		if json.Unmarshal(v, &e, dec.Options()) == nil {
+			*l = append(*l, e)
+		}
+	}
+	_, err := dec.ReadToken()
+	return err
+}
+
+// UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
+func (l *List[T]) UnmarshalJSON(b []byte) error { return decodeJSON(b, l) }

@@ -10,8 +10,9 @@ import (
 
 // SMS operation names (the SDK's), the values of the `operation` label.
 const (
-	OpShowTask  = "ShowTask"
-	OpListTasks = "ListTasks"
+	OpShowTask              = "ShowTask"
+	OpListTasks             = "ListTasks"
+	OpShowConsistencyResult = "ShowConsistencyResult"
 )
 
 // SMSTask is the part of GET /v3/tasks/{task_id} (ShowTask) the exporter
@@ -85,19 +86,25 @@ type SMSSubtaskInfo struct {
 func (i *SMSSubtaskInfo) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	*i = SMSSubtaskInfo{}
 	type plain SMSSubtaskInfo // its fields, without this method
+	return decodeEmbedded(dec, (*plain)(i))
+}
+
+// decodeEmbedded decodes an object into out, or a JSON document inside a
+// JSON string, decoded as the answer is. A string that is not such a
+// document, and any other value, leave out as it is. It fails only on a
+// syntax error (of the answer, not of the string's content).
+func decodeEmbedded[T any](dec *jsontext.Decoder, out *T) error {
 	switch dec.PeekKind() {
 	case '{':
-		return json.UnmarshalDecode(dec, (*plain)(i))
+		return json.UnmarshalDecode(dec, out)
 	case '"':
 		v, err := dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		// A document of its own, decoded as the answer is; a string that
-		// is not one leaves the info empty.
-		var p plain
+		var p T
 		if json.Unmarshal(bytes.TrimSpace(stringValue(v)), &p, dec.Options()) == nil {
-			*i = SMSSubtaskInfo(p)
+			*out = p
 		}
 		return nil
 	default:
@@ -182,4 +189,114 @@ func (c *Client) SMSTask(ctx context.Context, taskID string) (SMSTask, error) {
 func (c *Client) SMSTaskPage(ctx context.Context, offset, limit int) (SMSTaskPage, error) {
 	return getAs[SMSTaskPage](ctx, c, call{api: APISMS, operation: OpListTasks,
 		path: "/v3/tasks", query: pageQuery(offset, limit)})
+}
+
+// SMSConsistency is GET /v3/tasks/{task_id}/consistency-result
+// (ShowConsistencyResult): the checks of the files a migration copied.
+// The answer has had three shapes, and all three are read:
+//
+//   - flat: the one check's finished_time and consistency_result at the
+//     top level (FinishedTime, CheckResult, Directories);
+//   - result_list as a list of checks, each an object;
+//   - result_list as a list of strings (the SDK's type), each of which
+//     may hold a check as a JSON document; one that does not is ignored.
+type SMSConsistency struct {
+	TaskID Text `json:"task_id"`
+	// The flat shape's one check (not an embedded SMSConsistencyCheck:
+	// its UnmarshalJSONFrom would become the answer's).
+	FinishedTime Number                  `json:"finished_time"`
+	CheckResult  Text                    `json:"check_result"`
+	Directories  List[SMSDirectoryCheck] `json:"consistency_result"`
+	// Checks is result_list.
+	Checks List[SMSConsistencyCheck] `json:"result_list"`
+}
+
+// SMSConsistencyCheck is one consistency check of a task's files.
+type SMSConsistencyCheck struct {
+	FinishedTime Number                  `json:"finished_time"` // ms since the epoch (unit undocumented)
+	CheckResult  Text                    `json:"check_result"`  // values undocumented
+	Directories  List[SMSDirectoryCheck] `json:"consistency_result"`
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom: a check is an object
+// or a string holding one (see decodeEmbedded). It fails only on a syntax
+// error.
+func (c *SMSConsistencyCheck) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	*c = SMSConsistencyCheck{}
+	type plain SMSConsistencyCheck // its fields, without this method
+	return decodeEmbedded(dec, (*plain)(c))
+}
+
+// UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
+func (c *SMSConsistencyCheck) UnmarshalJSON(b []byte) error { return decodeJSON(b, c) }
+
+// SMSDirectoryCheck is a check's result for one directory.
+type SMSDirectoryCheck struct {
+	Dir        Text   `json:"dir_check"`
+	Total      Number `json:"num_total_files"`
+	Different  Number `json:"num_different_files"`
+	TargetMiss Number `json:"num_target_miss_files"`
+	TargetMore Number `json:"num_target_more_files"`
+}
+
+// Files are the check's file counts summed over its directories: checked
+// (num_total_files), different, missing on the target and extra on the
+// target. A count no directory has is absent; one that a directory has in
+// a form that is not a number is that error (a sum without it would be
+// wrong).
+func (c SMSConsistencyCheck) Files() (checked, different, missing, extra Number) {
+	sum := func(of func(SMSDirectoryCheck) Number) Number {
+		var total Number
+		for _, d := range c.Directories {
+			n := of(d)
+			if n.Err() != nil {
+				return n
+			}
+			if v, ok := n.Value(); ok {
+				total.value += v
+				total.set = true
+			}
+		}
+		return total
+	}
+	return sum(func(d SMSDirectoryCheck) Number { return d.Total }),
+		sum(func(d SMSDirectoryCheck) Number { return d.Different }),
+		sum(func(d SMSDirectoryCheck) Number { return d.TargetMiss }),
+		sum(func(d SMSDirectoryCheck) Number { return d.TargetMore })
+}
+
+// held reports whether the check says anything: a string that held no
+// check, or a flat answer without one, does not.
+func (c SMSConsistencyCheck) held() bool {
+	_, hasTime := c.FinishedTime.Value()
+	return hasTime || c.FinishedTime.Err() != nil || c.CheckResult != "" || len(c.Directories) > 0
+}
+
+// Latest is the check with the greatest finished_time, whatever its place
+// in the answer; a check without a readable time comes after every check
+// with one, and of equal times the first is taken. ok is false when the
+// task was never checked (no check in the answer).
+func (r SMSConsistency) Latest() (latest SMSConsistencyCheck, ok bool) {
+	var at float64
+	var timed bool
+	consider := func(c SMSConsistencyCheck) {
+		if !c.held() {
+			return
+		}
+		t, hasTime := c.FinishedTime.Value()
+		if !ok || hasTime && (!timed || t > at) {
+			latest, ok, at, timed = c, true, t, hasTime
+		}
+	}
+	consider(SMSConsistencyCheck{FinishedTime: r.FinishedTime, CheckResult: r.CheckResult, Directories: r.Directories})
+	for _, c := range r.Checks {
+		consider(c)
+	}
+	return latest, ok
+}
+
+// SMSConsistency reads a task's consistency checks (ShowConsistencyResult).
+func (c *Client) SMSConsistency(ctx context.Context, taskID string) (SMSConsistency, error) {
+	return getAs[SMSConsistency](ctx, c, call{api: APISMS, operation: OpShowConsistencyResult,
+		path: "/v3/tasks/{task_id}/consistency-result", idParam: "task_id", id: taskID})
 }

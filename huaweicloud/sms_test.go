@@ -3,6 +3,8 @@ package huaweicloud
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"testing"
 )
 
@@ -100,6 +102,95 @@ func TestListAllStopsAtShortEmptyOrTotal(t *testing.T) {
 		n, calls := pages(c.sizes, c.total)()
 		if n != c.wantN || calls != c.calls {
 			t.Errorf("%s: %d ids in %d calls, want %d in %d", c.name, n, calls, c.wantN, c.calls)
+		}
+	}
+}
+
+// consistencyOf decodes a consistency answer as the client does and
+// renders its latest check: time, result, and per outcome the values of
+// every directory ("-" when absent).
+func consistencyOf(t *testing.T, body string) string {
+	t.Helper()
+	var r SMSConsistency
+	if err := decodeJSON([]byte(body), &r); err != nil {
+		t.Fatalf("%s: %v", body, err)
+	}
+	c, ok := r.Latest()
+	if !ok {
+		return "never checked"
+	}
+	s := fmt.Sprintf("at %v result %q", value(c.FinishedTime), c.CheckResult)
+	for _, d := range c.Directories {
+		s += fmt.Sprintf(" [%s %v %v %v %v]", d.Dir, value(d.Total), value(d.Different), value(d.TargetMiss), value(d.TargetMore))
+	}
+	checked, different, missing, extra := c.Files()
+	return s + fmt.Sprintf(" sums %v %v %v %v", value(checked), value(different), value(missing), value(extra))
+}
+
+func TestSMSConsistencyReadsAllThreeShapes(t *testing.T) {
+	dirs := `[{"dir_check":"/data","num_total_files":120,"num_different_files":2,"num_target_miss_files":1,"num_target_more_files":0},
+		{"dir_check":"/etc","num_total_files":"30","num_different_files":0}]`
+	want := `[/data 120 2 1 0] [/etc 30 0 absent absent] sums 150 2 1 0`
+	for _, c := range []struct{ name, body, want string }{
+		{"flat", `{"finished_time":1764000000000,"consistency_result":` + dirs + `}`,
+			`at 1.764e+12 result "" ` + want},
+		{"list of objects", `{"task_id":"t","result_list":[{"finished_time":1764000000000,"check_result":"FINISHED","consistency_result":` + dirs + `}]}`,
+			`at 1.764e+12 result "FINISHED" ` + want},
+		{"list of strings", `{"task_id":"t","result_list":[` + strconv.Quote(`{"finished_time":1764000000000,"check_result":"FINISHED","consistency_result":`+dirs+`}`) + `]}`,
+			`at 1.764e+12 result "FINISHED" ` + want},
+	} {
+		if got := consistencyOf(t, c.body); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSMSConsistencyLatestIsTheGreatestTimeNotTheLastPlace(t *testing.T) {
+	old := `{"finished_time":1000000000000,"check_result":"OLD"}`
+	newest := `{"finished_time":3000000000000,"check_result":"NEWEST"}`
+	middle := `{"finished_time":"2000000000000","check_result":"MIDDLE"}`
+	untimed := `{"check_result":"UNTIMED"}`
+	for _, body := range []string{
+		`{"result_list":[` + newest + `,` + old + `,` + middle + `]}`,
+		`{"result_list":[` + old + `,` + newest + `,` + untimed + `,` + middle + `]}`,
+		`{"result_list":[` + untimed + `,` + strconv.Quote(newest) + `,` + middle + `]}`,
+		// A flat check and a list: the newest of all.
+		`{"finished_time":1000000000000,"check_result":"OLD","result_list":[` + newest + `]}`,
+	} {
+		if got := consistencyOf(t, body); got != `at 3e+12 result "NEWEST" sums absent absent absent absent` {
+			t.Errorf("%s: %s", body, got)
+		}
+	}
+	if got := consistencyOf(t, `{"result_list":[`+untimed+`]}`); got != `at absent result "UNTIMED" sums absent absent absent absent` {
+		t.Errorf("only an untimed check: %s", got)
+	}
+}
+
+func TestSMSConsistencyNeverChecked(t *testing.T) {
+	for _, body := range []string{`{}`, `{"task_id":"t","result_list":[]}`, `{"task_id":"t","result_list":null}`,
+		`{"result_list":["", "not json", "[1,2]", "42", "{\"unrelated\":1}"]}`, `{"result_list":[1, true, null, []]}`, `{"result_list":"x"}`} {
+		if got := consistencyOf(t, body); got != "never checked" {
+			t.Errorf("%s: %s", body, got)
+		}
+	}
+}
+
+// Hostile answers never fail the document: a value of the wrong kind is
+// that field's error (or no check), a huge number is a number.
+func TestSMSConsistencyHostileValues(t *testing.T) {
+	for _, c := range []struct{ body, want string }{
+		{`{"result_list":[{"finished_time":"soon","check_result":{"x":1},"consistency_result":[{"num_total_files":"many","num_different_files":[1]}]}]}`,
+			`at absent result "" [ absent absent absent absent] sums absent absent absent absent`},
+		// A count that is not a number spoils its sum (an error), not the others.
+		{`{"result_list":[{"finished_time":1,"consistency_result":[{"num_total_files":3,"num_different_files":1},{"num_total_files":"x","num_different_files":2}]}]}`,
+			`at 1 result "" [ 3 1 absent absent] [ absent 2 absent absent] sums absent 3 absent absent`},
+		{`{"result_list":[{"finished_time":1e300,"check_result":7,"consistency_result":[{"num_total_files":99999999999999999999999}]}]}`,
+			`at 1e+300 result "7" [ 1e+23 absent absent absent] sums 1e+23 absent absent absent`},
+		{`{"result_list":["{\"finished_time\":5}", "{broken", {"finished_time":4,"consistency_result":"x"}]}`, `at 5 result "" sums absent absent absent absent`},
+		{`{"finished_time":1,"consistency_result":{"dir_check":"/"},"result_list":[null]}`, `at 1 result "" sums absent absent absent absent`},
+	} {
+		if got := consistencyOf(t, c.body); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.body, got, c.want)
 		}
 	}
 }

@@ -11,7 +11,11 @@ const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
 // converging in its incremental phase whose IP switch is done
 // (EXCHANGE_SUCCESS), a failed one whose switch was rolled back
 // (ROLLBACK_SUCCESS), and one that was deleted (the API answers DCS.4133,
-// so its up is 0). SMS: a server being copied, one syncing, and one that failed.
+// so its up is 0). SMS: a server being copied (never checked), one
+// syncing whose latest consistency check found different and missing
+// files (result_list of objects, the newest first), one that failed
+// (checked before, in the old flat shape), and one synced with a clean
+// check (result_list of strings).
 // DRS: see addDemoDRSJobs. OMS: see addDemoOMS.
 func (s *Simulator) AddDemoTasks() {
 	s.addDemoDRSJobs()
@@ -21,11 +25,29 @@ func (s *Simulator) AddDemoTasks() {
 		Movement: SMSMovement{StartedAgo: 3 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 80 << 30}})
 	s.AddSMSTask(SMSTask{ID: "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", Name: "db-02-to-ecs", Type: "MIGRATE_BLOCK",
 		SourceServer: "db-02", TargetServer: "ecs-db-02", SizesIn: SizesAtTopLevel,
-		Movement: SMSMovement{StartedAgo: 23 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 200 << 30}})
+		Movement: SMSMovement{StartedAgo: 23 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 200 << 30},
+		Checks: SMSChecks{Shape: ChecksAsObjects, List: []SMSCheck{
+			{FinishedMs: 1795433000000, Result: "FINISHED", Dirs: []SMSDirCheck{
+				{Dir: "/var/lib/mysql", Total: 1200, Different: 2, Missing: 1},
+				{Dir: "/etc", Total: 300, Missing: 3, Extra: 1},
+			}},
+			{FinishedMs: 1795420000000, Result: "FINISHED", Dirs: []SMSDirCheck{{Dir: "/etc", Total: 290}}},
+		}}})
 	s.AddSMSTask(SMSTask{ID: "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23", Name: "win-03-to-ecs", Type: "MIGRATE_BLOCK", OSType: "WINDOWS",
 		SourceServer: "win-03", TargetServer: "ecs-win-03",
 		Progress: &SMSProgress{State: "MIGRATE_FAIL", SubTasks: []SMSSubTask{
 			{Name: "CREATE_CLOUD_SERVER", Progress: 100}, {Name: "MIGRATE_WINDOWS_BLOCK", Progress: 12},
+		}},
+		Checks: SMSChecks{Shape: ChecksFlat, List: []SMSCheck{
+			{FinishedMs: 1795400000000, Dirs: []SMSDirCheck{{Dir: "C:\\Data", Total: 5000, Different: 40, Missing: 7, Extra: 2}}},
+		}}})
+	s.AddSMSTask(SMSTask{ID: "8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34", Name: "app-04-to-ecs",
+		SourceServer: "app-04", TargetServer: "ecs-app-04",
+		Progress: &SMSProgress{State: "SYNC_SUCCESS", SubTasks: []SMSSubTask{
+			{Name: "CREATE_CLOUD_SERVER", Progress: 100}, {Name: "MIGRATE_LINUX_FILE", Progress: 100}, {Name: "SYNC_LINUX_FILE", Progress: 100},
+		}},
+		Checks: SMSChecks{Shape: ChecksAsStrings, List: []SMSCheck{
+			{FinishedMs: 1795434000000, Result: "FINISHED", Dirs: []SMSDirCheck{{Dir: "/srv", Total: 8000}, {Dir: "/etc", Total: 410}}},
 		}}})
 	s.AddDCSTask(DCSTask{
 		ID: "31c6fd2b-2893-430b-90ff-d1adb8060585", Name: "cache-to-dcs",

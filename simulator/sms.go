@@ -23,6 +23,47 @@ type SMSTask struct {
 	// SizesIn is where replicatesize and totalsize appear: SizesInSubtaskInfo
 	// (the default), SizesAtTopLevel or SizesInSubTasks.
 	SizesIn SizesPlacement
+	// Checks are the consistency checks ShowConsistencyResult answers
+	// (none: never checked).
+	Checks SMSChecks
+}
+
+// SMSChecks are a task's consistency checks and the shape they are served
+// in.
+type SMSChecks struct {
+	Shape ChecksShape
+	// List is the checks in the order served (the flat shape serves the
+	// first only).
+	List []SMSCheck
+}
+
+// ChecksShape is one of the shapes ShowConsistencyResult's answer has had.
+type ChecksShape int
+
+// The shapes of ShowConsistencyResult's answer.
+const (
+	// ChecksAsObjects: {task_id, result_list: [{finished_time, check_result,
+	// consistency_result}]}, what the live API sends (the default).
+	ChecksAsObjects ChecksShape = iota
+	// ChecksAsStrings: result_list holds each check as a JSON document in
+	// a string (the SDK's type).
+	ChecksAsStrings
+	// ChecksFlat: {finished_time, consistency_result} at the top level,
+	// the oldest documented shape (no check_result).
+	ChecksFlat
+)
+
+// SMSCheck is one consistency check.
+type SMSCheck struct {
+	FinishedMs float64
+	Result     string
+	Dirs       []SMSDirCheck
+}
+
+// SMSDirCheck is a check's result for one directory.
+type SMSDirCheck struct {
+	Dir                              string
+	Total, Different, Missing, Extra int
 }
 
 // SizesPlacement is where an answer carries replicatesize and totalsize.
@@ -179,25 +220,60 @@ func (s *Simulator) RemoveSMSTask(id string) {
 
 // smsRoutes serves the SMS task API.
 func (s *Simulator) smsRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v3/tasks/{task_id}", s.smsTask)
+	mux.HandleFunc("GET /v3/tasks/{task_id}", s.smsTaskRoute("ShowTask", func(t SMSTask) any { return s.smsBody(t) }))
 	mux.HandleFunc("GET /v3/tasks", s.smsList)
+	mux.HandleFunc("GET /v3/tasks/{task_id}/consistency-result", s.smsTaskRoute("ShowConsistencyResult", func(t SMSTask) any { return t.Checks.body(t.ID) }))
 }
 
 var errSMSNotFound = &apiError{http.StatusNotFound, "SMS.9999", "The task does not exist."}
 
-func (s *Simulator) smsTask(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("task_id")
-	if !s.begin(w, r, "ShowTask", id, errSMSNotFound) {
-		return
+// smsTaskRoute serves operation for one task: 404 for a task that does
+// not exist, else body's answer.
+func (s *Simulator) smsTaskRoute(operation string, body func(SMSTask) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("task_id")
+		if !s.begin(w, r, operation, id, errSMSNotFound) {
+			return
+		}
+		s.mu.Lock()
+		t, ok := lookup(s.smsTasks, id)
+		s.mu.Unlock()
+		if !ok {
+			errSMSNotFound.write(w)
+			return
+		}
+		writeJSON(w, body(t))
 	}
-	s.mu.Lock()
-	t, ok := lookup(s.smsTasks, id)
-	s.mu.Unlock()
-	if !ok {
-		errSMSNotFound.write(w)
-		return
+}
+
+// body renders ShowConsistencyResult's answer in the checks' shape.
+func (c SMSChecks) body(taskID string) map[string]any {
+	render := func(ck SMSCheck) map[string]any {
+		dirs := make([]map[string]any, 0, len(ck.Dirs))
+		for _, d := range ck.Dirs {
+			dirs = append(dirs, map[string]any{"dir_check": d.Dir, "num_total_files": d.Total,
+				"num_different_files": d.Different, "num_target_miss_files": d.Missing, "num_target_more_files": d.Extra})
+		}
+		return map[string]any{"finished_time": ck.FinishedMs, "check_result": ck.Result, "consistency_result": dirs}
 	}
-	writeJSON(w, s.smsBody(t))
+	if c.Shape == ChecksFlat {
+		if len(c.List) == 0 {
+			return map[string]any{}
+		}
+		flat := render(c.List[0])
+		delete(flat, "check_result")
+		return flat
+	}
+	list := make([]any, 0, len(c.List))
+	for _, ck := range c.List {
+		if c.Shape == ChecksAsStrings {
+			b, _ := json.Marshal(render(ck))
+			list = append(list, string(b))
+			continue
+		}
+		list = append(list, render(ck))
+	}
+	return map[string]any{"task_id": taskID, "result_list": list}
 }
 
 func (s *Simulator) smsList(w http.ResponseWriter, r *http.Request) {
