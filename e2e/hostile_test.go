@@ -309,3 +309,28 @@ func TestEndToEndProbeCanBeRestrictedToKnownTasks(t *testing.T) {
 		t.Errorf("the unknown task was polled %d times", n)
 	}
 }
+
+// A discovery list that names ids unsafe in a URL path: they are dropped,
+// counted by api and logged once each, and the list's other tasks are
+// polled as usual.
+func TestEndToEndDiscoveredIDsThatAreNotIDsAreCounted(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	for _, id := range []string{"s-good", "../../v3/x", "bad id"} {
+		sim.AddSMSTask(simulator.SMSTask{ID: id, Name: "server"})
+	}
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		"    sms: {discover: true}\n"))
+	for range 2 { // the list is reused within discovery_interval: listed once
+		r := exp.scrape(t, nil)
+		r.Expect(t, 1, "sms_migration_up", "account", "e2e", "task_id", "s-good")
+		if got := r.Series("sms_migration_up"); len(got) != 1 {
+			t.Errorf("%d SMS tasks polled, want 1: %v", len(got), got)
+		}
+		r.Expect(t, 2, "migration_exporter_discovery_rejected_ids_total", "api", "sms")
+		r.Expect(t, 0, "migration_exporter_discovery_rejected_ids_total", "api", "dcs")
+	}
+	if n := strings.Count(exp.Logs.String(), "discovery dropped a task id"); n != 2 {
+		t.Errorf("%d warnings for 2 bad ids, want 2:\n%s", n, exp.Logs.String())
+	}
+}
