@@ -62,6 +62,8 @@ func (*dcs) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 	return w.client().DCSMigrationTaskIDs(ctx)
 }
 
+func (d *dcs) stateDesc() *prometheus.Desc { return d.status }
+
 func (d *dcs) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.fullProgress, d.offset, d.sourceKeys, d.targetKeys,
 		d.inputBytes, d.ops, d.migrating, d.info, d.status, d.lastSuccess, d.ipSwitch, d.bandwidthLimit}

@@ -56,6 +56,8 @@ func (*drs) api() string                               { return huaweicloud.APID
 func (*drs) settings(a *config.Account) config.Service { return a.DRS.Service() }
 func (*drs) endpoint(e config.Endpoints) string        { return e.DRS }
 
+func (d *drs) stateDesc() *prometheus.Desc { return d.status }
+
 func (d *drs) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.phase, d.delay, d.remaining, d.lastSuccess}
 }

@@ -76,6 +76,8 @@ func (*oms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 	return w.client().OMSTaskIDs(ctx)
 }
 
+func (d *oms) stateDesc() *prometheus.Desc { return d.status }
+
 func (d *oms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.transferred, d.total, d.speed, d.remaining,
 		d.objects, d.totalObjects, d.listingComplete, d.lastSuccess}
@@ -164,6 +166,8 @@ func (*omsGroups) endpoint(e config.Endpoints) string        { return e.OMS }
 func (*omsGroups) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 	return w.client().OMSTaskGroupIDs(ctx)
 }
+
+func (d *omsGroups) stateDesc() *prometheus.Desc { return d.status }
 
 func (d *omsGroups) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.transferred, d.total, d.speed, d.objects, d.totalObjects, d.lastSuccess}

@@ -31,6 +31,10 @@ type service interface {
 	endpoint(e config.Endpoints) string
 	// descs are the Descs of every metric the service builds.
 	descs() []*prometheus.Desc
+	// stateDesc is the state set of the task's own status, the state the
+	// status page shows (a service may have other state sets, such as the
+	// state of a DCS task's IP switch).
+	stateDesc() *prometheus.Desc
 	// listTaskIDs lists every task of the account (discovery).
 	listTaskIDs(ctx context.Context, w *watched) ([]string, error)
 	// plan returns a reader for each id, in order, and the API calls that

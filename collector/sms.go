@@ -59,6 +59,8 @@ func (*sms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 	return w.client().SMSTaskIDs(ctx)
 }
 
+func (d *sms) stateDesc() *prometheus.Desc { return d.state }
+
 func (d *sms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.state, d.subtaskProgress, d.speed, d.compress, d.remaining, d.eta,
 		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO, d.lastSuccess,

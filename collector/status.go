@@ -246,6 +246,7 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	}
 	var transferred, total float64
 	var hasTransferred, hasTotal bool
+	state := t.w.svc.stateDesc()
 	for i := range t.Samples {
 		lo, labels := e.labels[t.Samples[i].Desc], t.Labels(i)
 		name := lo.name
@@ -262,10 +263,7 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 					s.Name = src + " → " + dst
 				}
 			}
-		case name == "dcs_migration_ip_switch_status":
-			// The cut-over's state, not the task's: the task's state is
-			// its status state set.
-		case lo.states != nil:
+		case t.Samples[i].Desc == state:
 			if v == 1 {
 				s.State = labelOf(labels, lo.names...)
 			}
