@@ -120,17 +120,16 @@ func fetch[T any](ctx context.Context, w *watched, key string, read func(context
 // service's verify interval, through the account's shared cache (so
 // /metrics and /probe share it), served from the cache in between. When a
 // refresh fails, the last good answer, if there is one, is returned with
-// the error: the caller keeps its values and counts the error. at is when
-// the answer served was read.
-func fetchSlow[T any](ctx context.Context, w *watched, key string, read func(context.Context) (T, error)) (v T, at time.Time, err error) {
+// the error: the caller keeps its values and counts the error.
+func fetchSlow[T any](ctx context.Context, w *watched, key string, read func(context.Context) (T, error)) (T, error) {
 	key = w.svc.module() + " " + key
 	f, err := shareCall(ctx, w.account.cache, key, w.verifyInterval, read)
 	if err != nil {
 		if last, ok := lastGood[T](w.account.cache, key); ok {
-			return last.val, last.at, err
+			return last, err
 		}
 	}
-	return f.val, f.at, err
+	return f.val, err
 }
 
 // firstError returns the first error that is not nil.

@@ -67,15 +67,11 @@ func shareCall[T any](ctx context.Context, c *sharedCache, key string, interval 
 
 // lastGood is the last good answer cached for key, however old (until
 // prune drops it).
-func lastGood[T any](c *sharedCache, key string) (fetched[T], bool) {
+func lastGood[T any](c *sharedCache, key string) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.cache[key]
-	if !ok {
-		return fetched[T]{}, false
-	}
-	val, ok := v.val.(T)
-	return fetched[T]{val: val, at: v.at}, ok
+	val, ok := c.cache[key].val.(T)
+	return val, ok
 }
 
 // do runs fn once for all the callers that ask for key while it runs. A

@@ -88,7 +88,7 @@ func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
 			if r.err != nil {
 				return // down: its checks are not read either
 			}
-			r.consistency, _, r.consistencyErr = fetchSlow(ctx, w, "consistency "+id, func(ctx context.Context) (huaweicloud.SMSConsistency, error) {
+			r.consistency, r.consistencyErr = fetchSlow(ctx, w, "consistency "+id, func(ctx context.Context) (huaweicloud.SMSConsistency, error) {
 				return w.client().SMSConsistency(ctx, id)
 			})
 		})
