@@ -253,3 +253,23 @@ func cannedOMSShowTask(req *http.Request) (int, string) {
 	cannedOMSCache.put(p, body)
 	return http.StatusOK, body
 }
+
+// The canned answers of a DRS job's comparisons: a task list with a
+// successful rows and object comparison (and the object overview when
+// asked for with its id), and the rows comparison's overview.
+const (
+	cannedDRSCompareList    = `{"job_id":"j","compare_task_list_results":{"compare_task_list_count":3,"compare_task_list":[{"compare_task_id":"obj-1","compare_type":"object","compare_task_status":"SUCCESSFUL","create_time":"1795430000000","end_time":"1795430060000"},{"compare_task_id":"rows-1","compare_type":"lines","compare_task_status":"SUCCESSFUL","create_time":"1795431000000","end_time":"1795431600000"},{"compare_task_id":"cont-1","compare_type":"contents","compare_task_status":"RUNNING","create_time":"1795432000000","end_time":""}]}}` + "\n"
+	cannedDRSCompareObjects = `{"job_id":"j","object_level_compare_results":{"compare_task_id":"obj-1","object_compare_overview":[{"object_type":"TABLE","object_compare_result":"CONSISTENT","source_count":42,"target_count":42,"diff_count":0}]},"compare_task_list_results":{"compare_task_list_count":3,"compare_task_list":[]}}` + "\n"
+	cannedDRSLineOverview   = `{"total_count":1,"data_compare_overview_infos":[{"source_db_name":"orders","target_db_name":"orders","status":2,"compare_num":40,"compare_end_num":40,"data_inconsistent_num":0,"uncomparable_num":1}]}` + "\n"
+)
+
+// cannedDRSCompare answers query-compare-result: the object overview when
+// the body names the object comparison, else the task list.
+func cannedDRSCompare(req *http.Request) string {
+	buf := readCannedBody(req)
+	defer cannedBodyBuffers.Put(buf)
+	if bytes.Contains(buf.Bytes(), []byte(`"object_level_compare_id"`)) {
+		return cannedDRSCompareObjects
+	}
+	return cannedDRSCompareList
+}

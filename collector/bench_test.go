@@ -258,6 +258,10 @@ func (t cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		status, body = cannedDRSBatch(req, false)
 	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/batch-progress"):
 		status, body = cannedDRSBatch(req, true)
+	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/query-compare-result"):
+		body = cannedDRSCompare(req)
+	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/line-overview"):
+		body = cannedDRSLineOverview
 	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs"):
 		var jobs []string
 		if t.drsJobs != nil {
@@ -351,7 +355,12 @@ func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, s
 // plus its share of the batch answers. The DRS job list (three calls, one
 // per db_use_type) is made in the warm-up scrape and then cached for the
 // discovery interval (5m), so the timed scrapes make none: api_calls/scrape
-// is 2·⌈tasks/10⌉ for DRS, and the benchmark fails otherwise.
+// is 2·⌈tasks/10⌉ for DRS, and the benchmark fails otherwise. A DRS job's
+// comparisons (the task list, and the overviews of its latest successful
+// rows and object comparisons: three calls) are read in the warm-up and
+// served from the cache for verify_interval (5m), so the warm-up is
+// 3 + 2·⌈tasks/10⌉ + 3·tasks calls for DRS, and the benchmark fails
+// otherwise.
 // api_calls_warmup is the first scrape's calls, the job list's included.
 // Every scrape must have every task up (and, for DRS, named by the job
 // list), so a broken poll cannot look fast. With tasks=1 a scrape's fixed
@@ -398,6 +407,9 @@ func BenchmarkTaskPoll(b *testing.B) {
 				b.ReportMetric(float64(warmCalls), "api_calls_warmup")
 				if want := 2 * ((n + c.batch - 1) / c.batch); api == "drs" && calls != float64(want) {
 					b.Fatalf("%g API calls a scrape for %d DRS jobs in batches of %d, want %d", calls, n, c.batch, want)
+				}
+				if want := 3 + 2*((n+c.batch-1)/c.batch) + 3*n; api == "drs" && warmCalls != int64(want) {
+					b.Fatalf("%d API calls in the warm-up for %d DRS jobs, want %d (the job list, the batches, three for each job's comparisons)", warmCalls, n, want)
 				}
 				if api == "sms" && (calls != float64(n) || warmCalls != int64(2*n)) {
 					b.Fatalf("%g API calls a scrape (%d in the warm-up) for %d SMS tasks, want %d (%d)", calls, warmCalls, n, n, 2*n)

@@ -25,15 +25,22 @@ var drsStatuses = []string{
 	"NODE_UPGRADE_START", "NODE_UPGRADE_COMPLETE", "NODE_UPGRADE_FAILED",
 }
 
+// drsCompareStatuses are the comparison statuses the compare state set
+// always exports.
+var drsCompareStatuses = []string{"WAITING_FOR_RUNNING", "RUNNING", "SUCCESSFUL", "FAILED", "CANCELLED",
+	"TIMEOUT_INTERRUPT", "FULL_DOING", "INCRE_DOING"}
+
 // maxDRSPhases bounds the progress_map phases exported per job (the API
 // sends struct, data and index): the keys come from the network.
 const maxDRSPhases = 8
 
 // drs is DRS (database migration, synchronization and disaster-recovery
-// jobs): two batch calls (status, progress) per batch of jobs, and the job
-// list, cached, for the jobs' names.
+// jobs): two batch calls (status, progress) per batch of jobs, the job
+// list, cached, for the jobs' names, and each job's data comparisons once
+// per verify_interval.
 type drs struct {
-	up, info, status, progress, phase, delay, remaining, lastSuccess *prometheus.Desc
+	up, info, status, progress, phase, delay, remaining, lastSuccess,
+	compareStatus, compareFinished, compareTables, compareObjects *prometheus.Desc
 }
 
 func newDRS(ix labelIndex) *drs {
@@ -48,6 +55,13 @@ func newDRS(ix labelIndex) *drs {
 		delay:       d("drs_migration_replication_delay_seconds", "Replication delay of the incremental phase; absent while not measured."),
 		remaining:   d("drs_migration_remaining_seconds", "Time the job is expected to take still."),
 		lastSuccess: d("drs_migration_last_success_timestamp_seconds", "When the answers served were read from the API (only with drs.min_interval)."),
+		compareStatus: d("drs_migration_compare_status", "Status of the job's latest data comparison of each type (object, rows, contents) as a state set: 1 for its status, 0 for the other known ones.",
+			"type", "status"),
+		compareFinished: d("drs_migration_compare_finished_timestamp_seconds", "When the job's latest data comparison of the type ended (only once it has).", "type"),
+		compareTables: d("drs_migration_compare_tables", "Tables of the job's latest successful rows comparison, summed over its databases, by result: consistent, inconsistent, uncomparable.",
+			"result"),
+		compareObjects: d("drs_migration_compare_objects", "Objects of the job's latest successful object comparison, summed over object types, by result: consistent, inconsistent.",
+			"result"),
 	}
 }
 
@@ -59,7 +73,8 @@ func (*drs) endpoint(e config.Endpoints) string        { return e.DRS }
 func (d *drs) stateDesc() *prometheus.Desc { return d.status }
 
 func (d *drs) descs() []*prometheus.Desc {
-	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.phase, d.delay, d.remaining, d.lastSuccess}
+	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.phase, d.delay, d.remaining, d.lastSuccess,
+		d.compareStatus, d.compareFinished, d.compareTables, d.compareObjects}
 }
 
 // drsState is what an account keeps for DRS: the job list, cached for the
@@ -172,6 +187,10 @@ type drsJob struct {
 	progress *drsAnswers[huaweicloud.DRSJobProgress]
 	jobs     *[]huaweicloud.DRSJob // the account's job list, read once a scrape
 	fetched  *time.Time            // set only with a min interval
+	// compare is the job's data comparisons, as last read well;
+	// compareErr is the error of a refresh that failed.
+	compare    huaweicloud.DRSComparisons
+	compareErr error
 }
 
 func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {
@@ -203,6 +222,14 @@ func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {
 				})
 				*progress = a.orError(batch, err)
 			}})
+	}
+	for i, id := range ids {
+		r := readers[i].(*drsJob)
+		calls = append(calls, call{first: i, n: 1, run: func(ctx context.Context) {
+			r.compare, r.compareErr = fetchSlowFrom(ctx, w, "compare "+id, func(ctx context.Context, last huaweicloud.DRSComparisons) (huaweicloud.DRSComparisons, error) {
+				return c.DRSComparisons(ctx, id, last)
+			})
+		}})
 	}
 	return readers, calls
 }
@@ -241,10 +268,42 @@ func (r *drsJob) metrics(m *emitter) (bool, error) {
 			m.number(d.remaining, "remaining_time", p.RemainingTime, asIs)
 		}
 	}
-	if up {
-		m.timestamp(d.lastSuccess, *r.fetched)
+	if !up {
+		// Down: its comparisons are not shown, and the job's own error is
+		// the one counted.
+		return false, firstError(statusErr, progressErr)
 	}
-	return up, firstError(statusErr, progressErr)
+	m.timestamp(d.lastSuccess, *r.fetched)
+	r.compareMetrics(m)
+	// A failed refresh of the comparisons is counted, but the job is up:
+	// the last good comparisons are served.
+	return true, r.compareErr
+}
+
+// compareMetrics sends the job's comparison series: the latest comparison
+// of each type, and the results of the latest successful rows and object
+// comparisons. A job never compared has none.
+func (r *drsJob) compareMetrics(m *emitter) {
+	d, c := r.d, r.compare
+	for _, kind := range huaweicloud.CompareTypes {
+		t, ok := c.Latest(kind, false)
+		if !ok {
+			continue
+		}
+		m.stateSet(d.compareStatus, "compare_task_status", drsCompareStatuses, string(t.Status), kind)
+		if t.Ended() {
+			m.number(d.compareFinished, "compare_task_list.end_time", t.EndTime.Number, asIs, kind)
+		}
+	}
+	if c.Tables.CompareID != "" {
+		m.number(d.compareTables, "line-overview.compare_num", c.Tables.Consistent, asIs, "consistent")
+		m.number(d.compareTables, "line-overview.data_inconsistent_num", c.Tables.Inconsistent, asIs, "inconsistent")
+		m.number(d.compareTables, "line-overview.uncomparable_num", c.Tables.Uncomparable, asIs, "uncomparable")
+	}
+	if c.Objects.CompareID != "" {
+		m.number(d.compareObjects, "object_compare_overview.source_count", c.Objects.Consistent, asIs, "consistent")
+		m.number(d.compareObjects, "object_compare_overview.diff_count", c.Objects.Inconsistent, asIs, "inconsistent")
+	}
 }
 
 // replicationDelay is incre_trans_delay_millis (ms) when the answer has it,

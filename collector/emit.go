@@ -232,10 +232,13 @@ func (m *emitter) timestamp(desc *prometheus.Desc, t time.Time) {
 // stateSet sends the task's state set: 1 for current and 0 for every other
 // known state. An unknown current state is sent too; an empty one sends
 // nothing. field names the API's field in /probe?debug=true's trace.
-func (m *emitter) stateSet(desc *prometheus.Desc, field string, known []string, current string) {
+// extra are the values of labels between the task's and the state's (a
+// comparison's type); a state set with them is not one stateSetDesc
+// prepared, and its series are made here.
+func (m *emitter) stateSet(desc *prometheus.Desc, field string, known []string, current string, extra ...string) {
 	if current == "" {
 		if m.trace != nil {
-			m.trace.Addf(huaweicloud.TraceField, "%s: omitted: no value", field)
+			m.trace.Addf(huaweicloud.TraceField, "%s%s: omitted: no value", field, extraText(extra))
 		}
 		return
 	}
@@ -244,9 +247,21 @@ func (m *emitter) stateSet(desc *prometheus.Desc, field string, known []string, 
 		if !slices.Contains(known, current) {
 			kind = "not a known state: exported as it came"
 		}
-		m.trace.Addf(huaweicloud.TraceField, "%s: %q (%s) -> 1, the other known states 0", field, current, kind)
+		m.trace.Addf(huaweicloud.TraceField, "%s%s: %q (%s) -> 1, the other known states 0", field, extraText(extra), current, kind)
 	}
 	lo := m.labels[desc]
+	if len(extra) > 0 {
+		labels := append(slices.Clip(extra), "")
+		for _, s := range known {
+			labels[len(extra)] = s
+			m.taskGauge(desc, boolFloat(s == current), labels...)
+		}
+		if !slices.Contains(known, current) {
+			labels[len(extra)] = current
+			m.taskGauge(desc, 1, labels...)
+		}
+		return
+	}
 	if lo.set.Known != nil && len(lo.names) == len(m.task)+1 {
 		// One sample, the current state's; expand makes the series.
 		pair, ok := lo.states[current]

@@ -122,8 +122,18 @@ func fetch[T any](ctx context.Context, w *watched, key string, read func(context
 // refresh fails, the last good answer, if there is one, is returned with
 // the error: the caller keeps its values and counts the error.
 func fetchSlow[T any](ctx context.Context, w *watched, key string, read func(context.Context) (T, error)) (T, error) {
+	return fetchSlowFrom(ctx, w, key, func(ctx context.Context, _ T) (T, error) { return read(ctx) })
+}
+
+// fetchSlowFrom is fetchSlow whose read is given the last good answer (the
+// zero T before there is one), for an answer that keeps parts of the last
+// one instead of reading them again (a finished comparison's results).
+func fetchSlowFrom[T any](ctx context.Context, w *watched, key string, read func(ctx context.Context, last T) (T, error)) (T, error) {
 	key = w.svc.module() + " " + key
-	f, err := shareCall(ctx, w.account.cache, key, w.verifyInterval, read)
+	f, err := shareCall(ctx, w.account.cache, key, w.verifyInterval, func(ctx context.Context) (T, error) {
+		last, _ := lastGood[T](w.account.cache, key)
+		return read(ctx, last)
+	})
 	if err != nil {
 		if last, ok := lastGood[T](w.account.cache, key); ok {
 			return last, err

@@ -59,9 +59,10 @@ type Service struct {
 	// calling the API again until it is this old (default 0: every scrape).
 	MinInterval time.Duration `yaml:"min_interval"`
 	// VerifyInterval is how often a task's slow-changing answers (SMS
-	// consistency checks) are read again. Only the sms block reads such
-	// answers: ApplyDefaults turns its 0 into DefaultVerifyInterval (5m),
-	// and Validate refuses the key in a block that would ignore it.
+	// consistency checks, DRS data comparisons) are read again. Only the
+	// sms and drs blocks read such answers: ApplyDefaults turns their 0
+	// into DefaultVerifyInterval (5m), and Validate refuses the key in a
+	// block that would ignore it.
 	VerifyInterval time.Duration `yaml:"verify_interval"`
 }
 
@@ -104,11 +105,15 @@ type DRSService struct {
 	// drs_migration_job_info) is reused (default 5m).
 	DiscoveryInterval time.Duration `yaml:"discovery_interval"`
 	MinInterval       time.Duration `yaml:"min_interval"`
+	// VerifyInterval is how often a job's data comparisons are read again
+	// (default 5m).
+	VerifyInterval time.Duration `yaml:"verify_interval"`
 	// BatchSize is how many jobs one batch call asks about (default 10).
 	BatchSize int `yaml:"batch_size"`
 }
 
 // Service is the DRS block seen as any service's: job ids are task ids.
 func (d DRSService) Service() Service {
-	return Service{TaskIDs: d.JobIDs, Discover: d.Discover, DiscoveryInterval: d.DiscoveryInterval, MinInterval: d.MinInterval}
+	return Service{TaskIDs: d.JobIDs, Discover: d.Discover, DiscoveryInterval: d.DiscoveryInterval, MinInterval: d.MinInterval,
+		VerifyInterval: d.VerifyInterval}
 }

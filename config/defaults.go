@@ -10,7 +10,7 @@ import (
 const DefaultDiscoveryInterval = 5 * time.Minute
 
 // DefaultVerifyInterval is how often the slow-changing answers (SMS
-// consistency checks) are read again when verify_interval is not set (or 0).
+// consistency checks, DRS data comparisons) are read again when verify_interval is not set (or 0).
 const DefaultVerifyInterval = 5 * time.Minute
 
 // DefaultRequestsPerSecond is an account's API request rate when
@@ -23,7 +23,8 @@ const DefaultRequestsPerSecond = 20
 //   - a zero requests_per_second becomes DefaultRequestsPerSecond;
 //   - a zero discovery_interval (of dcs, sms and drs) becomes
 //     DefaultDiscoveryInterval;
-//   - a zero sms.verify_interval becomes DefaultVerifyInterval;
+//   - a zero sms.verify_interval and drs.verify_interval become
+//     DefaultVerifyInterval;
 //   - a zero drs.batch_size becomes DefaultDRSBatchSize;
 //   - trailing "/" are trimmed from endpoint URLs.
 //
@@ -53,6 +54,9 @@ func (c *Config) ApplyDefaults() {
 		}
 		if a.DRS.DiscoveryInterval == 0 {
 			a.DRS.DiscoveryInterval = DefaultDiscoveryInterval
+		}
+		if a.DRS.VerifyInterval == 0 {
+			a.DRS.VerifyInterval = DefaultVerifyInterval
 		}
 		if a.DRS.BatchSize == 0 {
 			a.DRS.BatchSize = DefaultDRSBatchSize

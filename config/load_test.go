@@ -88,7 +88,7 @@ func TestLoadExample(t *testing.T) {
 			DiscoveryInterval: 10 * time.Minute,
 			VerifyInterval:    DefaultVerifyInterval,
 		},
-		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, BatchSize: DefaultDRSBatchSize},
+		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, VerifyInterval: DefaultVerifyInterval, BatchSize: DefaultDRSBatchSize},
 		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval},
 	}}}
 	if !reflect.DeepEqual(cfg, want) {

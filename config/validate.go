@@ -100,11 +100,12 @@ func (v *validator) account(a Account, p string) {
 	}
 	v.service(a.DCS, p+".dcs", "task_ids")
 	if a.DCS.VerifyInterval != 0 {
-		v.add(p+".dcs.verify_interval", "DCS tasks have no slow-changing answers to read (only the sms block takes verify_interval)")
+		v.add(p+".dcs.verify_interval", "DCS tasks have no slow-changing answers to read (only the sms and drs blocks take verify_interval)")
 	}
 	v.service(a.SMS, p+".sms", "task_ids")
 	v.interval(p+".sms.verify_interval", a.SMS.VerifyInterval)
 	v.service(a.DRS.Service(), p+".drs", "job_ids")
+	v.interval(p+".drs.verify_interval", a.DRS.VerifyInterval)
 	if b := a.DRS.BatchSize; b < 1 || b > MaxDRSBatchSize {
 		v.add(p+".drs.batch_size", "must be from 1 to %d, got %d%s", MaxDRSBatchSize, b, defaultsHint)
 	}

@@ -26,6 +26,7 @@ func validAccount(name string) Account {
 	a.SMS.DiscoveryInterval = DefaultDiscoveryInterval
 	a.SMS.VerifyInterval = DefaultVerifyInterval
 	a.DRS.DiscoveryInterval = DefaultDiscoveryInterval
+	a.DRS.VerifyInterval = DefaultVerifyInterval
 	a.DRS.BatchSize = DefaultDRSBatchSize
 	a.OMS.DiscoveryInterval = DefaultDiscoveryInterval
 	return a
@@ -136,6 +137,7 @@ func TestValidateRejectsWhatApplyDefaultsWouldFill(t *testing.T) {
 		"accounts[0].dcs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].sms.verify_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].drs.verify_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.batch_size: must be from 1 to 100, got 0 (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].oms.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 	}
@@ -469,30 +471,35 @@ func TestRulePatternsAreSmall(t *testing.T) {
 	}
 }
 
-// verify_interval is the sms block's (default 5m), checked like the other
-// intervals; the dcs block refuses it (it would ignore it), and the drs
-// and oms blocks do not know it.
-func TestSMSVerifyInterval(t *testing.T) {
+// verify_interval is a key of the sms and drs blocks (default 5m), checked
+// like the other intervals; the dcs block refuses it (it would ignore it),
+// and the oms block does not know it.
+func TestVerifyInterval(t *testing.T) {
 	base := "accounts:\n  - name: a\n    region: cn-north-4\n    project_id: p1\n"
-	for body, want := range map[string]time.Duration{
-		"":                                       DefaultVerifyInterval,
-		"    sms:\n      verify_interval: 0s\n":  DefaultVerifyInterval,
-		"    sms:\n      verify_interval: 90s\n": 90 * time.Second,
-	} {
-		cfg, err := Parse("c.yml", []byte(base+body))
-		if err != nil {
-			t.Fatalf("%q: %v", body, err)
-		}
-		if got := cfg.Accounts[0].SMS.VerifyInterval; got != want {
-			t.Errorf("%q: verify_interval %s, want %s", body, got, want)
+	for _, block := range []string{"sms", "drs"} {
+		for body, want := range map[string]time.Duration{
+			"": DefaultVerifyInterval,
+			"    " + block + ":\n      verify_interval: 0s\n":  DefaultVerifyInterval,
+			"    " + block + ":\n      verify_interval: 90s\n": 90 * time.Second,
+		} {
+			cfg, err := Parse("c.yml", []byte(base+body))
+			if err != nil {
+				t.Fatalf("%q: %v", body, err)
+			}
+			a := cfg.Accounts[0]
+			got := map[string]time.Duration{"sms": a.SMS.VerifyInterval, "drs": a.DRS.VerifyInterval}[block]
+			if got != want {
+				t.Errorf("%q: %s.verify_interval %s, want %s", body, block, got, want)
+			}
 		}
 	}
 	for body, want := range map[string]string{
 		"    sms:\n      discover: true\n      verify_interval: -5m\n": "c.yml:7: accounts[0].sms.verify_interval: must not be negative, got -5m0s",
 		"    sms:\n      verify_interval: often\n":                     "c.yml:6: accounts[0].sms.verify_interval: ",
+		"    drs:\n      discover: true\n      verify_interval: -5m\n": "c.yml:7: accounts[0].drs.verify_interval: must not be negative, got -5m0s",
+		"    drs:\n      verify_interval: often\n":                     "c.yml:6: accounts[0].drs.verify_interval: ",
 		"    dcs:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].dcs.verify_interval: DCS tasks have no slow-changing answers",
 		"    oms:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].oms.verify_interval: unknown field",
-		"    drs:\n      verify_interval: 5m\n":                        "c.yml:6: accounts[0].drs.verify_interval: unknown field",
 	} {
 		_, err := Parse("c.yml", []byte(base+body))
 		if err == nil || !strings.Contains(err.Error(), want) {

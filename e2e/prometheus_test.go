@@ -130,13 +130,13 @@ scrape_configs:
 			`dcs_migration_task_status == 1`:                                        3,
 			`dcs_migration_up{task_id="` + simulator.DemoDeletedDCSTask + `"} == 0`: 1,
 			`oms_migration_up == 1 or oms_migration_group_up == 1`:                  5,
-			`drs_migration_up == 1`:                                                 3,
+			`drs_migration_up == 1`:                                                 4,
 			// Cut-over readiness, evaluated by the shipped rules: one series
-			// per watched task (4 DCS, 4 SMS, 3 DRS jobs and the deleted one,
+			// per watched task (4 DCS, 4 SMS, 4 DRS jobs and the deleted one,
 			// 4 OMS tasks; groups are not counted). Only the finished OMS
 			// task and the synced SMS server are ready: DCS and DRS need 10
 			// minutes caught up, the others are running or failed.
-			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 4 + 4,
+			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 5 + 4,
 			`task:migration_cutover_ready:bool == 1`:                                                           2,
 			`task:migration_cutover_ready:bool{api="oms",task_id="220621019041294"} == 1`:                      1,
 			`task:migration_cutover_ready:bool{api="sms",task_id="8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34"} == 1`: 1,

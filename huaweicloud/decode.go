@@ -29,7 +29,7 @@ import (
 //     a list decodes into the elements already there (v1's merge rules).
 //
 // Nesting deeper than 10,000 levels is refused (both versions' limit).
-// The tolerant field types (Number, Bool, Text, List, OMSErrorReason,
+// The tolerant field types (Number, Bool, Text, List, Timestamp, OMSErrorReason,
 // SMSSubtaskInfo, SMSConsistencyCheck) decode themselves (UnmarshalJSONFrom) and never fail
 // the document. Read only.
 var decodeOptions = json.JoinOptions(

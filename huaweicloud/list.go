@@ -47,19 +47,28 @@ func (c *Client) SMSTaskIDs(ctx context.Context) ([]string, error) {
 // listAll pages through a list. page returns the ids at offset and the
 // total number of entries (-1 when unknown).
 func listAll(ctx context.Context, page func(ctx context.Context, offset int) ([]string, int, error)) ([]string, error) {
-	var all []string
+	all, complete, err := listUpTo(ctx, maxListPages, page)
+	if err == nil && !complete {
+		return nil, &DecodeError{Err: fmt.Errorf("list did not end after %d pages", maxListPages)}
+	}
+	return all, err
+}
+
+// listUpTo pages through a list as listAll does, reading at most maxPages
+// pages; complete is false when the list went on past them.
+func listUpTo(ctx context.Context, maxPages int, page func(ctx context.Context, offset int) ([]string, int, error)) (all []string, complete bool, err error) {
 	longest := 0
-	for range maxListPages {
+	for range maxPages {
 		ids, total, err := page(ctx, len(all))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		all = append(all, ids...)
 		short := len(ids) < longest
 		longest = max(longest, len(ids))
 		if len(ids) == 0 || short || (total >= 0 && len(all) >= total) {
-			return all, nil
+			return all, true, nil
 		}
 	}
-	return nil, &DecodeError{Err: fmt.Errorf("list did not end after %d pages", maxListPages)}
+	return all, false, nil
 }

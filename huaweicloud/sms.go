@@ -245,24 +245,11 @@ type SMSDirectoryCheck struct {
 // a form that is not a number is that error (a sum without it would be
 // wrong).
 func (c SMSConsistencyCheck) Files() (checked, different, missing, extra Number) {
-	sum := func(of func(SMSDirectoryCheck) Number) Number {
-		var total Number
-		for _, d := range c.Directories {
-			n := of(d)
-			if n.Err() != nil {
-				return n
-			}
-			if v, ok := n.Value(); ok {
-				total.value += v
-				total.set = true
-			}
-		}
-		return total
-	}
-	return sum(func(d SMSDirectoryCheck) Number { return d.Total }),
-		sum(func(d SMSDirectoryCheck) Number { return d.Different }),
-		sum(func(d SMSDirectoryCheck) Number { return d.TargetMiss }),
-		sum(func(d SMSDirectoryCheck) Number { return d.TargetMore })
+	dirs := c.Directories
+	return SumOf(dirs, func(d SMSDirectoryCheck) Number { return d.Total }),
+		SumOf(dirs, func(d SMSDirectoryCheck) Number { return d.Different }),
+		SumOf(dirs, func(d SMSDirectoryCheck) Number { return d.TargetMiss }),
+		SumOf(dirs, func(d SMSDirectoryCheck) Number { return d.TargetMore })
 }
 
 // held reports whether the check says anything: a string that held no

@@ -1,6 +1,9 @@
 package simulator
 
-import "time"
+import (
+	"net/http"
+	"time"
+)
 
 // DemoProjectID is the project id of the demo account (`--simulate`), and
 // of the tests' and benchmarks' simulated accounts.
@@ -74,15 +77,52 @@ func (s *Simulator) AddDemoTasks() {
 }
 
 // addDemoDRSJobs adds DRS jobs: one in its full phase that will turn
-// incremental, one incremental whose replication delay rises and falls,
-// and a failed one.
+// incremental, whose rows comparison is running (an object comparison
+// passed); one incremental whose replication delay rises and falls, whose
+// comparisons are consistent (an older rows comparison that found a
+// difference comes later in the list); a failed one whose latest rows
+// comparison found 3 inconsistent tables (its times in ISO form); and one
+// incremental that was never compared (DRS answers 400 DRS.M05003).
 func (s *Simulator) addDemoDRSJobs() {
+	at := func(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 	s.AddDRSJob(DRSJob{ID: "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101", Name: "orders-db-to-rds",
-		Movement: DRSMovement{StartedAgo: 7 * time.Minute, FullDuration: 10 * time.Minute}})
+		Movement: DRSMovement{StartedAgo: 7 * time.Minute, FullDuration: 10 * time.Minute},
+		Comparisons: DRSComparisons{List: []DRSCompare{
+			{ID: "c0a1b2c3-0001-4000-8000-00000000ob01", Type: "object", Status: "SUCCESSFUL",
+				Created: at(1795430000000), Ended: at(1795430060000),
+				Objects: []DRSCompareObject{{Type: "DB", Result: "CONSISTENT", Source: 1, Target: 1}, {Type: "TABLE", Result: "CONSISTENT", Source: 42, Target: 42}}},
+			{ID: "c0a1b2c3-0001-4000-8000-00000000ln01", Type: "lines", Status: "RUNNING", Created: at(1795430100000)},
+		}}})
 	s.AddDRSJob(DRSJob{ID: "4a3b0d2f-6c8e-4f90-8b1c-2d3e4f5ajb101", Name: "billing-db-sync", UseType: "sync", EngineType: "postgresql",
-		Movement: DRSMovement{StartedAgo: 25 * time.Minute, FullDuration: 10 * time.Minute}})
+		Movement: DRSMovement{StartedAgo: 25 * time.Minute, FullDuration: 10 * time.Minute},
+		Comparisons: DRSComparisons{List: []DRSCompare{
+			{ID: "c0a1b2c3-0002-4000-8000-00000000ob01", Type: "object", Status: "SUCCESSFUL",
+				Created: at(1795431000000), Ended: at(1795431030000),
+				Objects: []DRSCompareObject{{Type: "TABLE", Result: "CONSISTENT", Source: 120, Target: 120}, {Type: "VIEW", Result: "CONSISTENT", Source: 8, Target: 8}}},
+			{ID: "c0a1b2c3-0002-4000-8000-00000000ln02", Type: "lines", Status: "SUCCESSFUL",
+				Created: at(1795432000000), Ended: at(1795432600000),
+				Databases: []DRSCompareDB{{Name: "billing", Tables: 100}, {Name: "audit", Tables: 20, Uncomparable: 2}}},
+			{ID: "c0a1b2c3-0002-4000-8000-00000000ct01", Type: "contents", Status: "SUCCESSFUL",
+				Created: at(1795432700000), Ended: at(1795433000000)},
+			{ID: "c0a1b2c3-0002-4000-8000-00000000ln01", Type: "lines", Status: "SUCCESSFUL",
+				Created: at(1795420000000), Ended: at(1795420600000),
+				Databases: []DRSCompareDB{{Name: "billing", Tables: 100, Inconsistent: 5}}},
+		}}})
 	s.AddDRSJob(DRSJob{ID: "5b4c1e3a-7d9f-4a01-9c2d-3e4f5a6bjb101", Name: "legacy-db-to-rds",
-		Progress: &DRSProgress{Status: "INCRE_TRANSFER_FAILED", Progress: 100, DelayMillis: -1, RemainingSeconds: -1}})
+		Progress: &DRSProgress{Status: "INCRE_TRANSFER_FAILED", Progress: 100, DelayMillis: -1, RemainingSeconds: -1},
+		Comparisons: DRSComparisons{ISOTimes: true, List: []DRSCompare{
+			{ID: "c0a1b2c3-0003-4000-8000-00000000ob01", Type: "object", Status: "SUCCESSFUL",
+				Created: at(1795433000000), Ended: at(1795433040000),
+				Objects: []DRSCompareObject{{Type: "TABLE", Result: "INCONSISTENT", Source: 60, Target: 59, Diff: 1}, {Type: "INDEX", Result: "TARGET_DB_NOT_EXIT", Source: 12, Target: 10, Diff: 2}}},
+			{ID: "c0a1b2c3-0003-4000-8000-00000000ln01", Type: "lines", Status: "SUCCESSFUL",
+				Created: at(1795433100000), Ended: at(1795433700000),
+				Databases: []DRSCompareDB{{Name: "legacy", Tables: 50, Inconsistent: 2, Uncomparable: 1}, {Name: "archive", Tables: 10, Inconsistent: 1}}},
+			{ID: "c0a1b2c3-0003-4000-8000-00000000ct01", Type: "contents", Status: "FAILED",
+				Created: at(1795433800000), Ended: at(1795433900000)},
+		}}})
+	s.AddDRSJob(DRSJob{ID: "6c5d2f4b-8e0a-4b12-8d3e-4f5a6b7cjb101", Name: "crm-db-to-rds",
+		Movement:    DRSMovement{StartedAgo: 40 * time.Minute, FullDuration: 10 * time.Minute},
+		Comparisons: DRSComparisons{NoneStatus: http.StatusBadRequest}})
 }
 
 // DemoDeletedDRSJob is a DRS job id `--simulate` configures but the

@@ -20,6 +20,8 @@ type DRSJob struct {
 	// it from the simulator's clock.
 	Progress *DRSProgress
 	Movement DRSMovement
+	// Comparisons are the job's data comparisons (none: never compared).
+	Comparisons DRSComparisons
 }
 
 // DRSProgress is what batch-status and batch-progress report about a job.
@@ -92,6 +94,7 @@ func (s *Simulator) drsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v3/{project_id}/jobs/batch-status", s.drsBatchStatus)
 	mux.HandleFunc("POST /v3/{project_id}/jobs/batch-progress", s.drsBatchProgress)
 	mux.HandleFunc("POST /v3/{project_id}/jobs", s.drsList)
+	s.drsCompareRoutes(mux)
 }
 
 var errDRSNotFound = &apiError{http.StatusBadRequest, "DRS.M00289", "The job does not exist."}
