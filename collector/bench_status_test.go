@@ -15,9 +15,10 @@ import (
 // probed: 10,000 SMS tasks each probed once through ProbeHandler (the
 // multi-target pattern, bench/run.sh's probe-sms-10000 scenario without
 // the processes), then the heap in use after a GC, less what it was
-// before the probes, per task (board_B/task). Nothing but the board (and
-// the account's cache of answers, pruned by every probe) holds a probe's
-// memory after it answered, so this is the board's cost per task. With
+// before the probes, per task (board_B/task). Nothing but the board and
+// the account's cache (each task's latest consistency check, kept for
+// verify_interval) holds a probe's memory after it answered, so this is
+// their cost per task. With
 // BENCH_LIVE_HEAPPROFILE=path it writes a heap profile after the probes:
 // go tool pprof -sample_index=inuse_space -top path.
 func BenchmarkProbeBoard(b *testing.B) {

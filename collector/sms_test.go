@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
 )
 
 // checksTransport answers ShowTask with the canned task and
@@ -138,6 +140,34 @@ func TestSMSNeverCheckedHasNoSeries(t *testing.T) {
 		}
 		if v := testutil.ToFloat64(e.taskErrors.WithLabelValues("sms", "decode")); v != 0 {
 			t.Errorf("%s: %g decode errors", body, v)
+		}
+	}
+}
+
+// The shared cache keeps a task's latest check only, and nothing but a
+// nil pointer (no allocation in the interface) for a task never checked:
+// it holds an entry for every task for verify_interval.
+func TestSMSCacheKeepsTheLatestCheckOnly(t *testing.T) {
+	for _, tc := range []struct {
+		body, result string
+	}{{twoChecks, "FINISHED"}, {`{"task_id":"sms-0001","result_list":[]}`, ""}} {
+		tr := &checksTransport{}
+		tr.set(http.StatusOK, tc.body)
+		e := checksExporter(t, tr, time.Hour)
+		probeLines(t, e)
+		a, _ := e.account("bench")
+		v, ok := a.cache.cache["sms consistency sms-0001"]
+		if !ok {
+			t.Fatalf("%s: no cache entry", tc.body)
+		}
+		c, isCheck := v.val.(*huaweicloud.SMSConsistencyCheck)
+		switch {
+		case !isCheck:
+			t.Errorf("%s: cached %T, want *huaweicloud.SMSConsistencyCheck", tc.body, v.val)
+		case tc.result == "" && c != nil:
+			t.Errorf("%s: cached %+v for a task never checked, want nil", tc.body, *c)
+		case tc.result != "" && (c == nil || string(c.CheckResult) != tc.result):
+			t.Errorf("%s: cached %v, want the check %s", tc.body, c, tc.result)
 		}
 	}
 }
