@@ -81,7 +81,7 @@ func TestReadinessDCS(t *testing.T) {
 			samples: []sample{migrating}},
 		{name: "full phase", status: TaskStatus{State: "MIGRATING", HasProgress: true, Progress: 0.5, HasOffset: true, Offset: 12345},
 			samples: []sample{migrating},
-			want: []Blocker{{"not_incremental", "not in its incremental phase (MIGRATING)"}, {"offset_high", "offset 12,345 above 1,000"}}},
+			want:    []Blocker{{"not_incremental", "not in its incremental phase (MIGRATING)"}, {"offset_high", "offset 12,345 above 1,000"}}},
 		{name: "full progress 1 but not migrating", status: TaskStatus{State: "SUCCESS", HasProgress: true, Progress: 1},
 			samples: []sample{{desc: d.migrating, v: 0}},
 			want:    []Blocker{{"not_incremental", "not in its incremental phase (SUCCESS)"}}},
@@ -120,7 +120,7 @@ func TestReadinessSMS(t *testing.T) {
 			want: []Blocker{{"verify_missing", "never checked for consistency"}}, verification: "never checked"},
 		{name: "stale: checked before the last sync", status: TaskStatus{State: "SYNC_SUCCESS"},
 			samples: append(check(1_795_400_000, 2, 4), synced(1_795_496_400)),
-			want:    []Blocker{{"verify_stale", "consistency check older than the last sync (started 1 h ago)"}},
+			want:    []Blocker{{"verify_stale", "consistency check older than the last sync"}},
 			// The result is shown as it is, though it no longer counts.
 			verification: "2 files different, 4 missing on target, checked 27 h ago"},
 		{name: "mismatch: different and missing", status: TaskStatus{State: "SYNC_SUCCESS"},
@@ -134,7 +134,7 @@ func TestReadinessSMS(t *testing.T) {
 			want:         []Blocker{{"verify_mismatch", "consistency check found 4,294,967,295 files missing on target"}},
 			verification: "4,294,967,295 files missing on target, checked 16 min ago"},
 		{name: "copying, never checked", status: TaskStatus{State: "RUNNING"}, samples: []sample{synced(1_795_499_000)},
-			want: []Blocker{{"not_incremental", "not synced yet (RUNNING)"}, {"verify_missing", "never checked for consistency"}},
+			want:         []Blocker{{"not_incremental", "not synced yet (RUNNING)"}, {"verify_missing", "never checked for consistency"}},
 			verification: "never checked"},
 		{name: "failed, with a mismatch", status: TaskStatus{State: "SYNC_FAIL"}, samples: check(1_795_499_000, 40, 7),
 			want: []Blocker{{"failed", "failed: SYNC_FAIL"}, {"not_incremental", "not synced yet (SYNC_FAIL)"},
@@ -257,7 +257,7 @@ func TestTaskStatusesJudgeTheLastPoll(t *testing.T) {
 	// MIGRATE_LINUX_FILE started at 1795433521.458; the check finished at
 	// 1795433000.
 	want := []Blocker{{"not_incremental", "not synced yet (RUNNING)"},
-		{"verify_stale", "consistency check older than the last sync (started " + ago(time.Unix(1795433521, 0), time.Now()) + ")"}}
+		{"verify_stale", "consistency check older than the last sync"}}
 	if s := got[0]; !s.Judged || !reflect.DeepEqual(s.Blockers, want) ||
 		!strings.HasPrefix(s.Verification, "consistent, checked ") {
 		t.Errorf("got %q, %q\nwant %q", s.Blockers, s.Verification, want)

@@ -211,7 +211,7 @@ func (*sms) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
 	}
 	switch {
 	case !synced.IsZero() && checked.Before(synced):
-		out = append(out, Blocker{reasonVerifyStale, "consistency check older than the last sync (started " + ago(synced, now) + ")"})
+		out = append(out, Blocker{reasonVerifyStale, "consistency check older than the last sync"})
 	case different > 0 || missing > 0:
 		out = append(out, Blocker{reasonVerifyMismatch, "consistency check found " + result})
 	}
