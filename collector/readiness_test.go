@@ -28,16 +28,14 @@ type sample struct {
 func noted(j judge, samples ...sample) readiness {
 	var r readiness
 	for _, s := range samples {
-		pairs := []*dto.LabelPair{{Name: ptr("account"), Value: ptr("a")}, {Name: ptr("task_id"), Value: ptr("t")}}
+		pairs := []*dto.LabelPair{{Name: new("account"), Value: new("a")}, {Name: new("task_id"), Value: new("t")}}
 		for i := 0; i+1 < len(s.labels); i += 2 {
-			pairs = append(pairs, &dto.LabelPair{Name: ptr(s.labels[i]), Value: ptr(s.labels[i+1])})
+			pairs = append(pairs, &dto.LabelPair{Name: new(s.labels[i]), Value: new(s.labels[i+1])})
 		}
 		j.noteReadiness(&r, s.desc, s.name, pairs, s.v)
 	}
 	return r
 }
-
-func ptr(s string) *string { return &s }
 
 // readinessCase is a task's status and samples, and what the page says.
 type readinessCase struct {
