@@ -91,7 +91,7 @@ func (*drs) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
 	if inconsistent > 0 {
 		result = plural(inconsistent, "table") + " inconsistent"
 	}
-	compared := r.time(drsCompared)
+	compared := r.timeOf(drsCompared)
 	switch {
 	case !compared.IsZero() && now.Sub(compared) > verifyMaxAge:
 		out = append(out, Blocker{reasonVerifyStale, "rows comparison older than " + humanHours(verifyMaxAge)})

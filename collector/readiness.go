@@ -122,8 +122,8 @@ func (r *readiness) setTime(i int, v float64) {
 	}
 }
 
-// time is times[i], the zero time when unknown.
-func (r *readiness) time(i int) time.Time {
+// timeOf is times[i], the zero time when unknown.
+func (r *readiness) timeOf(i int) time.Time {
 	if r.times[i] == 0 {
 		return time.Time{}
 	}

@@ -194,7 +194,7 @@ func (*sms) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
 		out = append(out, Blocker{reasonNotIncremental, "not synced yet (" + stateText(s.State) + ")"})
 	}
 	r := &s.ready
-	checked, synced := r.time(smsChecked), r.time(smsSynced)
+	checked, synced := r.timeOf(smsChecked), r.timeOf(smsSynced)
 	if checked.IsZero() {
 		return append(out, Blocker{reasonVerifyMissing, "never checked for consistency"}), "never checked"
 	}
