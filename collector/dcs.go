@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -128,4 +129,34 @@ func (r *dcsTask) metrics(m *emitter) (bool, error) {
 		m.number(d.bandwidthLimit, "bandwidth_limit_mb", t.BandwidthLimitMB, mbToBytes)
 	}
 	return r.statsErr == nil, firstError(r.statsErr, r.taskErr)
+}
+
+// noteReadiness keeps whether the task is migrating: with its full
+// progress at 1 that is the incremental phase too.
+func (d *dcs) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, _ []*dto.LabelPair, v float64) {
+	if desc == d.migrating && v == 1 {
+		r.bits |= readyMigrating
+	}
+}
+
+// blockers judges a DCS task as the rule file does: failed in FAILED,
+// MIGRATION_FAILED or TERMINATED (DCSMigrationFailed); not_incremental
+// unless INCRMIGRATING (or the misspelt INCRMIGEATING) or migrating with
+// its full progress at 1; offset_high above dcsOffsetThreshold. DCS has no
+// verification.
+func (*dcs) blockers(s *TaskStatus, _ time.Time) ([]Blocker, string) {
+	var out []Blocker
+	switch s.State {
+	case "FAILED", "MIGRATION_FAILED", "TERMINATED":
+		out = append(out, failedBlocker(s.State))
+	}
+	incremental := s.State == "INCRMIGRATING" || s.State == "INCRMIGEATING" ||
+		s.ready.bits&readyMigrating != 0 && s.HasProgress && s.Progress >= 1
+	if !incremental {
+		out = append(out, Blocker{reasonNotIncremental, "not in its incremental phase (" + stateText(s.State) + ")"})
+	}
+	if s.HasOffset && s.Offset > dcsOffsetThreshold {
+		out = append(out, Blocker{reasonOffsetHigh, "offset " + thousands(s.Offset) + " above " + thousands(dcsOffsetThreshold)})
+	}
+	return out, ""
 }

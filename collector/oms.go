@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -128,6 +129,42 @@ func (r *omsTask) metrics(m *emitter) (bool, error) {
 	m.boolean(d.listingComplete, "is_query_over", t.IsQueryOver)
 	m.timestamp(d.lastSuccess, r.fetched)
 	return true, nil
+}
+
+// noteReadiness keeps the task's failed objects (counts[0]) and whether
+// its source listing is complete.
+func (d *oms) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, labels []*dto.LabelPair, v float64) {
+	switch {
+	case desc == d.objects && labelOf(labels, "outcome") == outcomeFailed:
+		r.setCount(0, v)
+	case desc == d.listingComplete:
+		r.bits |= readyListingKnown
+		if v == 1 {
+			r.bits |= readyListingComplete
+		}
+	}
+}
+
+// blockers judges an OMS task as the rule file does: failed in FAILED
+// (OMSTaskFailed), in_progress in any other status but SUCCEEDED,
+// failed_objects when objects failed, listing_incomplete while the
+// source is still listed. OMS has no verification.
+func (*oms) blockers(s *TaskStatus, _ time.Time) ([]Blocker, string) {
+	var out []Blocker
+	switch s.State {
+	case "FAILED":
+		out = append(out, failedBlocker(s.State))
+	case "SUCCEEDED":
+	default:
+		out = append(out, Blocker{reasonInProgress, "not finished (" + stateText(s.State) + ")"})
+	}
+	if n, ok := s.ready.count(0); ok && n > 0 {
+		out = append(out, Blocker{reasonFailedObjects, plural(n, "object") + " failed"})
+	}
+	if s.ready.bits&readyListingKnown != 0 && s.ready.bits&readyListingComplete == 0 {
+		out = append(out, Blocker{reasonListingIncomplete, "source listing not complete"})
+	}
+	return out, ""
 }
 
 // omsGroups is OMS task groups (a migration of many prefixes or of an

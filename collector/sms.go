@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -19,7 +20,7 @@ var smsStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC
 // consistency checks (ShowConsistencyResult) once per verify_interval.
 type sms struct {
 	up, info, state, subtaskProgress, speed, compress, remaining, eta, replicated, total,
-	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess,
+	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess, syncStarted,
 	checkedAt, files, checkResult *prometheus.Desc
 }
 
@@ -44,7 +45,9 @@ func newSMS(ix labelIndex) *sms {
 		sourceDiskIO:    d("sms_migration_source_disk_io_bytes_per_second", "Disk I/O of the source server."),
 		agentDiskIO:     d("sms_migration_agent_disk_io_bytes_per_second", "Disk I/O of the migration agent."),
 		lastSuccess:     d("sms_migration_last_success_timestamp_seconds", "When the task served was read from the API (only with sms.min_interval)."),
-		checkedAt:       d("sms_migration_consistency_checked_timestamp_seconds", "When the latest consistency check of the task's files finished."),
+		syncStarted: d("sms_migration_sync_started_timestamp_seconds",
+			"When the latest subtask that copies data started: the last sync (SYNC_*), or before any sync the full copy (MIGRATE_*). A consistency check counts for the cut-over only when it finished after this."),
+		checkedAt: d("sms_migration_consistency_checked_timestamp_seconds", "When the latest consistency check of the task's files finished."),
 		files: d("sms_migration_consistency_files", "Files of the latest consistency check, summed over its directories, by outcome: checked, different, missing_on_target, extra_on_target.",
 			"outcome"),
 		checkResult: d("sms_migration_consistency_result", "The latest consistency check's check_result, as the API gives it; always 1.", "result"),
@@ -64,7 +67,7 @@ func (d *sms) stateDesc() *prometheus.Desc { return d.state }
 func (d *sms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.state, d.subtaskProgress, d.speed, d.compress, d.remaining, d.eta,
 		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO, d.lastSuccess,
-		d.checkedAt, d.files, d.checkResult}
+		d.syncStarted, d.checkedAt, d.files, d.checkResult}
 }
 
 // smsTask is what one scrape learnt about one SMS task.
@@ -122,6 +125,7 @@ func (r *smsTask) metrics(m *emitter) (bool, error) {
 	m.number(d.sourceDiskIO, "total_disk_io", t.TotalDiskIO, mbitToBytes)
 	m.number(d.agentDiskIO, "agent_disk_io", t.AgentDiskIO, mbitToBytes)
 	m.timestamp(d.lastSuccess, r.fetched)
+	m.number(d.syncStarted, "sub_tasks.start_date", plausibleEpochMs(t.SyncStarted()), msToSeconds)
 	r.consistencyMetrics(m)
 	// A failed refresh of the checks is counted, but the task is up: it
 	// was read, and the last good checks are served.
@@ -164,6 +168,72 @@ func (r *smsTask) consistencyMetrics(m *emitter) {
 	if c.CheckResult != "" {
 		m.taskGauge(d.checkResult, 1, string(c.CheckResult))
 	}
+}
+
+// An SMS task's readiness: counts are the latest consistency check's
+// different files and files missing on the target; times are when it
+// finished and when the latest copy of data (sync_started) started.
+const (
+	smsDifferent, smsMissing = 0, 1
+	smsChecked, smsSynced    = 0, 1
+)
+
+// noteReadiness keeps the latest consistency check's time and counts, and
+// when the latest copy of data started.
+func (d *sms) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, labels []*dto.LabelPair, v float64) {
+	switch desc {
+	case d.checkedAt:
+		r.setTime(smsChecked, v)
+	case d.syncStarted:
+		r.setTime(smsSynced, v)
+	case d.files:
+		switch labelOf(labels, "outcome") {
+		case "different":
+			r.setCount(smsDifferent, v)
+		case "missing_on_target":
+			r.setCount(smsMissing, v)
+		}
+	}
+}
+
+// blockers judges an SMS task as the rule file does: failed in
+// MIGRATE_FAIL or SYNC_FAIL (SMSMigrationFailed); not_incremental until
+// SYNC_SUCCESS or MIGRATE_SUCCESS; verify_missing without a consistency
+// check, verify_stale when the latest finished before the latest copy of
+// data started (its result no longer counts), else verify_mismatch when it
+// found different files or files missing on the target.
+func (*sms) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
+	var out []Blocker
+	switch s.State {
+	case "MIGRATE_FAIL", "SYNC_FAIL":
+		out = append(out, failedBlocker(s.State))
+	}
+	if s.State != "SYNC_SUCCESS" && s.State != "MIGRATE_SUCCESS" {
+		out = append(out, Blocker{reasonNotIncremental, "not synced yet (" + stateText(s.State) + ")"})
+	}
+	r := &s.ready
+	checked, synced := r.timeOf(smsChecked), r.timeOf(smsSynced)
+	if checked.IsZero() {
+		return append(out, Blocker{reasonVerifyMissing, "never checked for consistency"}), "never checked"
+	}
+	different, _ := r.count(smsDifferent)
+	missing, _ := r.count(smsMissing)
+	result := "consistent"
+	switch {
+	case different > 0 && missing > 0:
+		result = plural(different, "file") + " different, " + thousands(float64(missing)) + " missing on target"
+	case different > 0:
+		result = plural(different, "file") + " different"
+	case missing > 0:
+		result = plural(missing, "file") + " missing on target"
+	}
+	switch {
+	case !synced.IsZero() && checked.Before(synced):
+		out = append(out, Blocker{reasonVerifyStale, "consistency check older than the last sync"})
+	case different > 0 || missing > 0:
+		out = append(out, Blocker{reasonVerifyMismatch, "consistency check found " + result})
+	}
+	return out, result + ", checked " + ago(checked, now)
 }
 
 // lastByName keeps one subtask per name (the last), in first-seen order, so

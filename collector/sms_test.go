@@ -171,3 +171,15 @@ func TestSMSCacheKeepsTheLatestCheckOnly(t *testing.T) {
 		}
 	}
 }
+
+// The start of the canned task's full copy (MIGRATE_LINUX_FILE; its sync
+// has not started): the series the readiness rules compare the check with.
+func TestSMSSyncStartedSeries(t *testing.T) {
+	e := checksExporter(t, &checksTransport{status: http.StatusOK, body: cannedSMSConsistency}, time.Minute)
+	rec := httptest.NewRecorder()
+	e.ProbeHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/probe?account=bench&module=sms&task_id=sms-0001", nil))
+	const want = `sms_migration_sync_started_timestamp_seconds{account="bench",task_id="sms-0001"} 1.795433521458e+09`
+	if !strings.Contains(rec.Body.String(), "\n"+want+"\n") {
+		t.Errorf("no %s in\n%s", want, rec.Body)
+	}
+}

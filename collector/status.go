@@ -45,6 +45,18 @@ type TaskStatus struct {
 	Up     bool
 	Reason string // why the poll failed (huaweicloud.Reason), "" when it did not
 	Read   time.Time
+
+	// Judged says whether the task's service is judged for its cut-over
+	// (readiness.go): then Blockers are why the task is not ready, none
+	// when it is, judged from its last poll when TaskStatuses returned.
+	Judged   bool
+	Blockers []Blocker
+	// Verification is the task's latest verification (a DRS rows
+	// comparison, an SMS consistency check) and its age in words; "" for a
+	// service without one.
+	Verification string
+
+	ready readiness // the facts Blockers are judged from
 }
 
 // statusBoard holds the last TaskStatus of each polled task: what the
@@ -80,13 +92,15 @@ type taskBoard struct {
 // its taskBoard has (account, module, service, id), the time as Unix
 // nanoseconds (the page shows how long ago, to the second), the numbers
 // only shown rounded as float32 (7 significant digits; the offset, a
-// count shown whole, keeps float64) and the flags in one byte.
+// count shown whole, keeps float64), the flags in one byte and the
+// readiness facts in 20 (counts and times in 32 bits).
 type statusRecord struct {
 	name, state, reason               string
 	read                              int64
 	offset                            float64
 	progress, speed, remaining, delay float32
 	flags                             statusFlags
+	ready                             readiness
 }
 
 type statusFlags uint8
@@ -115,6 +129,7 @@ func recordOf(s *TaskStatus) statusRecord {
 		progress: float32(s.Progress), speed: float32(s.Speed), remaining: float32(s.Remaining), delay: float32(s.Delay), offset: s.Offset,
 		flags: flag(s.Up, statusUp) | flag(s.HasProgress, hasProgress) | flag(s.HasSpeed, hasSpeed) |
 			flag(s.HasRemain, hasRemaining) | flag(s.HasDelay, hasDelay) | flag(s.HasOffset, hasOffset),
+		ready: s.ready,
 	}
 }
 
@@ -128,7 +143,7 @@ func (r *statusRecord) status(k boardKey, service, id string) TaskStatus {
 		Remaining: float64(r.remaining), HasRemain: r.flags&hasRemaining != 0,
 		Delay: float64(r.delay), HasDelay: r.flags&hasDelay != 0,
 		Offset: r.offset, HasOffset: r.flags&hasOffset != 0,
-		Up: r.flags&statusUp != 0,
+		Up: r.flags&statusUp != 0, ready: r.ready,
 	}
 }
 
@@ -209,7 +224,8 @@ func (b *statusBoard) snapshot(now time.Time) ([]TaskStatus, time.Time) {
 }
 
 // TaskStatuses returns the last read status of every task the scrapes
-// polled, ordered by service, account, then task id. When no task was read
+// polled, ordered by service, account, then task id, each judged for its
+// cut-over (readiness.go) as of now. When no task was read
 // within StatusFresh it polls every configured and discovered task once
 // first, as a /metrics scrape would (within ctx, sharing calls with
 // scrapes under way).
@@ -224,10 +240,20 @@ func (e *Exporter) TaskStatuses(ctx context.Context) []TaskStatus {
 		}
 		e.status.polling.Unlock()
 	}
-	out, _ := e.status.snapshot(time.Now())
+	now := time.Now()
+	out, _ := e.status.snapshot(now)
 	order := map[string]int{}
+	judges := map[string]judge{}
 	for i, svc := range e.services {
 		order[svc.module()] = i
+		if j, ok := svc.(judge); ok {
+			judges[svc.module()] = j
+		}
+	}
+	for i := range out {
+		if j := judges[out[i].Module]; j != nil {
+			out[i].judged(j, now)
+		}
 	}
 	slices.SortFunc(out, func(a, b TaskStatus) int {
 		return cmp.Or(cmp.Compare(order[a.Module], order[b.Module]),
@@ -247,10 +273,15 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	var transferred, total float64
 	var hasTransferred, hasTotal bool
 	state := t.w.svc.stateDesc()
+	j, judged := t.w.svc.(judge)
 	for i := range t.Samples {
-		lo, labels := e.labels[t.Samples[i].Desc], t.Labels(i)
+		desc := t.Samples[i].Desc
+		lo, labels := e.labels[desc], t.Labels(i)
 		name := lo.name
 		v := t.Samples[i].Value
+		if judged && t.up {
+			j.noteReadiness(&s.ready, desc, name, labels, v)
+		}
 		switch {
 		case strings.HasSuffix(name, "_info"):
 			for _, l := range []string{"task_name", "job_name"} {
@@ -263,7 +294,7 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 					s.Name = src + " → " + dst
 				}
 			}
-		case t.Samples[i].Desc == state:
+		case desc == state:
 			if v == 1 {
 				s.State = labelOf(labels, lo.names...)
 			}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
 	"github.com/migration-exporter/migration_exporter/simulator"
@@ -74,6 +75,8 @@ func TestEndToEndSMSMetricsHaveExactValues(t *testing.T) {
 				r.Expect(t, 180*1048576, "sms_migration_agent_memory_usage_bytes", task...)
 				r.Expect(t, 88*125000, "sms_migration_source_disk_io_bytes_per_second", task...)
 				r.Expect(t, 80*125000, "sms_migration_agent_disk_io_bytes_per_second", task...)
+				// MIGRATE_LINUX_FILE's start: SYNC_LINUX_FILE has not started.
+				r.Expect(t, 1795000060, "sms_migration_sync_started_timestamp_seconds", task...)
 				r.Expect(t, 1, "migration_exporter_api_requests_total", "api", "sms", "operation", "ShowTask", "code", "200")
 			})
 		}
@@ -262,4 +265,29 @@ func TestEndToEndSMSConsistencyChecks(t *testing.T) {
 	r = exp.scrape(t, nil)
 	r.Expect(t, 4, "migration_exporter_api_requests_total", "api", "sms", "operation", "ShowConsistencyResult", "code", "200")
 	r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "sms", "reason", "decode")
+}
+
+// The start of the latest subtask that copies data, for each demo task on
+// a frozen clock: web-01's full copy (started 30 s ago, no sync yet),
+// db-02's sync (30 s ago too), win-03's full copy (failed before any
+// sync) and app-04's sync, listed after its full copy.
+func TestEndToEndSMSSyncStarted(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_795_500_000, 0)
+	srv, err := simulator.Start(simulator.New(simulator.Options{
+		AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Now: func() time.Time { return now },
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	srv.AddDemoTasks()
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), srv.URL, testSK,
+		smsConfig(smsNeverChecked, smsObjects, smsFlat, smsStrings, smsUnknown)))
+	r := exp.scrape(t, nil)
+	r.Expect(t, 1_795_499_970, "sms_migration_sync_started_timestamp_seconds", "account", "e2e", "task_id", smsNeverChecked)
+	r.Expect(t, 1_795_499_970, "sms_migration_sync_started_timestamp_seconds", "account", "e2e", "task_id", smsObjects)
+	r.Expect(t, 1_795_390_060, "sms_migration_sync_started_timestamp_seconds", "account", "e2e", "task_id", smsFlat)
+	r.Expect(t, 1_795_430_000, "sms_migration_sync_started_timestamp_seconds", "account", "e2e", "task_id", smsStrings)
+	r.ExpectAbsent(t, "sms_migration_sync_started_timestamp_seconds", "task_id", smsUnknown)
 }

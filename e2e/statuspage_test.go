@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +45,40 @@ func chromium(t *testing.T, bin string, args ...string) string {
 	return string(out)
 }
 
-var rowRE = regexp.MustCompile(`(?s)<tr class="[^"]*" data-module="([^"]*)" data-task-id="([^"]*)">(.*?)</tr>`)
+var (
+	rowRE          = regexp.MustCompile(`(?s)<tr class="[^"]*" data-module="([^"]*)" data-task-id="([^"]*)">(.*?)</tr>`)
+	readinessRE    = regexp.MustCompile(`(?s)<td class="readiness">(.*?)</td>`)
+	blockerRE      = regexp.MustCompile(`<li data-reason="([^"]*)">(.*?)</li>`)
+	verificationRE = regexp.MustCompile(`(?s)<td class="verification">(.*?)</td>`)
+)
+
+// readiness is a row's readiness cell as "reason: words" lines ("ready"
+// when it says so, "" when the task is not judged), and its verification.
+func readiness(t *testing.T, row string) (blockers []string, verification string) {
+	t.Helper()
+	cell, ver := readinessRE.FindStringSubmatch(row), verificationRE.FindStringSubmatch(row)
+	if cell == nil || ver == nil {
+		t.Errorf("no readiness or verification cell in %s", row)
+		return nil, ""
+	}
+	if strings.Contains(cell[1], `<span class="ready">ready</span>`) {
+		return []string{"ready"}, ver[1]
+	}
+	for _, b := range blockerRE.FindAllStringSubmatch(cell[1], -1) {
+		blockers = append(blockers, b[1]+": "+b[2])
+	}
+	return blockers, ver[1]
+}
+
+// checkedAgo is how the page writes the age of a check that finished at
+// ms (Unix milliseconds): in whole days, for the demo's checks. It returns
+// the words as of before and after the page loaded (a day may turn).
+func checkedAgo(ms int64, before, after time.Time) [2]string {
+	days := func(now time.Time) string {
+		return fmt.Sprintf("%d days ago", int(now.Sub(time.UnixMilli(ms))/(24*time.Hour)))
+	}
+	return [2]string{days(before), days(after)}
+}
 
 // TestStatusPageInBrowser loads / in headless Chromium after one scrape
 // of a --simulate exporter: every demo task has a row, the deleted DCS
@@ -57,7 +92,9 @@ func TestStatusPageInBrowser(t *testing.T) {
 		t.Fatal("the scrape made no API request")
 	}
 
+	loading := time.Now()
 	dom := chromium(t, bin, "--dump-dom", exp.URL+"/")
+	loaded := time.Now()
 	rows := map[string]string{} // module and task id → the row's cells
 	for _, m := range rowRE.FindAllStringSubmatch(dom, -1) {
 		rows[m[1]+" "+m[2]] = m[3]
@@ -96,6 +133,10 @@ func TestStatusPageInBrowser(t *testing.T) {
 	}
 	if row := rows["oms_group "+simulator.DemoOMSGroupID]; !strings.Contains(row, `class="bar"`) {
 		t.Errorf("the OMS task group has no progress bar: %s", row)
+	}
+	checkReadinessColumn(t, rows, loading, loaded)
+	if !strings.Contains(dom, "judged from the task's last poll alone") {
+		t.Error("the page has no note that readiness is judged from the last poll alone")
 	}
 	if strings.Contains(dom, "debug/pprof") {
 		t.Error("the page links to pprof, which the exporter does not serve")
@@ -156,5 +197,80 @@ func TestStatusPagePollsOnlyWithoutRecentScrape(t *testing.T) {
 	}
 	if code := get(t, exp.URL+"/nope").code; code != http.StatusNotFound {
 		t.Errorf("GET /nope: %d, want 404", code)
+	}
+}
+
+// checkReadinessColumn asserts the readiness and verification of every
+// demo task but the DRS jobs' verification, which the DRS comparison
+// series decide.
+func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded time.Time) {
+	t.Helper()
+	offsetRE := regexp.MustCompile(`^offset_high: offset [1-9][0-9]{0,2}(,[0-9]{3})* above 1,000$`)
+	type want struct {
+		blockers []string
+		// offset: 1, and an offset_high whose figure moves with time last;
+		// 2, maybe (a task whose full sync just started has an offset
+		// above 1,000 after its first fraction of a second).
+		offset       int
+		verification [2]string // either: the age in days may turn while the page loads
+	}
+	never := [2]string{"never checked", "never checked"}
+	none := [2]string{}
+	with := func(result string, age [2]string) [2]string {
+		return [2]string{result + ", checked " + age[0], result + ", checked " + age[1]}
+	}
+	wants := map[string]want{
+		"dcs 31c6fd2b-2893-430b-90ff-d1adb8060585": {[]string{"not_incremental: not in its incremental phase (MIGRATING)"}, 2, none},
+		"dcs 7f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b": {[]string{"not_incremental: not in its incremental phase (MIGRATING)"}, 1, none},
+		"dcs a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9": {[]string{"failed: failed: FAILED", "not_incremental: not in its incremental phase (FAILED)"}, 0, none},
+		"dcs " + simulator.DemoDeletedDCSTask:      {[]string{"down: the last poll failed (not_found)"}, 0, none},
+		// Copying, never checked.
+		"sms 5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01": {[]string{"not_incremental: not synced yet (RUNNING)",
+			"verify_missing: never checked for consistency"}, 0, never},
+		// Syncing; its check found differences but is older than the sync.
+		"sms 6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12": {[]string{"not_incremental: not synced yet (SYNCING)",
+			"verify_stale: consistency check older than the last sync"}, 0,
+			with("2 files different, 4 missing on target", checkedAgo(1795433000000, loading, loaded))},
+		// Failed; its check (the flat shape) after the full copy found differences.
+		"sms 7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23": {[]string{"failed: failed: MIGRATE_FAIL", "not_incremental: not synced yet (MIGRATE_FAIL)",
+			"verify_mismatch: consistency check found 40 files different, 7 missing on target"}, 0,
+			with("40 files different, 7 missing on target", checkedAgo(1795400000000, loading, loaded))},
+		// Synced, checked clean after its sync.
+		"sms 8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34": {[]string{"ready"}, 0, with("consistent", checkedAgo(1795434000000, loading, loaded))},
+		"oms 220621019041293":                      {[]string{"in_progress: not finished (RUNNING)", "listing_incomplete: source listing not complete"}, 0, none},
+		"oms 220621019041294":                      {[]string{"ready"}, 0, none},
+		"oms 220621019041295":                      {[]string{"in_progress: not finished (RUNNING)"}, 0, none},
+		"oms 220621019041296":                      {[]string{"failed: failed: FAILED", "failed_objects: 87 objects failed"}, 0, none},
+		// Task groups have no readiness.
+		"oms_group " + simulator.DemoOMSGroupID: {nil, 0, none},
+	}
+	for key, w := range wants {
+		row, ok := rows[key]
+		if !ok {
+			t.Errorf("no row for %s", key)
+			continue
+		}
+		blockers, verification := readiness(t, row)
+		if n := len(blockers); w.offset > 0 && n > 0 && offsetRE.MatchString(blockers[n-1]) {
+			blockers = blockers[:n-1]
+		} else if w.offset == 1 {
+			t.Errorf("%s: blockers %q, want an offset_high last", key, blockers)
+		}
+		if !slices.Equal(blockers, w.blockers) || verification != w.verification[0] && verification != w.verification[1] {
+			t.Errorf("%s:\n got %q, %q\nwant %q, %q", key, blockers, verification, w.blockers, w.verification[0])
+		}
+	}
+	// DRS: the reasons that are not verification's.
+	for key, want := range map[string][]string{
+		"drs 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101": {"not_incremental: not in its incremental phase (FULL_TRANSFER_STARTED)"},
+		"drs 4a3b0d2f-6c8e-4f90-8b1c-2d3e4f5ajb101": nil,
+		"drs 5b4c1e3a-7d9f-4a01-9c2d-3e4f5a6bjb101": {"failed: failed: INCRE_TRANSFER_FAILED", "not_incremental: not in its incremental phase (INCRE_TRANSFER_FAILED)"},
+		"drs " + simulator.DemoDeletedDRSJob:        {"down: the last poll failed (not_found)"},
+	} {
+		blockers, _ := readiness(t, rows[key])
+		blockers = slices.DeleteFunc(blockers, func(b string) bool { return strings.HasPrefix(b, "verify_") })
+		if !slices.Equal(blockers, want) {
+			t.Errorf("%s: blockers but verification's %q, want %q", key, blockers, want)
+		}
 	}
 }

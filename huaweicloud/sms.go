@@ -3,6 +3,7 @@ package huaweicloud
 import (
 	"bytes"
 	"context"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -68,6 +69,33 @@ func (s SMSSubTask) running() bool {
 	_, started := s.StartDate.Value()
 	end, ended := s.EndDate.Value()
 	return started && (!ended || end == 0)
+}
+
+// SyncStarted is the start_date (ms since the epoch) of the latest subtask
+// that copies data: of the syncs (SYNC_*) and the full copy (MIGRATE_*),
+// the one that started last, whatever its place in the list. A sync
+// starts after the full copy, so this is the last sync's start, or the
+// full copy's before any sync. It is absent when none has started (no
+// start_date, or 0); a start_date that is not a number is returned as its
+// error only when no subtask has a usable one.
+func (t SMSTask) SyncStarted() Number {
+	var latest, broken Number
+	for _, s := range t.SubTasks {
+		if name := string(s.Name); !strings.HasPrefix(name, "SYNC_") && !strings.HasPrefix(name, "MIGRATE_") {
+			continue
+		}
+		v, ok := s.StartDate.Value()
+		if !ok && s.StartDate.Err() != nil {
+			broken = s.StartDate
+		}
+		if l, has := latest.Value(); ok && v > 0 && (!has || v > l) {
+			latest = s.StartDate
+		}
+	}
+	if _, ok := latest.Value(); ok {
+		return latest
+	}
+	return broken
 }
 
 // SMSSubtaskInfo is "the current subtask and its progress", which ShowTask

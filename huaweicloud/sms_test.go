@@ -194,3 +194,32 @@ func TestSMSConsistencyHostileValues(t *testing.T) {
 		}
 	}
 }
+
+// The latest subtask that copies data by its start, not its place: the
+// last sync, else the full copy; nothing before either has started.
+func TestSMSSyncStarted(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       any
+		broken     bool
+	}{
+		{"latest sync, listed first", `{"sub_tasks": [{"name":"SYNC_LINUX_FILE","start_date":1795000300000},
+			{"name":"MIGRATE_LINUX_FILE","start_date":1795000060000,"end_date":1795000200000},
+			{"name":"SYNC_LINUX_FILE","start_date":"1795000250000"},
+			{"name":"CONFIGURE_LINUX_FILE","start_date":1795000900000}]}`, 1795000300000.0, false},
+		{"full copy before any sync", `{"sub_tasks": [{"name":"CREATE_CLOUD_SERVER","start_date":1795000000000},
+			{"name":"MIGRATE_WINDOWS_BLOCK","start_date":1795000060000},{"name":"SYNC_WINDOWS_BLOCK","start_date":0}]}`, 1795000060000.0, false},
+		{"none started", `{"sub_tasks": [{"name":"CREATE_CLOUD_SERVER","start_date":1795000000000},
+			{"name":"MIGRATE_LINUX_FILE","start_date":null},{"name":"SYNC_LINUX_FILE"}]}`, "absent", false},
+		{"no subtasks", `{}`, "absent", false},
+		{"broken, none usable", `{"sub_tasks": [{"name":"MIGRATE_LINUX_FILE","start_date":"soon"}]}`, "absent", true},
+		{"broken beside a usable one", `{"sub_tasks": [{"name":"MIGRATE_LINUX_FILE","start_date":1795000060000},
+			{"name":"SYNC_LINUX_FILE","start_date":{"x":1}}]}`, 1795000060000.0, false},
+	}
+	for _, c := range cases {
+		got := decodeSMSTask(t, c.body).SyncStarted()
+		if value(got) != c.want || (got.Err() != nil) != c.broken {
+			t.Errorf("%s: %v (err %v), want %v (broken %v)", c.name, value(got), got.Err(), c.want, c.broken)
+		}
+	}
+}

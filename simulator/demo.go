@@ -16,9 +16,11 @@ const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
 // (ROLLBACK_SUCCESS), and one that was deleted (the API answers DCS.4133,
 // so its up is 0). SMS: a server being copied (never checked), one
 // syncing whose latest consistency check found different and missing
-// files (result_list of objects, the newest first), one that failed
-// (checked before, in the old flat shape), and one synced with a clean
-// check (result_list of strings).
+// files (result_list of objects, the newest first) but finished before
+// its sync started, one that failed whose check after its full copy found
+// different and missing files (the old flat shape), and one synced with
+// a clean check after its sync (result_list of strings): on the status
+// page, verify_missing, verify_stale, verify_mismatch and ready.
 // DRS: see addDemoDRSJobs. OMS: see addDemoOMS.
 func (s *Simulator) AddDemoTasks() {
 	s.addDemoDRSJobs()
@@ -39,7 +41,8 @@ func (s *Simulator) AddDemoTasks() {
 	s.AddSMSTask(SMSTask{ID: "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23", Name: "win-03-to-ecs", Type: "MIGRATE_BLOCK", OSType: "WINDOWS",
 		SourceServer: "win-03", TargetServer: "ecs-win-03",
 		Progress: &SMSProgress{State: "MIGRATE_FAIL", SubTasks: []SMSSubTask{
-			{Name: "CREATE_CLOUD_SERVER", Progress: 100}, {Name: "MIGRATE_WINDOWS_BLOCK", Progress: 12},
+			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: 1795390000000, EndMs: 1795390060000},
+			{Name: "MIGRATE_WINDOWS_BLOCK", Progress: 12, StartMs: 1795390060000},
 		}},
 		Checks: SMSChecks{Shape: ChecksFlat, List: []SMSCheck{
 			{FinishedMs: 1795400000000, Dirs: []SMSDirCheck{{Dir: "C:\\Data", Total: 5000, Different: 40, Missing: 7, Extra: 2}}},
@@ -47,7 +50,9 @@ func (s *Simulator) AddDemoTasks() {
 	s.AddSMSTask(SMSTask{ID: "8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34", Name: "app-04-to-ecs",
 		SourceServer: "app-04", TargetServer: "ecs-app-04",
 		Progress: &SMSProgress{State: "SYNC_SUCCESS", SubTasks: []SMSSubTask{
-			{Name: "CREATE_CLOUD_SERVER", Progress: 100}, {Name: "MIGRATE_LINUX_FILE", Progress: 100}, {Name: "SYNC_LINUX_FILE", Progress: 100},
+			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: 1795420000000, EndMs: 1795420060000},
+			{Name: "MIGRATE_LINUX_FILE", Progress: 100, StartMs: 1795420060000, EndMs: 1795428000000},
+			{Name: "SYNC_LINUX_FILE", Progress: 100, StartMs: 1795430000000, EndMs: 1795431000000},
 		}},
 		Checks: SMSChecks{Shape: ChecksAsStrings, List: []SMSCheck{
 			{FinishedMs: 1795434000000, Result: "FINISHED", Dirs: []SMSDirCheck{{Dir: "/srv", Total: 8000}, {Dir: "/etc", Total: 410}}},

@@ -33,6 +33,10 @@ const statusCSS = `
 #tasks .bar { display: inline-block; width: 6em; height: 0.8em; background: #eee; border: 1px solid #ccc; vertical-align: middle; }
 #tasks .bar span { display: block; height: 100%; background: #e6522c; }
 #tasks .stale { color: #888; }
+#tasks .ready { color: #1a7f37; font-weight: bold; }
+#tasks ul.blockers { margin: 0; padding-left: 1.1em; }
+#tasks ul.blockers li { color: #8a4b00; }
+#tasks p.note { font-size: 0.8em; color: #555; max-width: 60em; }
 `
 
 var statusTemplate = template.Must(template.New("status").Funcs(template.FuncMap{
@@ -57,7 +61,7 @@ var statusTemplate = template.Must(template.New("status").Funcs(template.FuncMap
 <h3>Tasks</h3>
 <p>{{len .Tasks}} task(s), as the last scrape of /metrics or /probe read them (the page polls only when no scrape read any task in the last {{.Fresh}}).</p>
 <table>
-<thead><tr><th>Service</th><th>Account</th><th>Task id</th><th>Name</th><th>Up</th><th>State</th><th>Progress</th><th>Speed</th><th>ETA / delay / offset</th><th>Last read</th></tr></thead>
+<thead><tr><th>Service</th><th>Account</th><th>Task id</th><th>Name</th><th>Up</th><th>State</th><th>Progress</th><th>Speed</th><th>ETA / delay / offset</th><th>Readiness*</th><th>Verification</th><th>Last read</th></tr></thead>
 <tbody>
 {{- range .Tasks}}
 <tr class="{{if .Up}}up-row{{else}}down{{end}}" data-module="{{.Module}}" data-task-id="{{.ID}}">
@@ -67,13 +71,16 @@ var statusTemplate = template.Must(template.New("status").Funcs(template.FuncMap
 <td class="progress">{{if .HasProgress}}<span class="bar"><span style="width: {{width .Progress}}"></span></span> {{pct .Progress}}{{end}}</td>
 <td>{{if .HasSpeed}}{{bytesPerSec .Speed}}{{end}}</td>
 <td>{{if and .HasRemain (gt .Remaining 0.0)}}ETA {{dur .Remaining}}{{end}}{{if .HasDelay}} delay {{dur .Delay}}{{end}}{{if .HasOffset}} offset {{num .Offset}}{{end}}</td>
+<td class="readiness">{{if .Judged}}{{if .Blockers}}<ul class="blockers">{{range .Blockers}}<li data-reason="{{.Reason}}">{{.Text}}</li>{{end}}</ul>{{else}}<span class="ready">ready</span>{{end}}{{end}}</td>
+<td class="verification">{{.Verification}}</td>
 <td{{if stale .Read}} class="stale"{{end}}>{{ago .Read}}</td>
 </tr>
 {{- else}}
-<tr><td colspan="10">No task configured or discovered.</td></tr>
+<tr><td colspan="12">No task configured or discovered.</td></tr>
 {{- end}}
 </tbody>
 </table>
+<p class="note">* Readiness: why a task cannot be cut over now, by the reasons of the rule file's task:migration_cutover_blocker, judged from the task's last poll alone: this page has no history, so where a rule asks for a condition to hold for its whole window (10m), one poll decides here, and a task ready here may not be ready for the rules yet. Verification (DRS rows comparison, SMS consistency check) is required, as the rule file's require_verification is by default.</p>
 </div>`))
 
 // humanSeconds writes s seconds as 1h2m3s, 4m5s or 1.2s.

@@ -17,7 +17,8 @@ func TestStatusTableEscapes(t *testing.T) {
 		Tasks []collector.TaskStatus
 		Fresh time.Duration
 	}{[]collector.TaskStatus{{Module: "dcs", Account: hostile, ID: hostile, Name: hostile, State: hostile, Reason: hostile,
-		HasProgress: true, Progress: 2, Read: time.Now()}}, collector.StatusFresh})
+		HasProgress: true, Progress: 2, Read: time.Now(),
+		Judged: true, Blockers: []collector.Blocker{{Reason: hostile, Text: hostile}}, Verification: hostile}}, collector.StatusFresh})
 	if err != nil {
 		t.Fatal(err)
 	}
