@@ -42,10 +42,13 @@ const goldenFile = "../testdata/simulate.golden.prom"
 const rulesFile = "../rules/migration_exporter.rules.yml"
 
 // readinessRecord and readinessAccountRecord are the cut-over readiness
-// series of rulesFile, which cutover-readiness.json shows.
+// series of rulesFile, which cutover-readiness.json shows. blockerRecord
+// is the rules' reasons a task is not ready, one rule per api and reason;
+// the readiness thresholds live in its rules.
 const (
 	readinessRecord        = "task:migration_cutover_ready:bool"
 	readinessAccountRecord = "account:migration_cutover_ready:min"
+	blockerRecord          = "task:migration_cutover_blocker"
 )
 
 // dashboardDatasource is the only data source a panel, a target or a query
@@ -300,7 +303,7 @@ func ruleRecordedNames(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatalf("%s: %v", rulesFile, err)
 	}
-	for _, name := range []string{readinessRecord, readinessAccountRecord} {
+	for _, name := range []string{readinessRecord, readinessAccountRecord, blockerRecord} {
 		if !names[name] {
 			t.Fatalf("%s records no %s: is it the exporter's rule file?", rulesFile, name)
 		}
@@ -1007,9 +1010,10 @@ func TestRecordedSeriesAreGauges(t *testing.T) {
 // TestCutoverReadinessThresholdsMatchRules checks that the limits
 // cutover-readiness.json draws for the DRS delay and the DCS offset (on
 // their graphs and as the colours of their table columns) are the
-// thresholds of the readiness rule in rulesFile. The board shows the
-// rule's result, and these lines say how far a task is from it, so they
-// must move together.
+// thresholds of the readiness rules in rulesFile: readiness is "no
+// blocker", and the thresholds live in the blocker rules lag_high (DRS)
+// and offset_high (DCS). The board shows the rules' result, and these
+// lines say how far a task is from it, so they must move together.
 func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 	const board = "cutover-readiness.json"
 	f := loadRuleFile(t)
@@ -1034,16 +1038,17 @@ func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 	walk(d.Panels)
 
 	for _, c := range []struct {
-		api, metric string
+		api, reason string // the blocker rule that holds the threshold
+		metric      string
 		whole       bool   // the metric only takes whole numbers
 		graph       string // title of the panel that graphs it
 		column      string // name of its column in a table
 	}{
-		{"drs", "drs_migration_replication_delay_seconds", false, "DRS replication delay", "DRS delay"},
-		{"dcs", "dcs_migration_incremental_offset", true, "DCS incremental offset", "DCS offset"},
+		{"drs", "lag_high", "drs_migration_replication_delay_seconds", false, "DRS replication delay", "DRS delay"},
+		{"dcs", "offset_high", "dcs_migration_incremental_offset", true, "DCS incremental offset", "DCS offset"},
 	} {
 		t.Run(c.api, func(t *testing.T) {
-			op, limit := readinessThreshold(t, f, c.api, c.metric)
+			op, limit := readinessThreshold(t, f, c.api, c.reason, c.metric)
 			// Grafana colours a value from a step's value up, so the step is
 			// the first value that is not ready.
 			var want float64
@@ -1053,8 +1058,8 @@ func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 			case op == parser.LTE && c.whole:
 				want = limit + 1
 			default:
-				t.Fatalf("the %s readiness rule compares %s with %s %v; this test knows how to draw only < and, for a whole-numbered metric, <=",
-					c.api, c.metric, op, limit)
+				t.Fatalf("the %s %s blocker rule accepts %s %s %v as caught up; this test knows how to draw only < and, for a whole-numbered metric, <=",
+					c.api, c.reason, c.metric, op, limit)
 			}
 			check := func(where string, th thresholdsJSON) {
 				var values []float64
@@ -1064,8 +1069,8 @@ func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 					}
 				}
 				if len(values) != 1 || values[0] != want {
-					t.Errorf("%s: %s: threshold steps %v; want one step at %v, the first value the readiness rule (%s %s %v in %s) does not accept",
-						board, where, values, want, c.metric, op, limit, rulesFile)
+					t.Errorf("%s: %s: threshold steps %v; want one step at %v, the first value the readiness rules (%s %s %v in the %s %s blocker of %s) do not accept",
+						board, where, values, want, c.metric, op, limit, c.api, c.reason, rulesFile)
 				}
 			}
 			graphs, columns := 0, 0
@@ -1126,24 +1131,25 @@ type thresholdsJSON struct {
 	} `json:"steps"`
 }
 
-// readinessThreshold finds, in the readinessRecord rule of api, the one
-// comparison of metric with a number, and returns its operator and number.
-func readinessThreshold(t *testing.T, f *ruleFileYAML, api, metric string) (parser.ItemType, float64) {
+// readinessThreshold finds, in the blockerRecord rule of api and reason,
+// the one comparison of metric with a number (the value the rule accepts
+// as caught up), and returns its operator and number.
+func readinessThreshold(t *testing.T, f *ruleFileYAML, api, reason, metric string) (parser.ItemType, float64) {
 	t.Helper()
 	var exprs []string
 	for _, g := range f.Groups {
 		for _, r := range g.Rules {
-			if r.Record == readinessRecord && r.Labels["api"] == api {
+			if r.Record == blockerRecord && r.Labels["api"] == api && r.Labels["reason"] == reason {
 				exprs = append(exprs, r.Expr)
 			}
 		}
 	}
 	if len(exprs) != 1 {
-		t.Fatalf("%s: %d rules record %s{api=%q}; want 1", rulesFile, len(exprs), readinessRecord, api)
+		t.Fatalf("%s: %d rules record %s{api=%q,reason=%q}; want 1", rulesFile, len(exprs), blockerRecord, api, reason)
 	}
 	expr, err := dashboardPromQL.ParseExpr(exprs[0])
 	if err != nil {
-		t.Fatalf("%s: %s{api=%q}: %v", rulesFile, readinessRecord, api, err)
+		t.Fatalf("%s: %s{api=%q,reason=%q}: %v", rulesFile, blockerRecord, api, reason, err)
 	}
 	type found struct {
 		op    parser.ItemType
@@ -1180,7 +1186,7 @@ func readinessThreshold(t *testing.T, f *ruleFileYAML, api, metric string) (pars
 		return nil
 	})
 	if len(hits) != 1 {
-		t.Fatalf("%s: %s{api=%q} compares %s with a number %d times; want once", rulesFile, readinessRecord, api, metric, len(hits))
+		t.Fatalf("%s: %s{api=%q,reason=%q} compares %s with a number %d times; want once", rulesFile, blockerRecord, api, reason, metric, len(hits))
 	}
 	return hits[0].op, hits[0].limit
 }

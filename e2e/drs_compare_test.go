@@ -93,7 +93,9 @@ func TestEndToEndDRSComparisons(t *testing.T) {
 	for _, asStrings := range []bool{false, true} {
 		t.Run(fmt.Sprintf("strings=%v", asStrings), func(t *testing.T) {
 			t.Parallel()
-			sim := startSimulator(t, asStrings)
+			// The demo's comparison times, as written, hold on a clock
+			// started at DemoComparisonsEpoch.
+			sim := startSimulatorAt(t, asStrings, simulator.DemoComparisonsEpoch)
 			sim.AddDemoTasks()
 			exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 				drsConfig(10, drsRunning, drsConsistent, drsInconsistent, drsNeverCompare)))

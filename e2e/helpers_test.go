@@ -136,9 +136,20 @@ func startExporterWith(t *testing.T, opts app.Options, args ...string) exporter 
 // startSimulator starts a simulator with the test keys.
 func startSimulator(t *testing.T, numbersAsStrings bool) *simulator.Server {
 	t.Helper()
-	srv, err := simulator.Start(simulator.New(simulator.Options{
-		AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, NumbersAsStrings: numbersAsStrings,
-	}))
+	return startSimulatorWith(t, simulator.Options{NumbersAsStrings: numbersAsStrings})
+}
+
+// startSimulatorAt is startSimulator with the tasks' clock frozen at now.
+func startSimulatorAt(t *testing.T, numbersAsStrings bool, now time.Time) *simulator.Server {
+	t.Helper()
+	return startSimulatorWith(t, simulator.Options{NumbersAsStrings: numbersAsStrings, Now: func() time.Time { return now }})
+}
+
+// startSimulatorWith starts a simulator with the test keys and opts.
+func startSimulatorWith(t *testing.T, opts simulator.Options) *simulator.Server {
+	t.Helper()
+	opts.AccessKey, opts.SecretKey, opts.ProjectID = testAK, testSK, testProject
+	srv, err := simulator.Start(simulator.New(opts))
 	if err != nil {
 		t.Fatal(err)
 	}

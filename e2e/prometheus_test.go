@@ -67,6 +67,7 @@ func (p promAPI) query(ctx context.Context, expr string) ([]promSample, error) {
 type promAlert struct {
 	Labels map[string]string `json:"labels"`
 	State  string            `json:"state"`
+	Value  string            `json:"value"` // e.g. "3e+00"
 }
 
 func (p promAPI) alerts(ctx context.Context) ([]promAlert, error) {
@@ -133,15 +134,35 @@ scrape_configs:
 			`drs_migration_up == 1`:                                                 4,
 			// Cut-over readiness, evaluated by the shipped rules: one series
 			// per watched task (4 DCS, 4 SMS, 4 DRS jobs and the deleted one,
-			// 4 OMS tasks; groups are not counted). Only the finished OMS
-			// task and the synced SMS server are ready: DCS and DRS need 10
-			// minutes caught up, the others are running or failed.
+			// 4 OMS tasks; groups are not counted). Readiness is "no
+			// blocker". Only the finished OMS task and the synced SMS server
+			// with a clean consistency check are ready: DCS and DRS need 10
+			// minutes caught up (and DRS a rows comparison), the others are
+			// running, failed or found differences.
 			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 5 + 4,
 			`task:migration_cutover_ready:bool == 1`:                                                           2,
 			`task:migration_cutover_ready:bool{api="oms",task_id="220621019041294"} == 1`:                      1,
 			`task:migration_cutover_ready:bool{api="sms",task_id="8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34"} == 1`: 1,
 			`task:migration_cutover_ready:bool{api="drs",task_id="` + simulator.DemoDeletedDRSJob + `"} == 0`:  1,
 			`account:migration_cutover_ready:min{account="simulated"} == 0`:                                    1,
+			// Why not ready, per reason. SMS: db-02's latest check found
+			// different and missing files, web-01 (still copying) was never
+			// checked, app-04 (synced, clean check) has no blocker.
+			`task:migration_cutover_blocker{api="sms",task_id="` + smsDiffering + `",reason="verify_mismatch"} == 1`:                 1,
+			`task:migration_cutover_blocker{api="sms",task_id="5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01",reason="verify_missing"} == 1`:  1,
+			`task:migration_cutover_blocker{api="sms",task_id="5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01",reason="not_incremental"} == 1`: 1,
+			`task:migration_cutover_blocker{api="sms",task_id="8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34"}`:                               0,
+			`task:migration_cutover_blocker{api="sms",reason="verify_mismatch"}`:                                                     2,
+			`task:migration_cutover_blocker{api="dcs",task_id="` + simulator.DemoDeletedDCSTask + `"}`:                               1,
+			`task:migration_cutover_blocker{api="dcs",task_id="` + simulator.DemoDeletedDCSTask + `",reason="down"}`:                 1,
+			// DRS: legacy's latest rows comparison found 3 inconsistent
+			// tables, crm was never compared and orders' rows comparison is
+			// still running; billing's is consistent.
+			`task:migration_cutover_blocker{api="drs",task_id="` + drsInconsistent + `",reason="verify_mismatch"} == 1`: 1,
+			`task:migration_cutover_blocker{api="drs",task_id="` + drsNeverCompare + `",reason="verify_missing"} == 1`:  1,
+			`task:migration_cutover_blocker{api="drs",task_id="` + drsRunning + `",reason="verify_missing"} == 1`:       1,
+			`task:migration_cutover_blocker{api="drs",task_id="` + drsConsistent + `",reason=~"verify_.*"}`:             0,
+			`task:migration_cutover_blocker{api="oms",task_id="220621019041294"}`:                                       0,
 		} {
 			got, err := prom.query(ctx, expr)
 			if err != nil {
@@ -174,16 +195,23 @@ scrape_configs:
 			return err
 		}
 		want := map[string]string{
-			"MigrationTaskUnreachable": simulator.DemoDeletedDCSTask,
-			"DCSMigrationFailed":       "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9",
+			"MigrationTaskUnreachable":      simulator.DemoDeletedDCSTask,
+			"DCSMigrationFailed":            "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9",
+			"MigrationVerificationMismatch": smsDiffering,
 		}
+		// The DRS job with inconsistent tables makes the same alert go
+		// pending for it too.
+		drsMismatch := false
 		for _, a := range alerts {
 			if id, ok := want[a.Labels["alertname"]]; ok && a.Labels["task_id"] == id && a.State != "" {
 				delete(want, a.Labels["alertname"])
 			}
+			if a.Labels["alertname"] == "MigrationVerificationMismatch" && a.Labels["task_id"] == drsInconsistent && a.State != "" {
+				drsMismatch = true
+			}
 		}
-		if len(want) > 0 {
-			return fmt.Errorf("missing alerts %v in %+v", want, alerts)
+		if len(want) > 0 || !drsMismatch {
+			return fmt.Errorf("missing alerts %v (DRS mismatch seen: %v) in %+v", want, drsMismatch, alerts)
 		}
 		return nil
 	})
@@ -191,8 +219,22 @@ scrape_configs:
 		if a.Labels["alertname"] == "MigrationTaskUnreachable" && a.State != "pending" {
 			t.Errorf("MigrationTaskUnreachable is %s after seconds, want pending (for: 10m)", a.State)
 		}
+		if a.Labels["alertname"] == "MigrationVerificationMismatch" && a.Labels["task_id"] == smsDiffering {
+			if a.State != "pending" || a.Labels["task_name"] != "db-02-to-ecs" || a.Labels["api"] != "sms" {
+				t.Errorf("MigrationVerificationMismatch for %s: %s %v, want pending (for: 5m) with api sms and task_name db-02-to-ecs", smsDiffering, a.State, a.Labels)
+			}
+		}
+		if a.Labels["alertname"] == "MigrationVerificationMismatch" && a.Labels["task_id"] == drsInconsistent {
+			if a.State != "pending" || a.Labels["job_name"] != "legacy-db-to-rds" || a.Labels["api"] != "drs" || a.Value != "3e+00" {
+				t.Errorf("MigrationVerificationMismatch for %s: %s %s %v, want pending (for: 5m) with value 3, api drs and job_name legacy-db-to-rds", drsInconsistent, a.State, a.Value, a.Labels)
+			}
+		}
 	}
 }
+
+// smsDiffering is the demo SMS task (db-02-to-ecs) whose latest
+// consistency check found different and missing files.
+const smsDiffering = "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12"
 
 // startPrometheus runs Debian's prometheus on a 127.0.0.1 port with cfg
 // until the test ends, and waits until it is ready. An external process

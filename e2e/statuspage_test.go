@@ -260,17 +260,23 @@ func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded 
 			t.Errorf("%s:\n got %q, %q\nwant %q, %q", key, blockers, verification, w.blockers, w.verification[0])
 		}
 	}
-	// DRS: the reasons that are not verification's.
-	for key, want := range map[string][]string{
-		"drs 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101": {"not_incremental: not in its incremental phase (FULL_TRANSFER_STARTED)"},
-		"drs 4a3b0d2f-6c8e-4f90-8b1c-2d3e4f5ajb101": nil,
-		"drs 5b4c1e3a-7d9f-4a01-9c2d-3e4f5a6bjb101": {"failed: failed: INCRE_TRANSFER_FAILED", "not_incremental: not in its incremental phase (INCRE_TRANSFER_FAILED)"},
-		"drs " + simulator.DemoDeletedDRSJob:        {"down: the last poll failed (not_found)"},
+	// DRS, with the demo's comparisons (their times keep their distance
+	// to the simulator's start: see simulator.DemoComparisonsEpoch).
+	for key, want := range map[string]struct {
+		blockers     []string
+		verification string
+	}{
+		"drs 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101": {[]string{"not_incremental: not in its incremental phase (FULL_TRANSFER_STARTED)",
+			"verify_missing: latest rows comparison RUNNING"}, "rows comparison RUNNING"},
+		"drs 4a3b0d2f-6c8e-4f90-8b1c-2d3e4f5ajb101": {[]string{"ready"}, "consistent, compared 23 min ago"},
+		"drs 5b4c1e3a-7d9f-4a01-9c2d-3e4f5a6bjb101": {[]string{"failed: failed: INCRE_TRANSFER_FAILED", "not_incremental: not in its incremental phase (INCRE_TRANSFER_FAILED)",
+			"verify_mismatch: rows comparison found 3 tables inconsistent"}, "3 tables inconsistent, compared 5 min ago"},
+		"drs 6c5d2f4b-8e0a-4b12-8d3e-4f5a6b7cjb101": {[]string{"verify_missing: no rows comparison"}, "never compared"},
+		"drs " + simulator.DemoDeletedDRSJob:        {[]string{"down: the last poll failed (not_found)"}, ""},
 	} {
-		blockers, _ := readiness(t, rows[key])
-		blockers = slices.DeleteFunc(blockers, func(b string) bool { return strings.HasPrefix(b, "verify_") })
-		if !slices.Equal(blockers, want) {
-			t.Errorf("%s: blockers but verification's %q, want %q", key, blockers, want)
+		blockers, verification := readiness(t, rows[key])
+		if !slices.Equal(blockers, want.blockers) || verification != want.verification {
+			t.Errorf("%s:\n got %q, %q\nwant %q, %q", key, blockers, verification, want.blockers, want.verification)
 		}
 	}
 }

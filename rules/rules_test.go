@@ -9,6 +9,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -23,6 +24,29 @@ import (
 const (
 	rulesFile = "migration_exporter.rules.yml"
 	testsFile = "migration_exporter.rules.test.yml"
+)
+
+// blockerRecord is the series of the reasons a task is not ready, one
+// rule per service and reason (labels api and reason); wantBlockers lists
+// them as api/reason, sorted.
+const blockerRecord = "task:migration_cutover_blocker"
+
+var wantBlockers = []string{
+	"dcs/down", "dcs/failed", "dcs/not_incremental", "dcs/offset_high",
+	"drs/down", "drs/failed", "drs/lag_high", "drs/not_incremental", "drs/verify_mismatch", "drs/verify_missing", "drs/verify_stale",
+	"oms/down", "oms/failed", "oms/failed_objects", "oms/in_progress", "oms/listing_incomplete",
+	"sms/down", "sms/failed", "sms/not_incremental", "sms/verify_mismatch", "sms/verify_missing", "sms/verify_stale",
+}
+
+// switchRecord is the require_verification switch, one rule per service
+// with verification results, whose expr is `vector(1)` (on) or `vector(0)`
+// (off). verificationOffTests runs against a copy of the rule file with
+// every switch turned off that way.
+const (
+	switchRecord         = "api:migration_cutover_require_verification:bool"
+	switchOn             = "expr: vector(1)"
+	switchOff            = "expr: vector(0)"
+	verificationOffTests = "migration_exporter.rules.verification-off.test.yml"
 )
 
 // exporterJob is the scrape job name that MigrationExporterDown and
@@ -81,6 +105,70 @@ func TestRulesPromtool(t *testing.T) {
 			t.Errorf("promtool test rules did not report SUCCESS:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
 		}
 	})
+
+	// require_verification off, as the rule file says to turn it off: each
+	// switch's `vector(1)` changed to `vector(0)`, in a copy of the file.
+	t.Run("verification off", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, rulesFile), verificationOff(t), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		tests, err := os.ReadFile(verificationOffTests)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, verificationOffTests)
+		if err := os.WriteFile(path, tests, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		stdout, stderr := run(t, bin, "test", "rules", path)
+		if !strings.Contains(stdout, "SUCCESS") {
+			t.Errorf("promtool test rules did not report SUCCESS:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+		}
+	})
+}
+
+// verificationOff is the rule file with every require_verification switch
+// turned off. It fails the test unless the file has exactly one switch
+// rule each for DRS and SMS, each with switchOn as its expr.
+func verificationOff(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(rulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Groups []struct {
+			Rules []struct {
+				Record string            `yaml:"record"`
+				Expr   string            `yaml:"expr"`
+				Labels map[string]string `yaml:"labels"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	var apis []string
+	for _, g := range file.Groups {
+		for _, r := range g.Rules {
+			if r.Record != switchRecord {
+				continue
+			}
+			apis = append(apis, r.Labels["api"])
+			if "expr: "+r.Expr != switchOn {
+				t.Fatalf("%s{api=%q} has expr %q; the rule file documents %q as on", switchRecord, r.Labels["api"], r.Expr, switchOn)
+			}
+		}
+	}
+	sort.Strings(apis)
+	if got := strings.Join(apis, ","); got != "drs,sms" {
+		t.Fatalf("%s rules for %q, want one each for drs and sms", switchRecord, got)
+	}
+	if n := bytes.Count(data, []byte(switchOn)); n != len(apis) {
+		t.Fatalf("%s has %d lines %q, want %d (one per switch)", rulesFile, n, switchOn, len(apis))
+	}
+	return bytes.ReplaceAll(data, []byte(switchOn), []byte(switchOff))
 }
 
 // The alert names are an interface (dashboards, routes and other tests use
@@ -115,7 +203,7 @@ func TestRulesConventions(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var alerts, records, readyAPIs []string
+	var alerts, records, readyAPIs, blockers []string
 	for _, g := range file.Groups {
 		for _, r := range g.Rules {
 			if r.Record != "" {
@@ -127,7 +215,11 @@ func TestRulesConventions(t *testing.T) {
 				if g.Name != "migration_exporter.recording" {
 					t.Errorf("recording rule %s is in group %s", r.Record, g.Name)
 				}
-				if parts := strings.Split(r.Record, ":"); len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+				if r.Record == blockerRecord {
+					// Named by the product contract, without an operation:
+					// its value is a flag, not the result of one.
+					blockers = append(blockers, r.Labels["api"]+"/"+r.Labels["reason"])
+				} else if parts := strings.Split(r.Record, ":"); len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
 					t.Errorf("recording rule %s is not level:metric:operations", r.Record)
 				}
 				if !bytes.Contains(tests, []byte("expr: "+r.Record)) {
@@ -204,6 +296,7 @@ func TestRulesConventions(t *testing.T) {
 		"MigrationExporterDown",
 		"MigrationExporterReloadFailed",
 		"MigrationTaskUnreachable",
+		"MigrationVerificationMismatch",
 		"OMSFailedObjectsRising",
 		"OMSTaskFailed",
 		"OMSTaskStalled",
@@ -218,6 +311,8 @@ func TestRulesConventions(t *testing.T) {
 		"task:sms_migration_progress:ratio",
 		"task:migration_cutover_ready:bool",
 		"account:migration_cutover_ready:min",
+		blockerRecord,
+		switchRecord,
 	} {
 		if !slices.Contains(records, r) {
 			t.Errorf("recording rules %v lack %s", records, r)
@@ -226,5 +321,16 @@ func TestRulesConventions(t *testing.T) {
 	sort.Strings(readyAPIs)
 	if got := strings.Join(readyAPIs, ","); got != "dcs,drs,oms,sms" {
 		t.Errorf("task:migration_cutover_ready:bool rules have api labels %q, want one each of dcs, drs, oms, sms", got)
+	}
+	// Every reason of every service, each once: readiness is "no blocker",
+	// so a reason missing here would make its tasks ready.
+	sort.Strings(blockers)
+	if got := strings.Join(blockers, ","); got != strings.Join(wantBlockers, ",") {
+		t.Errorf("%s rules (api/reason) %s, want %s", blockerRecord, got, strings.Join(wantBlockers, ","))
+	}
+	for _, want := range []string{"require_verification", "verify_max_age", "in_progress", "agent_disconnected", "skipped_rows"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("%s does not document %s", rulesFile, want)
+		}
 	}
 }

@@ -89,7 +89,13 @@ func (s *Simulator) AddDemoTasks() {
 // comparison found 3 inconsistent tables (its times in ISO form); and one
 // incremental that was never compared (DRS answers 400 DRS.M05003).
 func (s *Simulator) addDemoDRSJobs() {
-	at := func(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+	// The comparisons' times are given as if the simulator had started at
+	// DemoComparisonsEpoch: they move with its start, so that the
+	// consistent job's comparison is as recent under --simulate today as
+	// in a test that starts the clock there.
+	at := func(ms int64) time.Time {
+		return s.start.Add(time.Duration(ms-DemoComparisonsEpoch.UnixMilli()) * time.Millisecond).UTC()
+	}
 	s.AddDRSJob(DRSJob{ID: "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101", Name: "orders-db-to-rds",
 		Movement: DRSMovement{StartedAgo: 7 * time.Minute, FullDuration: 10 * time.Minute},
 		Comparisons: DRSComparisons{List: []DRSCompare{
@@ -129,6 +135,12 @@ func (s *Simulator) addDemoDRSJobs() {
 		Movement:    DRSMovement{StartedAgo: 40 * time.Minute, FullDuration: 10 * time.Minute},
 		Comparisons: DRSComparisons{NoneStatus: http.StatusBadRequest}})
 }
+
+// DemoComparisonsEpoch is the start of the simulator's clock at which the
+// demo DRS jobs' comparisons have the times written in addDemoDRSJobs
+// (the latest ended 100 s before it); on another clock they keep their
+// distance to its start.
+var DemoComparisonsEpoch = time.UnixMilli(1795434000000).UTC()
 
 // DemoDeletedDRSJob is a DRS job id `--simulate` configures but the
 // simulator does not have: the batch answers carry its own error
