@@ -108,10 +108,14 @@ func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
 
+	// A scrape of the demo account makes about 35 API calls while the
+	// comparisons and checks are not yet read, and --simulate's account
+	// allows the default 20 requests/s: a 1 s scrape would leave the last
+	// calls of every scrape (the DRS comparisons) unread, for ever.
 	exp := startExporter(t, "--simulate")
 	prom := startPrometheus(ctx, t, fmt.Sprintf(`global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
+  scrape_interval: 3s
+  scrape_timeout: 3s
   evaluation_interval: 1s
 rule_files: [%q]
 scrape_configs:
