@@ -86,10 +86,12 @@ type Simulator struct {
 	smsTasks []*SMSTask // in list order
 	drsJobs  []*DRSJob  // in list order
 	oms      omsState
-	faults   map[string]Fault
-	requests map[string]int // "operation task_id" -> count
-	faulted  map[string]int // task_id -> answers spoilt by its fault
-	echoed   []string       // signatures FaultEchoSecrets sent back (the last few)
+	// smsSources are the source servers beyond the SMS tasks' own.
+	smsSources smsSourcesState
+	faults     map[string]Fault
+	requests   map[string]int // "operation task_id" -> count
+	faulted    map[string]int // task_id -> answers spoilt by its fault
+	echoed     []string       // signatures FaultEchoSecrets sent back (the last few)
 }
 
 // New returns a simulator with no tasks.
