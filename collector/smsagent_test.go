@@ -155,8 +155,9 @@ func TestSMSFailedSourceListKeepsTheLastGoodOne(t *testing.T) {
 	if !strings.Contains(first, `sms_migration_agent_connected{account="bench",task_id="sms-a"} 1`) {
 		t.Fatalf("first probe:\n%s", first)
 	}
-	tr.set(http.StatusOK, `{"count":2,"source_servers":[{"id":`) // cut short
-	time.Sleep(70 * time.Millisecond)                            // the list is due again, and still in the cache
+	// A list cut short; the last good one is due again, and still in the cache.
+	tr.set(http.StatusOK, `{"count":2,"source_servers":[{"id":`)
+	time.Sleep(70 * time.Millisecond)
 	s := scrapeOnce(t, context.Background(), e)
 	if s.up["sms_migration_up"] != 2 || s.size["sms_migration_agent_connected"] != 2 {
 		t.Errorf("after a failed list: %d up, %d agent series, want 2 and 2", s.up["sms_migration_up"], s.size["sms_migration_agent_connected"])
