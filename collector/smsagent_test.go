@@ -20,37 +20,53 @@ import (
 // server: connected, replicating since 1795433521458 (ms).
 const cannedSMSSources = `{"count":1,"source_servers":[{"id":"src-sms-0001","name":"web-01","connected":true,"migration_cycle":"replicating","stage_action_time":1795433521458,"last_visit_time":1795433000000}]}` + "\n"
 
-// sourcesTransport answers ShowTask with the canned task, whose source
-// server id is "src-" and the task's id, consistency checks with none,
-// and ListServers with what the test sets, counting those calls.
-type sourcesTransport struct {
-	lists  atomic.Int64
+// settable is an answer the test sets, and changes, counting the
+// requests for it.
+type settable struct {
+	calls  atomic.Int64
 	mu     sync.Mutex
 	status int
 	body   string
 }
 
-func (t *sourcesTransport) set(status int, body string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.status, t.body = status, body
+func (a *settable) set(status int, body string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.status, a.body = status, body
 }
 
-func (t *sourcesTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	status, body := http.StatusOK, `{"result_list":[]}`
-	switch p := req.URL.Path; {
-	case p == "/v3/sources":
-		t.lists.Add(1)
-		t.mu.Lock()
-		status, body = t.status, t.body
-		t.mu.Unlock()
-	case !strings.HasSuffix(p, "/consistency-result"):
-		id := strings.TrimPrefix(p, "/v3/tasks/")
-		body = strings.Replace(cannedSMSTask, `"id":"src-sms-0001"`, `"id":"src-`+id+`"`, 1)
-	}
+// respond counts req and answers it with what was set.
+func (a *settable) respond(req *http.Request) *http.Response {
+	a.calls.Add(1)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return cannedResponse(req, a.status, a.body)
+}
+
+// cannedResponse answers req with status and a JSON body.
+func cannedResponse(req *http.Request, status int, body string) *http.Response {
 	return &http.Response{StatusCode: status, Status: statusLine(status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)), Request: req}, nil
+		ContentLength: int64(len(body)), Request: req}
+}
+
+// sourcesTransport answers ShowTask with the canned task, whose source
+// server id is "src-" and the task's id, consistency checks with none,
+// and ListServers with what the test sets, counting those calls.
+type sourcesTransport struct{ lists settable }
+
+func (t *sourcesTransport) set(status int, body string) { t.lists.set(status, body) }
+
+func (t *sourcesTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	switch p := req.URL.Path; {
+	case p == "/v3/sources":
+		return t.lists.respond(req), nil
+	case strings.HasSuffix(p, "/consistency-result"):
+		return cannedResponse(req, http.StatusOK, `{"result_list":[]}`), nil
+	default:
+		id := strings.TrimPrefix(p, "/v3/tasks/")
+		return cannedResponse(req, http.StatusOK, strings.Replace(cannedSMSTask, `"id":"src-sms-0001"`, `"id":"src-`+id+`"`, 1)), nil
+	}
 }
 
 // sourcesExporter polls the SMS tasks ids through tr with the given verify
@@ -110,7 +126,7 @@ func TestSMSSourceListIsReadOncePerAccount(t *testing.T) {
 		{"id":"src-other","connected":true,"migration_cycle":"checking","stage_action_time":1795000000000}]}`)
 	e := sourcesExporter(t, tr, time.Hour, "sms-a", "sms-b", "sms-c")
 	s := scrapeOnce(t, context.Background(), e)
-	if n := tr.lists.Load(); n != 1 {
+	if n := tr.lists.calls.Load(); n != 1 {
 		t.Errorf("%d list calls for 3 tasks, want 1", n)
 	}
 	if s.up["sms_migration_up"] != 3 || s.size["sms_migration_agent_connected"] != 2 || s.size["sms_migration_cycle"] != 12 ||
@@ -135,7 +151,7 @@ sms_migration_up{account="bench",task_id="sms-b"} 1`,
 		}
 	}
 	scrapeOnce(t, context.Background(), e)
-	if n := tr.lists.Load(); n != 1 {
+	if n := tr.lists.calls.Load(); n != 1 {
 		t.Errorf("%d list calls after two scrapes and three probes within verify_interval, want 1", n)
 	}
 	if s.size["sms_migration_speed_bytes_per_second"] != 3 {
@@ -168,7 +184,7 @@ func TestSMSFailedSourceListKeepsTheLastGoodOne(t *testing.T) {
 	if got := agentLines(t, e, "sms-a"); got != first {
 		t.Errorf("after a failed list:\n%s\nwant the last good\n%s", got, first)
 	}
-	if n := tr.lists.Load(); n != 3 {
+	if n := tr.lists.calls.Load(); n != 3 {
 		t.Errorf("%d list calls, want 3 (a failed list is not cached)", n)
 	}
 }
