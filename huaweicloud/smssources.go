@@ -57,12 +57,18 @@ type SMSSources map[string]SMSSourceServer
 // ignores offset, or pages in a circle) is an error, as is a list that
 // does not end within the bound: the caller keeps its last good list.
 func (c *Client) SMSSources(ctx context.Context) (SMSSources, error) {
-	all := SMSSources{}
+	var all SMSSources
 	_, complete, err := listUpTo(ctx, MaxSMSSourcePages, func(ctx context.Context, offset int) ([]string, int, error) {
 		p, err := getAs[smsSourcePage](ctx, c, call{api: APISMS, operation: OpListServers,
 			path: "/v3/sources", query: pageQuery(offset, smsSourcePageSize)})
 		if err != nil {
 			return nil, 0, err
+		}
+		if all == nil {
+			// Sized once from the first page's count (bounded by the pages
+			// read at most), not regrown page after page: the map stays in
+			// the cache.
+			all = make(SMSSources, min(max(totalOf(p.Count), len(p.Servers)), MaxSMSSourcePages*smsSourcePageSize))
 		}
 		ids := make([]string, len(p.Servers))
 		named, fresh := 0, 0
