@@ -86,12 +86,14 @@ type Simulator struct {
 	smsTasks []*SMSTask // in list order
 	drsJobs  []*DRSJob  // in list order
 	oms      omsState
-	// smsSources are the source servers beyond the SMS tasks' own.
+	faults   map[string]Fault
+	requests map[string]int // "operation task_id" -> count
+	faulted  map[string]int // task_id -> answers spoilt by its fault
+	echoed   []string       // signatures FaultEchoSecrets sent back (the last few)
+
+	// smsSources are the source servers beyond the SMS tasks' own
+	// (smssources.go).
 	smsSources smsSourcesState
-	faults     map[string]Fault
-	requests   map[string]int // "operation task_id" -> count
-	faulted    map[string]int // task_id -> answers spoilt by its fault
-	echoed     []string       // signatures FaultEchoSecrets sent back (the last few)
 }
 
 // New returns a simulator with no tasks.
