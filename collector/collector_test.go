@@ -311,13 +311,13 @@ func TestProbesPruneTheMinIntervalCache(t *testing.T) {
 	for i := range 50 {
 		probe(fmt.Sprintf("task-%d", i))
 	}
-	if n := cacheSize(); n < 2 || n > 100 {
+	if n := cacheSize(); n < 3 || n > 101 { // each task's answer and checks, and the account's source server list
 		t.Fatalf("%d cached answers after 50 probes", n)
 	}
 	time.Sleep(450 * time.Millisecond) // past twice the intervals
 	probe("task-last")
-	if n := cacheSize(); n != 2 {
-		t.Errorf("%d cached answers after the old ones expired, want 2 (the last probe's task and checks)", n)
+	if n := cacheSize(); n != 3 {
+		t.Errorf("%d cached answers after the old ones expired, want 3 (the last probe's task and checks, the source server list)", n)
 	}
 }
 

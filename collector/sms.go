@@ -17,11 +17,16 @@ var smsStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC
 	"SYNC_FAIL", "ABORTING", "ABORT", "SKIPPING", "DELETING", "RESETING", "SYNC_F_ROLLBACKING", "SYNC_F_ROLLBACK_SUCCESS"}
 
 // sms is SMS server migration: one call (ShowTask) a task, and its
-// consistency checks (ShowConsistencyResult) once per verify_interval.
+// consistency checks (ShowConsistencyResult) once per verify_interval;
+// the account's source server list (ListServers), once per
+// verify_interval for all its tasks, gives each task's agent connection
+// and lifecycle phase.
 type sms struct {
 	up, info, state, subtaskProgress, speed, compress, remaining, eta, replicated, total,
 	sourceCPU, agentCPU, sourceMem, agentMem, sourceDiskIO, agentDiskIO, lastSuccess, syncStarted,
 	checkedAt, files, checkResult *prometheus.Desc
+	// From the source server list (smsagent.go).
+	agentConnected, cycle, cycleEntered *prometheus.Desc
 }
 
 func newSMS(ix labelIndex) *sms {
@@ -51,6 +56,12 @@ func newSMS(ix labelIndex) *sms {
 		files: d("sms_migration_consistency_files", "Files of the latest consistency check, summed over its directories, by outcome: checked, different, missing_on_target, extra_on_target.",
 			"outcome"),
 		checkResult: d("sms_migration_consistency_result", "The latest consistency check's check_result, as the API gives it; always 1.", "result"),
+		agentConnected: d("sms_migration_agent_connected",
+			"1 if the migration agent on the task's source server is connected to SMS, else 0 (the source server list's connected)."),
+		cycle: ix.stateSetDesc("sms_migration_cycle",
+			"Lifecycle phase of the task's source server (migration_cycle) as a state set: 1 for the current phase, 0 for the other known ones.", "cycle", smsCycles),
+		cycleEntered: d("sms_migration_cycle_entered_timestamp_seconds",
+			"When the task's source server entered its lifecycle phase (stage_action_time, taken as ms since the epoch)."),
 	}
 }
 
@@ -67,7 +78,8 @@ func (d *sms) stateDesc() *prometheus.Desc { return d.state }
 func (d *sms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.state, d.subtaskProgress, d.speed, d.compress, d.remaining, d.eta,
 		d.replicated, d.total, d.sourceCPU, d.agentCPU, d.sourceMem, d.agentMem, d.sourceDiskIO, d.agentDiskIO, d.lastSuccess,
-		d.syncStarted, d.checkedAt, d.files, d.checkResult}
+		d.syncStarted, d.checkedAt, d.files, d.checkResult,
+		d.agentConnected, d.cycle, d.cycleEntered}
 }
 
 // smsTask is what one scrape learnt about one SMS task.
@@ -81,10 +93,14 @@ type smsTask struct {
 	// that failed.
 	consistency    *huaweicloud.SMSConsistencyCheck
 	consistencyErr error
+	// sources is the account's source server list, read once for every
+	// task of the scrape.
+	sources *huaweicloud.SMSSources
 }
 
 func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
-	return planOnePerID(ids, func() *smsTask { return &smsTask{d: d} },
+	sources := new(huaweicloud.SMSSources)
+	readers, calls := planOnePerID(ids, func() *smsTask { return &smsTask{d: d, sources: sources} },
 		func(ctx context.Context, r *smsTask, id string) {
 			r.task, r.fetched, r.err = fetch(ctx, w, "task "+id, func(ctx context.Context) (huaweicloud.SMSTask, error) {
 				return w.client().SMSTask(ctx, id)
@@ -94,6 +110,12 @@ func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
 			}
 			r.consistency, r.consistencyErr = fetchSlow(ctx, w, "consistency "+id, latestCheck(w, id))
 		})
+	if len(ids) == 0 {
+		return readers, calls
+	}
+	// The list first, so that the tasks' calls wait for it as little as
+	// they can (each task is built once both are done).
+	return readers, append([]call{smsSourcesCall(w, len(ids), sources)}, calls...)
 }
 
 // metrics sends one SMS task's metrics. Fields the agent has not reported
@@ -127,6 +149,7 @@ func (r *smsTask) metrics(m *emitter) (bool, error) {
 	m.timestamp(d.lastSuccess, r.fetched)
 	m.number(d.syncStarted, "sub_tasks.start_date", plausibleEpochMs(t.SyncStarted()), msToSeconds)
 	r.consistencyMetrics(m)
+	r.agentMetrics(m)
 	// A failed refresh of the checks is counted, but the task is up: it
 	// was read, and the last good checks are served.
 	return true, r.consistencyErr

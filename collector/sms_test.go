@@ -2,12 +2,9 @@ package collector
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,30 +15,15 @@ import (
 
 // checksTransport answers ShowTask with the canned task and
 // ShowConsistencyResult with what the test sets, counting those calls.
-type checksTransport struct {
-	checks atomic.Int64
-	mu     sync.Mutex
-	status int
-	body   string
-}
+type checksTransport struct{ checks settable }
 
-func (t *checksTransport) set(status int, body string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.status, t.body = status, body
-}
+func (t *checksTransport) set(status int, body string) { t.checks.set(status, body) }
 
 func (t *checksTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	status, body := http.StatusOK, cannedSMSTask
 	if strings.HasSuffix(req.URL.Path, "/consistency-result") {
-		t.checks.Add(1)
-		t.mu.Lock()
-		status, body = t.status, t.body
-		t.mu.Unlock()
+		return t.checks.respond(req), nil
 	}
-	return &http.Response{StatusCode: status, Status: statusLine(status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)), Request: req}, nil
+	return cannedResponse(req, http.StatusOK, cannedSMSTask), nil
 }
 
 // checksExporter polls the SMS task sms-0001 through tr with the given
@@ -93,7 +75,7 @@ func TestSMSChecksAreReadOncePerVerifyInterval(t *testing.T) {
 	tr.set(http.StatusOK, twoChecks)
 	e := checksExporter(t, tr, time.Hour)
 	scrapeOnce(t, context.Background(), e)
-	if n := tr.checks.Load(); n != 1 {
+	if n := tr.checks.calls.Load(); n != 1 {
 		t.Fatalf("%d consistency calls in the first scrape, want 1", n)
 	}
 	for i := range 2 {
@@ -102,7 +84,7 @@ func TestSMSChecksAreReadOncePerVerifyInterval(t *testing.T) {
 		}
 	}
 	scrapeOnce(t, context.Background(), e)
-	if n := tr.checks.Load(); n != 1 {
+	if n := tr.checks.calls.Load(); n != 1 {
 		t.Errorf("%d consistency calls after a scrape and two probes within verify_interval, want 1", n)
 	}
 }
@@ -121,7 +103,7 @@ func TestSMSFailedCheckRefreshKeepsTheLastValues(t *testing.T) {
 	if got := probeLines(t, e); got != twoChecksLines {
 		t.Errorf("after a failed refresh:\n%s\nwant\n%s", got, twoChecksLines)
 	}
-	if n := tr.checks.Load(); n != 2 {
+	if n := tr.checks.calls.Load(); n != 2 {
 		t.Errorf("%d consistency calls, want 2", n)
 	}
 	if n := testutil.ToFloat64(e.taskErrors.WithLabelValues("sms", "not_found")); n != 1 {
@@ -175,7 +157,9 @@ func TestSMSCacheKeepsTheLatestCheckOnly(t *testing.T) {
 // The start of the canned task's full copy (MIGRATE_LINUX_FILE; its sync
 // has not started): the series the readiness rules compare the check with.
 func TestSMSSyncStartedSeries(t *testing.T) {
-	e := checksExporter(t, &checksTransport{status: http.StatusOK, body: cannedSMSConsistency}, time.Minute)
+	tr := &checksTransport{}
+	tr.set(http.StatusOK, cannedSMSConsistency)
+	e := checksExporter(t, tr, time.Minute)
 	rec := httptest.NewRecorder()
 	e.ProbeHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/probe?account=bench&module=sms&task_id=sms-0001", nil))
 	const want = `sms_migration_sync_started_timestamp_seconds{account="bench",task_id="sms-0001"} 1.795433521458e+09`

@@ -20,14 +20,21 @@ const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
 // its sync started, one that failed whose check after its full copy found
 // different and missing files (the old flat shape), and one synced with
 // a clean check after its sync (result_list of strings): on the status
-// page, verify_missing, verify_stale, verify_mismatch and ready.
+// page, verify_missing, verify_stale, verify_mismatch and ready. Their
+// source servers (the source server list): web-01's agent disconnects
+// DemoAgentDisconnects after the start and reconnects at
+// DemoAgentReconnects, while its task copies; web-01 and db-02 are in the
+// lifecycle phase of their movement (replicating, syncing); win-03's agent
+// is gone (disconnected, replicating when the task failed); app-04 is
+// syncing; and file-05, which no task migrates yet, is checking.
 // DRS: see addDemoDRSJobs. OMS: see addDemoOMS.
 func (s *Simulator) AddDemoTasks() {
 	s.addDemoDRSJobs()
 	s.addDemoOMS()
 	s.AddSMSTask(SMSTask{ID: "5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01", Name: "web-01-to-ecs",
 		SourceServer: "web-01", TargetServer: "ecs-web-01",
-		Movement: SMSMovement{StartedAgo: 3 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 80 << 30}})
+		Movement: SMSMovement{StartedAgo: 3 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 80 << 30},
+		Agent:    SMSAgent{Outages: []Outage{{From: DemoAgentDisconnects, To: DemoAgentReconnects}}}})
 	s.AddSMSTask(SMSTask{ID: "6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12", Name: "db-02-to-ecs", Type: "MIGRATE_BLOCK",
 		SourceServer: "db-02", TargetServer: "ecs-db-02", SizesIn: SizesAtTopLevel,
 		Movement: SMSMovement{StartedAgo: 23 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 200 << 30},
@@ -40,6 +47,7 @@ func (s *Simulator) AddDemoTasks() {
 		}}})
 	s.AddSMSTask(SMSTask{ID: "7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23", Name: "win-03-to-ecs", Type: "MIGRATE_BLOCK", OSType: "WINDOWS",
 		SourceServer: "win-03", TargetServer: "ecs-win-03",
+		Agent: SMSAgent{Cycle: "replicating", CycleEnteredMs: 1795399000000, Disconnected: true},
 		Progress: &SMSProgress{State: "MIGRATE_FAIL", SubTasks: []SMSSubTask{
 			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: 1795390000000, EndMs: 1795390060000},
 			{Name: "MIGRATE_WINDOWS_BLOCK", Progress: 12, StartMs: 1795390060000},
@@ -49,6 +57,7 @@ func (s *Simulator) AddDemoTasks() {
 		}}})
 	s.AddSMSTask(SMSTask{ID: "8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34", Name: "app-04-to-ecs",
 		SourceServer: "app-04", TargetServer: "ecs-app-04",
+		Agent: SMSAgent{Cycle: "syncing", CycleEnteredMs: 1795433500000},
 		Progress: &SMSProgress{State: "SYNC_SUCCESS", SubTasks: []SMSSubTask{
 			{Name: "CREATE_CLOUD_SERVER", Progress: 100, StartMs: 1795420000000, EndMs: 1795420060000},
 			{Name: "MIGRATE_LINUX_FILE", Progress: 100, StartMs: 1795420060000, EndMs: 1795428000000},
@@ -57,6 +66,8 @@ func (s *Simulator) AddDemoTasks() {
 		Checks: SMSChecks{Shape: ChecksAsStrings, List: []SMSCheck{
 			{FinishedMs: 1795434000000, Result: "FINISHED", Dirs: []SMSDirCheck{{Dir: "/srv", Total: 8000}, {Dir: "/etc", Total: 410}}},
 		}}})
+	s.AddSMSSource(SMSSource{ID: "c1d2e3f4-0005-4a6b-8c7d-9e0f1a2b3c45", Name: "file-05",
+		Agent: SMSAgent{Cycle: "checking", CycleEnteredMs: 1795432000000}})
 	s.AddDCSTask(DCSTask{
 		ID: "31c6fd2b-2893-430b-90ff-d1adb8060585", Name: "cache-to-dcs",
 		Source:     Instance{Name: "ecs-redis-cache", Addrs: "192.168.0.10:6379", Password: "demo-src-password"},
@@ -141,6 +152,15 @@ func (s *Simulator) addDemoDRSJobs() {
 // (the latest ended 100 s before it); on another clock they keep their
 // distance to its start.
 var DemoComparisonsEpoch = time.UnixMilli(1795434000000).UTC()
+
+// The agent of the demo's SMS server web-01 is not connected from
+// DemoAgentDisconnects to DemoAgentReconnects on the simulator's clock: six
+// minutes, while its task copies (long enough for an alert on five minutes
+// of disconnection to fire).
+const (
+	DemoAgentDisconnects = 4 * time.Minute
+	DemoAgentReconnects  = 10 * time.Minute
+)
 
 // DemoDeletedDRSJob is a DRS job id `--simulate` configures but the
 // simulator does not have: the batch answers carry its own error

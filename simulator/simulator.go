@@ -90,6 +90,10 @@ type Simulator struct {
 	requests map[string]int // "operation task_id" -> count
 	faulted  map[string]int // task_id -> answers spoilt by its fault
 	echoed   []string       // signatures FaultEchoSecrets sent back (the last few)
+
+	// smsSources are the source servers beyond the SMS tasks' own
+	// (smssources.go).
+	smsSources smsSourcesState
 }
 
 // New returns a simulator with no tasks.

@@ -26,6 +26,9 @@ type SMSTask struct {
 	// Checks are the consistency checks ShowConsistencyResult answers
 	// (none: never checked).
 	Checks SMSChecks
+	// Agent is how the source server list shows the task's source server
+	// (smssources.go).
+	Agent SMSAgent
 }
 
 // SMSChecks are a task's consistency checks and the shape they are served
@@ -222,6 +225,7 @@ func (s *Simulator) RemoveSMSTask(id string) {
 func (s *Simulator) smsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v3/tasks/{task_id}", s.smsTaskRoute("ShowTask", func(t SMSTask) any { return s.smsBody(t) }))
 	mux.HandleFunc("GET /v3/tasks", s.smsList)
+	mux.HandleFunc("GET /v3/sources", s.smsSourcesRoute)
 	mux.HandleFunc("GET /v3/tasks/{task_id}/consistency-result", s.smsTaskRoute("ShowConsistencyResult", func(t SMSTask) any { return t.Checks.body(t.ID) }))
 }
 
@@ -305,7 +309,7 @@ func (s *Simulator) smsBody(t SMSTask) map[string]any {
 		"id": t.ID, "name": t.Name, "state": p.State,
 		"type":          orDefault(t.Type, "MIGRATE_FILE"),
 		"os_type":       orDefault(t.OSType, "LINUX"),
-		"source_server": map[string]any{"id": "src-" + t.ID, "name": t.SourceServer, "ip": "192.168.1.10"},
+		"source_server": map[string]any{"id": smsSourceID(t.ID), "name": t.SourceServer, "ip": "192.168.1.10"},
 		"target_server": map[string]any{"id": "dst-" + t.ID, "name": t.TargetServer, "disks": []any{}},
 		"create_date":   float64(s.start.UnixMilli()),
 	}
