@@ -80,15 +80,15 @@ drs_migration_endpoint_up{account=a,endpoint=target,task_id=t} 0
 drs_migration_stage_delay_seconds{account=a,stage=source,task_id=t} 0.25
 drs_migration_stage_delay_seconds{account=a,stage=target,task_id=t} 4.5`},
 		{name: "not incremental: not read", useType: "migration"},
-		{name: "null and missing", useType: "migration", monitor: ptr(`{"src_delay":null,"dst_delay":"null","is_src_normal":null}`)},
-		{name: "negative: not measured", useType: "migration", monitor: ptr(`{"src_delay":-1,"dst_delay":"-1","dst_rps":"0"}`),
+		{name: "null and missing", useType: "migration", monitor: new(`{"src_delay":null,"dst_delay":"null","is_src_normal":null}`)},
+		{name: "negative: not measured", useType: "migration", monitor: new(`{"src_delay":-1,"dst_delay":"-1","dst_rps":"0"}`),
 			want: `drs_migration_apply_rows_per_second{account=a,task_id=t} 0`},
-		{name: "a measured zero", useType: "migration", monitor: ptr(`{"src_delay":0,"dst_delay":"0"}`),
+		{name: "a measured zero", useType: "migration", monitor: new(`{"src_delay":0,"dst_delay":"0"}`),
 			want: "drs_migration_stage_delay_seconds{account=a,stage=source,task_id=t} 0\ndrs_migration_stage_delay_seconds{account=a,stage=target,task_id=t} 0"},
-		{name: "strings that are not numbers", useType: "migration", monitor: ptr(`{"src_delay":"slow","dst_delay":7000,"is_src_normal":"maybe","is_dst_normal":1,"dst_rps":"many"}`),
+		{name: "strings that are not numbers", useType: "migration", monitor: new(`{"src_delay":"slow","dst_delay":7000,"is_src_normal":"maybe","is_dst_normal":1,"dst_rps":"many"}`),
 			want: "drs_migration_endpoint_up{account=a,endpoint=target,task_id=t} 1\ndrs_migration_stage_delay_seconds{account=a,stage=target,task_id=t} 7"},
-		{name: "monitor read failed", useType: "migration", monitor: ptr(`{}`), monitorErr: errors.New("boom"), wantErr: true},
-		{name: "DR job", useType: "cloudDataGuard", monitor: ptr(`{"dst_delay":300}`),
+		{name: "monitor read failed", useType: "migration", monitor: new(`{}`), monitorErr: errors.New("boom"), wantErr: true},
+		{name: "DR job", useType: "cloudDataGuard", monitor: new(`{"dst_delay":300}`),
 			recovery: `{"job_id":"t","rpo_info":{"delay":"1200"},"rto_info":{"delay":"3500"}}`,
 			want: `drs_migration_rpo_seconds{account=a,task_id=t} 1.2
 drs_migration_rto_seconds{account=a,task_id=t} 3.5
@@ -115,8 +115,6 @@ drs_migration_stage_delay_seconds{account=a,stage=target,task_id=t} 0.3`},
 		})
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // The unit decision for monitor-data's delays: milliseconds.
 func TestStageDelayUnitIsMilliseconds(t *testing.T) {

@@ -196,18 +196,19 @@ func TestEndToEndDRSMonitorBadInput(t *testing.T) {
 		}
 		sim.AddDRSJob(j)
 	}
-	add(nulls, simulator.DRSStages{Body: `{"src_delay":null,"dst_delay":"null","is_src_normal":null,"is_dst_normal":"","dst_rps":null}`}, nil)
-	add(negative, simulator.DRSStages{Body: `{"src_delay":-1,"dst_delay":"-1","is_src_normal":true,"is_dst_normal":true,"dst_rps":"0"}`}, nil)
-	add(strs, simulator.DRSStages{Body: `{"src_delay":"250","dst_delay":" 4500 ","is_src_normal":"true","is_dst_normal":"false","dst_rps":"12.5"}`}, nil)
-	add(missing, simulator.DRSStages{Body: `{"bandwidth":"3"}`}, nil)
-	add(wrongType, simulator.DRSStages{Body: `{"src_delay":"slow","dst_delay":{"ms":1},"is_src_normal":"maybe","is_dst_normal":true,"dst_rps":[1]}`}, nil)
-	add(notJSON, simulator.DRSStages{Body: `{"src_delay": 12, "dst_delay": `}, nil)
+	add(nulls, simulator.DRSStages{Body: map[string]any{"src_delay": nil, "dst_delay": "null", "is_src_normal": nil, "is_dst_normal": "", "dst_rps": nil}}, nil)
+	add(negative, simulator.DRSStages{Body: map[string]any{"src_delay": -1, "dst_delay": "-1", "is_src_normal": true, "is_dst_normal": true, "dst_rps": "0"}}, nil)
+	add(strs, simulator.DRSStages{Body: map[string]any{"src_delay": "250", "dst_delay": " 4500 ", "is_src_normal": "true", "is_dst_normal": "false", "dst_rps": "12.5"}}, nil)
+	add(missing, simulator.DRSStages{Body: map[string]any{"bandwidth": "3"}}, nil)
+	add(wrongType, simulator.DRSStages{Body: map[string]any{"src_delay": "slow", "dst_delay": map[string]any{"ms": 1}, "is_src_normal": "maybe", "is_dst_normal": true, "dst_rps": []int{1}}}, nil)
+	add(notJSON, simulator.DRSStages{}, nil)
 	add(failing, simulator.DRSStages{}, nil)
 	add(down, simulator.DRSStages{SourceMillis: 100, TargetDown: true}, nil)
 	add(drErr, simulator.DRSStages{}, &simulator.DRSRecovery{ErrorCode: "DRS.M01504"})
 	add(drOdd, simulator.DRSStages{}, &simulator.DRSRecovery{RPOMillis: "-1", RTOMillis: "soon"})
 	add(drNone, simulator.DRSStages{}, &simulator.DRSRecovery{})
 	sim.SetFault(failing, simulator.Fault{Kind: simulator.FaultServerError})
+	sim.SetFault(notJSON, simulator.Fault{Kind: simulator.FaultMalformed})
 	ids := []string{nulls, negative, strs, missing, wrongType, notJSON, failing, down, drErr, drOdd, drNone}
 
 	exp := startExporter(t, "--log.level=debug", "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
@@ -256,9 +257,9 @@ func TestEndToEndDRSMonitorBadInput(t *testing.T) {
 	absent(drNone, "drs_migration_rpo_seconds", "drs_migration_rto_seconds")
 	r.Expect(t, 1, "migration_exporter_field_decode_errors_total", "api", "drs", "field", "rto_info.delay")
 	r.Expect(t, 1.5, "drs_migration_stage_delay_seconds", "task_id", drErr, "stage", "target")
-	// The errors: the answer that is not JSON (decode), the failing call
-	// (5xx; its comparisons fail too, one error a scrape), the DR job's own
-	// error (4xx).
+	// The errors: the answer that is not JSON (decode) and the failing call
+	// (5xx), whose comparisons fail too (one error a job a scrape), and the
+	// DR job's own error (4xx).
 	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "drs", "reason", "decode")
 	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "drs", "reason", "http_5xx")
 	r.Expect(t, 1, "migration_exporter_task_errors_total", "api", "drs", "reason", "http_4xx")

@@ -343,10 +343,11 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	}
 
 	// Every task-level *_up series (dcs_, sms_, drs_, oms_migration_up,
-	// oms_migration_group_up; not Prometheus' own up), of any job, over the
-	// whole run: one per task (none from the health job), and only the
-	// deliberately deleted ones were ever 0.
-	taskUp := `{__name__=~".+_up"}`
+	// oms_migration_group_up; not Prometheus' own up, nor
+	// drs_migration_endpoint_up), of any job, over the whole run: one per
+	// task (none from the health job), and only the deliberately deleted
+	// ones were ever 0.
+	taskUp := `{__name__=~".+_migration(_group)?_up"}`
 	if all, err := prom.query(ctx, `last_over_time(`+taskUp+`[1h])`); err != nil || len(all) != tasks {
 		t.Errorf("%d task-level *_up series (%v), want %d, one per task", len(all), err, tasks)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -118,19 +117,11 @@ func (f *fakeDRSMonitorAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, `{"count":`+strconv.Itoa(len(results))+`,"results":[`+strings.Join(results, ",")+`]}`)
 }
 
-func monitorClient(t *testing.T, f *fakeDRSMonitorAPI) *Client {
-	t.Helper()
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return NewClient(Options{ProjectID: "p", Region: "cn-north-4", Endpoints: map[string]string{APIDRS: srv.URL},
-		Credentials: &StaticCredentials{AccessKey: "AKAKAKAKAKAKAKAK", SecretKey: "SKSKSKSKSKSKSKSKSKSK"}})
-}
-
 // monitor-data is a v5 GET of the job's path; an unknown job is not_found,
 // and a 2xx answer that is an error object is an error, not empty data.
 func TestDRSMonitorDataCall(t *testing.T) {
 	f := &fakeDRSMonitorAPI{monitor: `{"src_delay":"250","dst_delay":1200,"is_src_normal":true,"is_dst_normal":true,"dst_rps":"42"}`}
-	c := monitorClient(t, f)
+	c := drsClient(t, f)
 	m, err := c.DRSMonitorData(context.Background(), "job-1jb101")
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +152,7 @@ func TestDRSRecoveriesPerJobErrors(t *testing.T) {
 		"dr3": `{"job_id":"dr3","rpo_info":{"delay":"soon"}}`,
 		"bad": `{"job_id":"bad","error_code":"DRS.M05004","error_msg":"The task has been deleted."}`,
 	}}
-	c := monitorClient(t, f)
+	c := drsClient(t, f)
 	got, errs, err := c.DRSRecoveries(context.Background(), []string{"dr1", "dr2", "dr3", "bad", "left-out"})
 	if err != nil {
 		t.Fatal(err)

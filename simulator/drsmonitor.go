@@ -26,7 +26,7 @@ type DRSStages struct {
 	// SourceDown and TargetDown report the endpoint unhealthy.
 	SourceDown, TargetDown bool
 	// Body, when set, is served as monitor-data's answer as it is.
-	Body string
+	Body map[string]any
 }
 
 func (st DRSStages) moves() bool { return st.TargetMillis != 0 || st.TargetSlope != 0 }
@@ -58,35 +58,24 @@ func (s *Simulator) drsMonitorRoutes(mux *http.ServeMux) {
 // while none is measured), endpoint health and apply rate, with the other
 // documented fields.
 func (s *Simulator) drsMonitorData(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("job_id")
-	if !s.begin(w, r, "ShowMonitorData", id, errDRSNotFoundV5) {
-		return
-	}
-	s.mu.Lock()
-	j, ok := lookup(s.drsJobs, id)
-	s.mu.Unlock()
-	if !ok {
-		errDRSNotFoundV5.write(w)
-		return
-	}
-	st := j.Stages
-	if st.Body != "" {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(st.Body))
-		return
-	}
-	src, dst := st.SourceMillis, j.progress(s.elapsed()).DelayMillis
-	if dst < 0 {
-		src = -1
-	}
-	str := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	writeJSON(w, map[string]any{
-		"src_delay": s.num(src), "dst_delay": s.num(dst),
-		"is_src_normal": !st.SourceDown, "is_dst_normal": !st.TargetDown,
-		"src_rps": str(st.RowsPerSecond), "dst_rps": str(st.RowsPerSecond),
-		"bandwidth": "3.2", "src_io": "12", "dst_io": "10", "trans_data": "10240", "trans_lines": "9000000",
-		"used_volumes": "20", "used_memory": "2048", "used_cpu_percent": "35", "node_volume_size": 100, "node_memory_size": 8192,
-		"update_time": s.opts.Now().UTC().Format(time.DateTime), "apply_rate": 1048576,
+	showOne(s, w, r, "ShowMonitorData", "job_id", &s.drsJobs, errDRSNotFoundV5, func(j DRSJob) map[string]any {
+		st := j.Stages
+		if st.Body != nil {
+			return st.Body
+		}
+		src, dst := st.SourceMillis, j.progress(s.elapsed()).DelayMillis
+		if dst < 0 {
+			src = -1
+		}
+		str := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+		return map[string]any{
+			"src_delay": s.num(src), "dst_delay": s.num(dst),
+			"is_src_normal": !st.SourceDown, "is_dst_normal": !st.TargetDown,
+			"src_rps": str(st.RowsPerSecond), "dst_rps": str(st.RowsPerSecond),
+			"bandwidth": "3.2", "src_io": "12", "dst_io": "10", "trans_data": "10240", "trans_lines": "9000000",
+			"used_volumes": "20", "used_memory": "2048", "used_cpu_percent": "35", "node_volume_size": 100, "node_memory_size": 8192,
+			"update_time": s.opts.Now().UTC().Format(time.DateTime), "apply_rate": 1048576,
+		}
 	})
 }
 
