@@ -36,6 +36,22 @@ func benchDRSJobIDs(n int) []string {
 	return ids
 }
 
+// cannedRecoveryBatches is how many batches of batch of the first n canned
+// DRS jobs hold a disaster-recovery job (job i is one when i%3 is 2): the
+// batch-rpo-and-rto calls a scrape makes.
+func cannedRecoveryBatches(n, batch int) int {
+	calls := 0
+	for first := 0; first < n; first += batch {
+		for i := first; i < min(first+batch, n); i++ {
+			if drsUseTypesCanned[i%len(drsUseTypesCanned)] == "cloudDataGuard" {
+				calls++
+				break
+			}
+		}
+	}
+	return calls
+}
+
 // benchOMSTaskIDs are n OMS task ids in the API's form (a Long).
 func benchOMSTaskIDs(n int) []string {
 	ids := make([]string, n)
@@ -81,7 +97,7 @@ func (c *cannedCache) put(key, body string) {
 }
 
 var (
-	cannedDRSStatusCache, cannedDRSProgressCache, cannedOMSCache cannedCache
+	cannedDRSStatusCache, cannedDRSProgressCache, cannedDRSRecoveryCache, cannedOMSCache cannedCache
 	// cannedBodyBuffers holds the buffers request bodies are read into.
 	cannedBodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 )
@@ -103,20 +119,24 @@ func readCannedBody(req *http.Request) *bytes.Buffer {
 	return buf
 }
 
-// cannedDRSBatch answers batch-status (progress false) or batch-progress
-// (progress true): one result per job of the POSTed {"jobs": […]}, paged
-// as batch-status pages (page_req; per_page 5 when it is missing, 0 for
-// all, at most 100).
-func cannedDRSBatch(req *http.Request, progress bool) (int, string) {
+// The DRS batch calls the canned transport answers.
+const (
+	drsBatchStatus = iota
+	drsBatchProgress
+	drsBatchRecovery
+)
+
+// cannedDRSBatch answers batch-status, batch-progress or
+// batch-rpo-and-rto (kind): one result per job of the POSTed {"jobs": […]},
+// paged as batch-status pages (page_req; per_page 5 when it is missing, 0
+// for all, at most 100).
+func cannedDRSBatch(req *http.Request, kind int) (int, string) {
 	if req.Method != http.MethodPost {
 		return http.StatusMethodNotAllowed, `{"error_code":"DRS.M00001","error_msg":"Method not allowed."}` + "\n"
 	}
 	buf := readCannedBody(req)
 	defer cannedBodyBuffers.Put(buf)
-	cache := &cannedDRSStatusCache
-	if progress {
-		cache = &cannedDRSProgressCache
-	}
+	cache := []*cannedCache{&cannedDRSStatusCache, &cannedDRSProgressCache, &cannedDRSRecoveryCache}[kind]
 	if body, ok := cache.get(buf.Bytes()); ok {
 		return http.StatusOK, body
 	}
@@ -131,7 +151,7 @@ func cannedDRSBatch(req *http.Request, progress bool) (int, string) {
 		return cannedDRSError("The value of parameter jobs is invalid.")
 	}
 	jobs := batch.Jobs
-	if !progress {
+	if kind == drsBatchStatus {
 		cur, per := 1, 5
 		if p := batch.PageReq; p != nil {
 			cur, per = max(p.CurPage, 1), min(p.PerPage, 100)
@@ -143,9 +163,14 @@ func cannedDRSBatch(req *http.Request, progress bool) (int, string) {
 	}
 	results := make([]json.RawMessage, len(jobs))
 	for i, id := range jobs {
-		if progress {
+		switch kind {
+		case drsBatchProgress:
 			results[i] = cannedDRSProgressEntry(id)
-		} else {
+		case drsBatchRecovery:
+			results[i], _ = json.Marshal(map[string]any{"job_id": id,
+				"rpo_info": map[string]string{"delay": "1200", "time": "2026-11-23 09:59:58", "gtid_set": "NA", "check_point": "mysql-bin.000514:197"},
+				"rto_info": map[string]string{"delay": "3500", "time": "2026-11-23 09:59:58", "gtid_set": "NA", "check_point": "mysql-bin.000514:197"}})
+		default:
 			results[i], _ = json.Marshal(map[string]string{"id": id, "status": "INCRE_TRANSFER_STARTED"})
 		}
 	}
@@ -273,3 +298,9 @@ func cannedDRSCompare(req *http.Request) string {
 	}
 	return cannedDRSCompareList
 }
+
+// cannedDRSMonitor is monitor-data of a job in its incremental phase.
+const cannedDRSMonitor = `{"bandwidth":"3.2","is_src_normal":true,"is_dst_normal":true,"src_offset":"mysql-bin.000514:197",` +
+	`"dst_offset":"mysql-bin.000514:190","src_delay":120,"dst_delay":2400,"src_rps":"900","dst_rps":"850","src_io":"12","dst_io":"10",` +
+	`"trans_data":"10240","trans_lines":"9000000","used_volumes":"20","used_memory":"2048","used_cpu_percent":"35",` +
+	`"node_volume_size":100,"node_memory_size":8192,"update_time":"2026-11-23 09:59:58","apply_rate":1048576}` + "\n"

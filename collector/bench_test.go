@@ -257,9 +257,13 @@ func (t cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	case strings.Contains(p, "/migration-task/"):
 		body = cannedDCSTask
 	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/batch-status"):
-		status, body = cannedDRSBatch(req, false)
+		status, body = cannedDRSBatch(req, drsBatchStatus)
 	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/batch-progress"):
-		status, body = cannedDRSBatch(req, true)
+		status, body = cannedDRSBatch(req, drsBatchProgress)
+	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/batch-rpo-and-rto"):
+		status, body = cannedDRSBatch(req, drsBatchRecovery)
+	case strings.HasPrefix(p, "/v5/") && strings.HasSuffix(p, "/monitor-data"):
+		body = cannedDRSMonitor
 	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/jobs/query-compare-result"):
 		body = cannedDRSCompare(req)
 	case strings.HasPrefix(p, "/v3/") && strings.HasSuffix(p, "/line-overview"):
@@ -355,16 +359,19 @@ func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, s
 // is tasks and api_calls_warmup 2·tasks + 1 for SMS, and the benchmark
 // fails otherwise; a DCS poll is two (stats and details); an OMS poll is one
 // (ShowTask); DRS asks about batch_size jobs (10) with two calls
-// (batch-status, batch-progress), so a DRS job's poll is a fifth of a call
-// plus its share of the batch answers. The DRS job list (three calls, one
+// (batch-status, batch-progress), plus, since every canned job is
+// incremental, one monitor-data call per job, and one batch-rpo-and-rto
+// call per batch that holds a disaster-recovery job (every third canned
+// job is one). The DRS job list (three calls, one
 // per db_use_type) is made in the warm-up scrape and then cached for the
 // discovery interval (5m), so the timed scrapes make none: api_calls/scrape
-// is 2·⌈tasks/10⌉ for DRS, and the benchmark fails otherwise. A DRS job's
+// is 2·⌈tasks/10⌉ + tasks + (batches with a DR job) for DRS, and the
+// benchmark fails otherwise. A DRS job's
 // comparisons (the task list, and the overviews of its latest successful
 // rows and object comparisons: three calls) are read in the warm-up and
 // served from the cache for verify_interval (5m), so the warm-up is
-// 3 + 2·⌈tasks/10⌉ + 3·tasks calls for DRS, and the benchmark fails
-// otherwise.
+// 3 + 3·tasks calls more than a timed scrape for DRS, and the benchmark
+// fails otherwise.
 // api_calls_warmup is the first scrape's calls, the job list's included.
 // Every scrape must have every task up (and, for DRS, named by the job
 // list), so a broken poll cannot look fast. With tasks=1 a scrape's fixed
@@ -409,11 +416,11 @@ func BenchmarkTaskPoll(b *testing.B) {
 				b.ReportMetric(float64(series), "series/scrape")
 				b.ReportMetric(calls, "api_calls/scrape")
 				b.ReportMetric(float64(warmCalls), "api_calls_warmup")
-				if want := 2 * ((n + c.batch - 1) / c.batch); api == "drs" && calls != float64(want) {
+				if want := 2*((n+c.batch-1)/c.batch) + n + cannedRecoveryBatches(n, c.batch); api == "drs" && calls != float64(want) {
 					b.Fatalf("%g API calls a scrape for %d DRS jobs in batches of %d, want %d", calls, n, c.batch, want)
 				}
-				if want := 3 + 2*((n+c.batch-1)/c.batch) + 3*n; api == "drs" && warmCalls != int64(want) {
-					b.Fatalf("%d API calls in the warm-up for %d DRS jobs, want %d (the job list, the batches, three for each job's comparisons)", warmCalls, n, want)
+				if want := 3 + int(calls) + 3*n; api == "drs" && warmCalls != int64(want) {
+					b.Fatalf("%d API calls in the warm-up for %d DRS jobs, want %d (the job list, a scrape's calls, three for each job's comparisons)", warmCalls, n, want)
 				}
 				if api == "sms" && (calls != float64(n) || warmCalls != int64(2*n+1)) {
 					b.Fatalf("%g API calls a scrape (%d in the warm-up) for %d SMS tasks, want %d (%d)", calls, warmCalls, n, n, 2*n+1)

@@ -35,13 +35,21 @@ var drsCompareStatuses = []string{"WAITING_FOR_RUNNING", "RUNNING", "SUCCESSFUL"
 // sends struct, data and index): the keys come from the network.
 const maxDRSPhases = 8
 
+// stageDelayUnit is the unit of monitor-data's src_delay and dst_delay,
+// which DRS does not document: they are taken as milliseconds, like the
+// job's incre_trans_delay_millis. This is the one place that decides it
+// (the README says so).
+var stageDelayUnit = transform{"/1000 (unit undocumented, taken as ms)", msToSeconds.apply}
+
 // drs is DRS (database migration, synchronization and disaster-recovery
 // jobs): two batch calls (status, progress) per batch of jobs, the job
-// list, cached, for the jobs' names, and each job's data comparisons once
-// per verify_interval.
+// list, cached, for the jobs' names, each job's data comparisons once per
+// verify_interval, the monitor data of each job in its incremental phase,
+// and the RPO and RTO of the disaster-recovery jobs (a batch call).
 type drs struct {
 	up, info, status, progress, phase, delay, remaining, lastSuccess,
-	compareStatus, compareFinished, compareTables, compareObjects *prometheus.Desc
+	compareStatus, compareFinished, compareTables, compareObjects,
+	stageDelay, endpointUp, applyRate, rpo, rto *prometheus.Desc
 }
 
 func newDRS(ix labelIndex) *drs {
@@ -63,6 +71,13 @@ func newDRS(ix labelIndex) *drs {
 			"result"),
 		compareObjects: d("drs_migration_compare_objects", "Objects of the job's latest successful object comparison, summed over object types, by result: consistent, inconsistent.",
 			"result"),
+		stageDelay: d("drs_migration_stage_delay_seconds", "Delay of the incremental phase by stage: source (reading the source's log) and target (applying to the target); only while the job is incremental.",
+			"stage"),
+		endpointUp: d("drs_migration_endpoint_up", "1 if DRS reports the job's endpoint (source, target) healthy, else 0; only while the job is incremental.",
+			"endpoint"),
+		applyRate: d("drs_migration_apply_rows_per_second", "Rows applied to the target per second; only while the job is incremental."),
+		rpo:       d("drs_migration_rpo_seconds", "Recovery point objective of a disaster-recovery job: how much committed data a failover now would lose."),
+		rto:       d("drs_migration_rto_seconds", "Recovery time objective of a disaster-recovery job: how long a failover now would take."),
 	}
 }
 
@@ -75,7 +90,8 @@ func (d *drs) stateDesc() *prometheus.Desc { return d.status }
 
 func (d *drs) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.phase, d.delay, d.remaining, d.lastSuccess,
-		d.compareStatus, d.compareFinished, d.compareTables, d.compareObjects}
+		d.compareStatus, d.compareFinished, d.compareTables, d.compareObjects,
+		d.stageDelay, d.endpointUp, d.applyRate, d.rpo, d.rto}
 }
 
 // drsState is what an account keeps for DRS: the job list, cached for the
@@ -137,6 +153,15 @@ func (a drsAnswers[T]) orError(ids []string, err error) drsAnswers[T] {
 	return a
 }
 
+// add adds b's entries and errors to a's.
+func (a *drsAnswers[T]) add(b drsAnswers[T]) {
+	if a.got == nil {
+		a.got, a.errs = map[string]T{}, map[string]error{}
+	}
+	maps.Copy(a.got, b.got)
+	maps.Copy(a.errs, b.errs)
+}
+
 // of returns the job's entry, or its error.
 func (a drsAnswers[T]) of(id string) (T, error) {
 	if err, ok := a.errs[id]; ok {
@@ -173,9 +198,7 @@ func askAll[T any](ctx context.Context, ids []string, ask func(context.Context, 
 		if len(part) == 0 {
 			continue
 		}
-		sub := askAll(ctx, part, ask)
-		maps.Copy(a.got, sub.got)
-		maps.Copy(a.errs, sub.errs)
+		a.add(askAll(ctx, part, ask))
 	}
 	return a
 }
@@ -192,6 +215,15 @@ type drsJob struct {
 	// compareErr is the error of a refresh that failed.
 	compare    huaweicloud.DRSComparisons
 	compareErr error
+	// statusRead is closed once status holds its batch's answers.
+	statusRead <-chan struct{}
+	// monitor is the job's monitor data, read (monitored) only when its
+	// status is incremental; monitorErr is that read's error.
+	monitor    huaweicloud.DRSMonitor
+	monitored  bool
+	monitorErr error
+	// recovery is the RPO and RTO of its batch's disaster-recovery jobs.
+	recovery *drsAnswers[huaweicloud.DRSRecovery]
 }
 
 func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {
@@ -199,23 +231,36 @@ func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {
 	c := w.client()
 	readers := make([]taskReader, len(ids))
 	jobs := new([]huaweicloud.DRSJob)
-	// The job list, for every job's info: one call that the others share.
+	// The job list, for every job's info and for which jobs are
+	// disaster-recovery jobs: one call that the others share. Calls run in
+	// the order planned, so one that waits for an earlier call's answers
+	// (listed, a batch's statusRead) waits for a call under way.
+	listed := make(chan struct{})
 	calls := []call{{first: 0, n: len(ids), run: func(ctx context.Context) {
+		defer close(listed)
 		*jobs = w.account.exporter.drsJobList(ctx, w)
 	}}}
 	for first := 0; first < len(ids); first += st.batchSize {
 		batch := ids[first:min(first+st.batchSize, len(ids))]
 		status, progress, fetched := new(drsAnswers[huaweicloud.DRSJobStatus]), new(drsAnswers[huaweicloud.DRSJobProgress]), new(time.Time)
+		recovery, statusRead := new(drsAnswers[huaweicloud.DRSRecovery]), make(chan struct{})
 		for i, id := range batch {
-			readers[first+i] = &drsJob{d: d, id: id, status: status, progress: progress, jobs: jobs, fetched: fetched}
+			readers[first+i] = &drsJob{d: d, id: id, status: status, progress: progress, jobs: jobs, fetched: fetched,
+				statusRead: statusRead, recovery: recovery}
 		}
 		key := strings.Join(batch, ",")
 		calls = append(calls,
 			call{first: first, n: len(batch), run: func(ctx context.Context) {
+				defer close(statusRead)
 				a, at, err := fetch(ctx, w, "status "+key, func(ctx context.Context) (drsAnswers[huaweicloud.DRSJobStatus], error) {
 					return askAll(ctx, batch, c.DRSJobStatuses), nil
 				})
 				*status, *fetched = a.orError(batch, err), at
+			}},
+			call{first: first, n: len(batch), run: func(ctx context.Context) {
+				if awaited(ctx, listed) {
+					*recovery = readRecoveries(ctx, w, recoveryJobs(*jobs, batch))
+				}
 			}},
 			call{first: first, n: len(batch), run: func(ctx context.Context) {
 				a, _, err := fetch(ctx, w, "progress "+key, func(ctx context.Context) (drsAnswers[huaweicloud.DRSJobProgress], error) {
@@ -230,9 +275,62 @@ func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {
 			r.compare, r.compareErr = fetchSlowFrom(ctx, w, "compare "+id, func(ctx context.Context, last huaweicloud.DRSComparisons) (huaweicloud.DRSComparisons, error) {
 				return c.DRSComparisons(ctx, id, last)
 			})
+		}}, call{first: i, n: 1, run: func(ctx context.Context) {
+			if !awaited(ctx, r.statusRead) {
+				return
+			}
+			if st, err := r.status.of(id); err != nil || string(st.Status) != huaweicloud.DRSIncremental {
+				return
+			}
+			r.monitored = true
+			r.monitor, _, r.monitorErr = fetch(ctx, w, "monitor "+id, func(ctx context.Context) (huaweicloud.DRSMonitor, error) {
+				return c.DRSMonitorData(ctx, id)
+			})
 		}})
 	}
 	return readers, calls
+}
+
+// awaited waits for done to be closed, or for ctx's end; it reports
+// whether done was closed.
+func awaited(ctx context.Context, done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+	}
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// recoveryJobs are the jobs of batch that the job list names as
+// disaster-recovery jobs, the only ones with an RPO and an RTO.
+func recoveryJobs(jobs []huaweicloud.DRSJob, batch []string) []string {
+	var dr []string
+	for _, j := range jobs {
+		if string(j.DBUseType) == huaweicloud.DRSDisasterRecovery && slices.Contains(batch, string(j.ID)) {
+			dr = append(dr, string(j.ID))
+		}
+	}
+	return dr
+}
+
+// readRecoveries reads the RPO and RTO of the disaster-recovery jobs ids,
+// at most MaxRecoveryBatch a call, each call through the shared cache (so
+// subject to min_interval) as the other batch calls.
+func readRecoveries(ctx context.Context, w *watched, ids []string) drsAnswers[huaweicloud.DRSRecovery] {
+	var all drsAnswers[huaweicloud.DRSRecovery]
+	for chunk := range slices.Chunk(ids, huaweicloud.MaxRecoveryBatch) {
+		a, _, err := fetch(ctx, w, "recovery "+strings.Join(chunk, ","), func(ctx context.Context) (drsAnswers[huaweicloud.DRSRecovery], error) {
+			return askAll(ctx, chunk, w.client().DRSRecoveries), nil
+		})
+		all.add(a.orError(chunk, err))
+	}
+	return all
 }
 
 // metrics sends one job's metrics. The job is up when both its status and
@@ -243,9 +341,11 @@ func (r *drsJob) metrics(m *emitter) (bool, error) {
 	p, progressErr := r.progress.of(r.id)
 	up := statusErr == nil && progressErr == nil
 	m.taskGauge(d.up, boolFloat(up))
+	var recovers bool // a disaster-recovery job
 	for _, j := range *r.jobs {
 		if string(j.ID) == r.id {
 			m.taskGauge(d.info, 1, string(j.Name), string(j.EngineType), string(j.JobDirection), string(j.DBUseType))
+			recovers = string(j.DBUseType) == huaweicloud.DRSDisasterRecovery
 			break
 		}
 	}
@@ -270,15 +370,62 @@ func (r *drsJob) metrics(m *emitter) (bool, error) {
 		}
 	}
 	if !up {
-		// Down: its comparisons are not shown, and the job's own error is
-		// the one counted.
+		// Down: its comparisons, stages and RPO are not shown, and the
+		// job's own error is the one counted.
 		return false, firstError(statusErr, progressErr)
 	}
 	m.timestamp(d.lastSuccess, *r.fetched)
 	r.compareMetrics(m)
-	// A failed refresh of the comparisons is counted, but the job is up:
-	// the last good comparisons are served.
-	return true, r.compareErr
+	if r.monitored && r.monitorErr == nil {
+		r.monitorMetrics(m)
+	}
+	var recoveryErr error
+	if recovers {
+		recoveryErr = r.recoveryMetrics(m)
+	}
+	// A failed refresh of the comparisons, monitor data or RPO is counted,
+	// but the job is up: the last good comparisons are served, the stages
+	// and RPO of a failed read are not.
+	return true, firstError(r.compareErr, r.monitorErr, recoveryErr)
+}
+
+// monitorMetrics sends the job's delay by stage, endpoint health and apply
+// rate. A negative delay is "not measured": no series.
+func (r *drsJob) monitorMetrics(m *emitter) {
+	d, mon := r.d, r.monitor
+	if measured(mon.SourceDelay) {
+		m.number(d.stageDelay, "src_delay", mon.SourceDelay, stageDelayUnit, "source")
+	}
+	if measured(mon.TargetDelay) {
+		m.number(d.stageDelay, "dst_delay", mon.TargetDelay, stageDelayUnit, "target")
+	}
+	m.boolean(d.endpointUp, "is_src_normal", mon.SourceNormal, "source")
+	m.boolean(d.endpointUp, "is_dst_normal", mon.TargetNormal, "target")
+	m.number(d.applyRate, "dst_rps", mon.TargetRowRate, asIs)
+}
+
+// recoveryMetrics sends a disaster-recovery job's RPO and RTO (ms); a
+// negative one is "not measured". It returns the job's error in the
+// answer, if any.
+func (r *drsJob) recoveryMetrics(m *emitter) error {
+	rec, err := r.recovery.of(r.id)
+	if err != nil {
+		return err
+	}
+	if measured(rec.RPO.Delay) {
+		m.number(r.d.rpo, "rpo_info.delay", rec.RPO.Delay, msToSeconds)
+	}
+	if measured(rec.RTO.Delay) {
+		m.number(r.d.rto, "rto_info.delay", rec.RTO.Delay, msToSeconds)
+	}
+	return nil
+}
+
+// measured reports whether n is not DRS's "not measured", a negative
+// value (absent and unreadable values are the emitter's to handle).
+func measured(n huaweicloud.Number) bool {
+	v, ok := n.Value()
+	return !ok || v >= 0
 }
 
 // compareMetrics sends the job's comparison series: the latest comparison
@@ -315,10 +462,7 @@ func replicationDelay(p huaweicloud.DRSJobProgress) (huaweicloud.Number, transfo
 	if _, ok := n.Value(); !ok && n.Err() == nil {
 		n, unit = p.IncreTransDelay, asIs
 	}
-	if v, ok := n.Value(); ok && v < 0 {
-		return n, unit, false
-	}
-	return n, unit, true
+	return n, unit, measured(n)
 }
 
 // remainingKnown says whether remaining_time means something: a real

@@ -188,12 +188,12 @@ func extraText(extra []string) string {
 }
 
 // boolean sends the task metric 1 or 0 when the API gave a value.
-func (m *emitter) boolean(desc *prometheus.Desc, field string, b huaweicloud.Bool) {
+func (m *emitter) boolean(desc *prometheus.Desc, field string, b huaweicloud.Bool, extra ...string) {
 	if v, ok := b.Value(); ok {
 		if m.trace != nil {
-			m.trace.Addf(huaweicloud.TraceField, "%s: %t -> %g", field, v, boolFloat(v))
+			m.trace.Addf(huaweicloud.TraceField, "%s%s: %t -> %g", field, extraText(extra), v, boolFloat(v))
 		}
-		m.taskGauge(desc, boolFloat(v))
+		m.taskGauge(desc, boolFloat(v), extra...)
 		return
 	}
 	m.checkField(field, b.Err())

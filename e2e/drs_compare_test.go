@@ -95,7 +95,7 @@ func TestEndToEndDRSComparisons(t *testing.T) {
 			t.Parallel()
 			// The demo's comparison times, as written, hold on a clock
 			// started at DemoComparisonsEpoch.
-			sim := startSimulatorAt(t, asStrings, simulator.DemoComparisonsEpoch)
+			sim := startClockedSimulator(t, asStrings, newSimClock(simulator.DemoComparisonsEpoch))
 			sim.AddDemoTasks()
 			exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
 				drsConfig(10, drsRunning, drsConsistent, drsInconsistent, drsNeverCompare)))

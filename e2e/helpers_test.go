@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -139,10 +140,25 @@ func startSimulator(t *testing.T, numbersAsStrings bool) *simulator.Server {
 	return startSimulatorWith(t, simulator.Options{NumbersAsStrings: numbersAsStrings})
 }
 
-// startSimulatorAt is startSimulator with the tasks' clock frozen at now.
-func startSimulatorAt(t *testing.T, numbersAsStrings bool, now time.Time) *simulator.Server {
+// simClock is the simulated tasks' clock, moved by the test: at its start
+// time plus what set or advance made of it. The API gateway still checks
+// signatures against the real clock.
+type simClock struct {
+	start  time.Time
+	offset atomic.Int64
+}
+
+func newSimClock(start time.Time) *simClock { return &simClock{start: start} }
+
+func (c *simClock) now() time.Time            { return c.start.Add(time.Duration(c.offset.Load())) }
+func (c *simClock) set(elapsed time.Duration) { c.offset.Store(int64(elapsed)) }
+func (c *simClock) advance(d time.Duration)   { c.offset.Add(int64(d)) }
+
+// startClockedSimulator is startSimulator with its tasks moving on clock
+// (the simulator starts at the clock's time then).
+func startClockedSimulator(t *testing.T, numbersAsStrings bool, clock *simClock) *simulator.Server {
 	t.Helper()
-	return startSimulatorWith(t, simulator.Options{NumbersAsStrings: numbersAsStrings, Now: func() time.Time { return now }})
+	return startSimulatorWith(t, simulator.Options{NumbersAsStrings: numbersAsStrings, Now: clock.now})
 }
 
 // startSimulatorWith starts a simulator with the test keys and opts.

@@ -135,15 +135,15 @@ scrape_configs:
 			`dcs_migration_task_status == 1`:                                        3,
 			`dcs_migration_up{task_id="` + simulator.DemoDeletedDCSTask + `"} == 0`: 1,
 			`oms_migration_up == 1 or oms_migration_group_up == 1`:                  5,
-			`drs_migration_up == 1`:                                                 4,
+			`drs_migration_up == 1`:                                                 7,
 			// Cut-over readiness, evaluated by the shipped rules: one series
-			// per watched task (4 DCS, 4 SMS, 4 DRS jobs and the deleted one,
+			// per watched task (4 DCS, 4 SMS, 7 DRS jobs and the deleted one,
 			// 4 OMS tasks; groups are not counted). Readiness is "no
 			// blocker". Only the finished OMS task and the synced SMS server
 			// with a clean consistency check are ready: DCS and DRS need 10
 			// minutes caught up (and DRS a rows comparison), the others are
 			// running, failed or found differences.
-			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 5 + 4,
+			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 8 + 4,
 			`task:migration_cutover_ready:bool == 1`:                                                           2,
 			`task:migration_cutover_ready:bool{api="oms",task_id="220621019041294"} == 1`:                      1,
 			`task:migration_cutover_ready:bool{api="sms",task_id="8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34"} == 1`: 1,
@@ -343,8 +343,8 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	prom := startPrometheus(ctx, t, cfg)
 
 	// Configured: the DCS tasks and a deleted DRS job; found by discovery: 4
-	// SMS tasks, 4 DRS jobs, 4 OMS tasks, 1 OMS task group.
-	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 4 + 4 + 4 + 1
+	// SMS tasks, 7 DRS jobs, 4 OMS tasks, 1 OMS task group.
+	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 4 + 7 + 4 + 1
 	eventually(ctx, t, "probes were not sharded, or the health job did not scrape both replicas", func() error {
 		perTask, err := prom.query(ctx, `count by (task_id) (probe_success{job="migration_tasks"})`)
 		if err != nil {
@@ -389,10 +389,11 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	}
 
 	// Every task-level *_up series (dcs_, sms_, drs_, oms_migration_up,
-	// oms_migration_group_up; not Prometheus' own up), of any job, over the
-	// whole run: one per task (none from the health job), and only the
-	// deliberately deleted ones were ever 0.
-	taskUp := `{__name__=~".+_up"}`
+	// oms_migration_group_up; not Prometheus' own up, nor
+	// drs_migration_endpoint_up), of any job, over the whole run: one per
+	// task (none from the health job), and only the deliberately deleted
+	// ones were ever 0.
+	taskUp := `{__name__=~".+_migration(_group)?_up"}`
 	if all, err := prom.query(ctx, `last_over_time(`+taskUp+`[1h])`); err != nil || len(all) != tasks {
 		t.Errorf("%d task-level *_up series (%v), want %d, one per task", len(all), err, tasks)
 	}

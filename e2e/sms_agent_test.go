@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,26 +11,6 @@ import (
 
 // agentBase is the start of the agent tests' simulated clock.
 var agentBase = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-
-// simClock is a simulated clock the test moves.
-type simClock struct{ offset atomic.Int64 }
-
-func (c *simClock) now() time.Time            { return agentBase.Add(time.Duration(c.offset.Load())) }
-func (c *simClock) set(elapsed time.Duration) { c.offset.Store(int64(elapsed)) }
-
-// startClockedSimulator starts a simulator whose tasks move on clock (the
-// gateway checks signatures against the real one); the simulator starts at
-// the clock's time then.
-func startClockedSimulator(t *testing.T, numbersAsStrings bool, clock *simClock) *simulator.Server {
-	t.Helper()
-	srv, err := simulator.Start(simulator.New(simulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject,
-		NumbersAsStrings: numbersAsStrings, Now: clock.now}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 // The agent tests' tasks: one moving through its phases whose agent is
 // away from 5m to 11m, fixed ones whose source server is cutovered, in a
@@ -109,7 +88,7 @@ func TestEndToEndSMSAgentAndLifecycle(t *testing.T) {
 	for _, asStrings := range []bool{false, true} {
 		t.Run(fmt.Sprintf("strings=%v", asStrings), func(t *testing.T) {
 			t.Parallel()
-			clock := &simClock{}
+			clock := newSimClock(agentBase)
 			sim := startClockedSimulator(t, asStrings, clock)
 			clock.set(3 * time.Minute) // moving: copying since 2m30s
 			agentTasks(sim, 450)
@@ -145,7 +124,7 @@ func TestEndToEndSMSAgentAndLifecycle(t *testing.T) {
 // and probe reads the list again and shows exactly where the task is.
 func TestEndToEndSMSAgentDisconnectsAndReconnects(t *testing.T) {
 	t.Parallel()
-	clock := &simClock{}
+	clock := newSimClock(agentBase)
 	sim := startClockedSimulator(t, false, clock)
 	agentTasks(sim, 0)
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
@@ -179,7 +158,7 @@ func TestEndToEndSMSAgentDisconnectsAndReconnects(t *testing.T) {
 // counted once; the next good list is used at once.
 func TestEndToEndSMSFailingSourceListKeepsTheLastGoodOne(t *testing.T) {
 	t.Parallel()
-	clock := &simClock{}
+	clock := newSimClock(agentBase)
 	sim := startClockedSimulator(t, false, clock)
 	clock.set(3 * time.Minute)
 	agentTasks(sim, 0)

@@ -273,14 +273,7 @@ func TestEndToEndSMSConsistencyChecks(t *testing.T) {
 // sync) and app-04's sync, listed after its full copy.
 func TestEndToEndSMSSyncStarted(t *testing.T) {
 	t.Parallel()
-	now := time.Unix(1_795_500_000, 0)
-	srv, err := simulator.Start(simulator.New(simulator.Options{
-		AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Now: func() time.Time { return now },
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startClockedSimulator(t, false, newSimClock(time.Unix(1_795_500_000, 0)))
 	srv.AddDemoTasks()
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), srv.URL, testSK,
 		smsConfig(smsNeverChecked, smsObjects, smsFlat, smsStrings, smsUnknown)))

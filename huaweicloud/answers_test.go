@@ -48,6 +48,8 @@ var answerCases = []answerCase{
 	answerCaseOf[drsStatusPage]("drsStatusPage"),
 	answerCaseOf[drsProgressPage]("drsProgressPage"),
 	answerCaseOf[drsJobPage]("drsJobPage"),
+	answerCaseOf[DRSMonitor]("DRSMonitor"),
+	answerCaseOf[drsRecoveryPage]("drsRecoveryPage"),
 	answerCaseOf[OMSTask]("OMSTask"),
 	answerCaseOf[OMSTaskGroup]("OMSTaskGroup"),
 	answerCaseOf[OMSTaskPage]("OMSTaskPage"),

@@ -81,17 +81,18 @@ func (e *DRSJobError) Error() string {
 // errJobMissing is a job a batch answer did not mention.
 var errJobMissing = &DRSJobError{Code: "missing", Message: "the job is not in the batch answer"}
 
-// drsStatusPage is batch-status's answer.
-type drsStatusPage struct {
-	Results []DRSJobStatus `json:"results"`
+// drsBatchPage is a batch call's answer: an entry per job.
+type drsBatchPage[T any] struct {
+	Results []T `json:"results"`
 }
+
+// drsStatusPage is batch-status's answer.
+type drsStatusPage = drsBatchPage[DRSJobStatus]
 
 // drsProgressPage is batch-progress's answer.
-type drsProgressPage struct {
-	Results []DRSJobProgress `json:"results"`
-}
+type drsProgressPage = drsBatchPage[DRSJobProgress]
 
-// drsBatch is the body of both batch calls.
+// drsBatch is the body of the batch calls.
 type drsBatch struct {
 	Jobs    []string     `json:"jobs"`
 	PageReq *drsPageSpec `json:"page_req,omitempty"`
@@ -110,37 +111,38 @@ type drsPageSpec struct {
 func (c *Client) DRSJobStatuses(ctx context.Context, ids []string) (map[string]DRSJobStatus, map[string]error, error) {
 	// batch-status answers five jobs unless told otherwise.
 	body, _ := json.Marshal(drsBatch{Jobs: ids, PageReq: &drsPageSpec{CurPage: 1, PerPage: len(ids)}})
-	var page drsStatusPage
-	err := postBatch(ctx, c, OpBatchListJobStatus, "/v3/{project_id}/jobs/batch-status", body, &page)
-	got := map[string]DRSJobStatus{}
-	errs := map[string]error{}
-	for _, r := range page.Results {
-		id := string(r.ID)
-		msg := r.ErrorMessage
-		if msg == "" {
-			msg = r.ErrorMsg
-		}
-		if r.ErrorCode != "" {
-			errs[id] = c.jobError(string(r.ErrorCode), string(msg))
-			continue
-		}
-		got[id] = r
-	}
-	return got, missing(ids, got, errs, err), err
+	return askBatch(ctx, c, OpBatchListJobStatus, "/v3/{project_id}/jobs/batch-status", body, ids,
+		func(r DRSJobStatus) (string, Text, Text) {
+			msg := r.ErrorMessage
+			if msg == "" {
+				msg = r.ErrorMsg
+			}
+			return string(r.ID), r.ErrorCode, msg
+		})
 }
 
 // DRSJobProgresses reads the progress of up to 100 jobs with one call, as
 // DRSJobStatuses does.
 func (c *Client) DRSJobProgresses(ctx context.Context, ids []string) (map[string]DRSJobProgress, map[string]error, error) {
 	body, _ := json.Marshal(drsBatch{Jobs: ids})
-	var page drsProgressPage
-	err := postBatch(ctx, c, OpBatchListProgresses, "/v3/{project_id}/jobs/batch-progress", body, &page)
-	got := map[string]DRSJobProgress{}
+	return askBatch(ctx, c, OpBatchListProgresses, "/v3/{project_id}/jobs/batch-progress", body, ids,
+		func(r DRSJobProgress) (string, Text, Text) { return string(r.JobID), r.ErrorCode, r.ErrorMsg })
+}
+
+// askBatch POSTs a DRS batch call about ids and sorts its results: each
+// id gets its entry, or its own error (*DRSJobError) when its entry has an
+// error code (entry names an entry's job, error code and message), or
+// errJobMissing when a 2xx answer left it out. err is the call's error.
+func askBatch[T any](ctx context.Context, c *Client, operation, path string, body []byte, ids []string,
+	entry func(T) (id string, code, msg Text)) (map[string]T, map[string]error, error) {
+	var page drsBatchPage[T]
+	err := postBatch(ctx, c, operation, path, body, &page)
+	got := map[string]T{}
 	errs := map[string]error{}
 	for _, r := range page.Results {
-		id := string(r.JobID)
-		if r.ErrorCode != "" {
-			errs[id] = c.jobError(string(r.ErrorCode), string(r.ErrorMsg))
+		id, code, msg := entry(r)
+		if code != "" {
+			errs[id] = c.jobError(string(code), string(msg))
 			continue
 		}
 		got[id] = r

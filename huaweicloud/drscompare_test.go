@@ -100,9 +100,10 @@ func (f *fakeCompareAPI) count(what string) int {
 	return f.calls[what]
 }
 
-func compareClient(t *testing.T, f *fakeCompareAPI) *Client {
+// drsClient is a client of a DRS endpoint served by h.
+func drsClient(t *testing.T, h http.Handler) *Client {
 	t.Helper()
-	srv := httptest.NewServer(f)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return NewClient(Options{ProjectID: "p", Region: "cn-north-4", Endpoints: map[string]string{APIDRS: srv.URL},
 		Credentials: &StaticCredentials{AccessKey: "AKAKAKAKAKAKAKAK", SecretKey: "SKSKSKSKSKSKSKSKSKSK"}})
@@ -132,7 +133,7 @@ func TestDRSComparisonsReadsOddAnswers(t *testing.T) {
 		lines: `[{"source_db_name":"a","compare_num":"3000000000","compare_end_num":3000000000,"data_inconsistent_num":2,"uncomparable_num":null},
 			{"source_db_name":"b","compare_num":10,"data_inconsistent_num":"1","uncomparable_num":1}]`,
 	}
-	c := compareClient(t, f)
+	c := drsClient(t, f)
 	got, err := c.DRSComparisons(context.Background(), "job-1", DRSComparisons{})
 	if err != nil {
 		t.Fatal(err)
@@ -194,13 +195,13 @@ func TestDRSComparisonsNone(t *testing.T) {
 		"400":        {status: http.StatusBadRequest, errBody: `{"error_code":"DRS.M05003","error_msg":"Task information not found."}`},
 		"empty list": {},
 	} {
-		got, err := compareClient(t, f).DRSComparisons(context.Background(), "job-1", DRSComparisons{})
+		got, err := drsClient(t, f).DRSComparisons(context.Background(), "job-1", DRSComparisons{})
 		if err != nil || len(got.Tasks) != 0 || got.Tables.CompareID != "" {
 			t.Errorf("%s: %+v %v, want none and no error", name, got, err)
 		}
 	}
 	f := &fakeCompareAPI{status: http.StatusUnauthorized, errBody: `{"error_code":"APIG.0301","error_msg":"ak AKAKAKAKAKAKAKAK sk SKSKSKSKSKSKSKSKSKSK not exist"}`}
-	_, err := compareClient(t, f).DRSComparisons(context.Background(), "job-1", DRSComparisons{})
+	_, err := drsClient(t, f).DRSComparisons(context.Background(), "job-1", DRSComparisons{})
 	if Reason(err) != ReasonAuth || strings.Contains(err.Error(), "AKAKAKAKAKAKAKAK") || strings.Contains(err.Error(), "SKSKSKSKSKSKSKSKSKSK") {
 		t.Errorf("%v (%s), want an auth error without the keys", err, Reason(err))
 	}
@@ -213,7 +214,7 @@ func TestDRSComparisonsListIsBounded(t *testing.T) {
 	for i := range 5000 {
 		f.tasks = append(f.tasks, task(fmt.Sprintf("t%04d", i), "lines", "SUCCESSFUL", fmt.Sprintf(`"%d"`, 1795000000000+int64(i)*1000), `""`))
 	}
-	got, err := compareClient(t, f).DRSComparisons(context.Background(), "job-1", DRSComparisons{})
+	got, err := drsClient(t, f).DRSComparisons(context.Background(), "job-1", DRSComparisons{})
 	if err != nil {
 		t.Fatal(err)
 	}

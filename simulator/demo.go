@@ -98,7 +98,11 @@ func (s *Simulator) AddDemoTasks() {
 // comparisons are consistent (an older rows comparison that found a
 // difference comes later in the list); a failed one whose latest rows
 // comparison found 3 inconsistent tables (its times in ISO form); and one
-// incremental that was never compared (DRS answers 400 DRS.M05003).
+// incremental that was never compared (DRS answers 400 DRS.M05003). Then,
+// by stage (see DRSStages; none compared): one whose target-apply delay
+// climbs (6 s a minute) while its source delay stays low, one whose delay
+// drains steadily (30 s a minute, to 0), and a disaster-recovery job with
+// an RPO and an RTO.
 func (s *Simulator) addDemoDRSJobs() {
 	// The comparisons' times are given as if the simulator had started at
 	// DemoComparisonsEpoch: they move with its start, so that the
@@ -109,6 +113,7 @@ func (s *Simulator) addDemoDRSJobs() {
 	}
 	s.AddDRSJob(DRSJob{ID: "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101", Name: "orders-db-to-rds",
 		Movement: DRSMovement{StartedAgo: 7 * time.Minute, FullDuration: 10 * time.Minute},
+		Stages:   DRSStages{SourceMillis: 180, RowsPerSecond: 1500},
 		Comparisons: DRSComparisons{List: []DRSCompare{
 			{ID: "c0a1b2c3-0001-4000-8000-00000000ob01", Type: "object", Status: "SUCCESSFUL",
 				Created: at(1795430000000), Ended: at(1795430060000),
@@ -117,6 +122,7 @@ func (s *Simulator) addDemoDRSJobs() {
 		}}})
 	s.AddDRSJob(DRSJob{ID: "4a3b0d2f-6c8e-4f90-8b1c-2d3e4f5ajb101", Name: "billing-db-sync", UseType: "sync", EngineType: "postgresql",
 		Movement: DRSMovement{StartedAgo: 25 * time.Minute, FullDuration: 10 * time.Minute},
+		Stages:   DRSStages{SourceMillis: 150, RowsPerSecond: 2300},
 		Comparisons: DRSComparisons{List: []DRSCompare{
 			{ID: "c0a1b2c3-0002-4000-8000-00000000ob01", Type: "object", Status: "SUCCESSFUL",
 				Created: at(1795431000000), Ended: at(1795431030000),
@@ -144,7 +150,21 @@ func (s *Simulator) addDemoDRSJobs() {
 		}}})
 	s.AddDRSJob(DRSJob{ID: "6c5d2f4b-8e0a-4b12-8d3e-4f5a6b7cjb101", Name: "crm-db-to-rds",
 		Movement:    DRSMovement{StartedAgo: 40 * time.Minute, FullDuration: 10 * time.Minute},
+		Stages:      DRSStages{SourceMillis: 120, RowsPerSecond: 640},
 		Comparisons: DRSComparisons{NoneStatus: http.StatusBadRequest}})
+	// Incremental for 20 minutes at the start: the target 125 s behind.
+	s.AddDRSJob(DRSJob{ID: DemoClimbingDRSJob, Name: "payments-db-to-rds",
+		Movement: DRSMovement{StartedAgo: 30 * time.Minute, FullDuration: 10 * time.Minute},
+		Stages:   DRSStages{SourceMillis: 200, TargetMillis: 5_000, TargetSlope: 100, RowsPerSecond: 850}})
+	// Incremental for 5 minutes at the start: 750 s behind, caught up 25
+	// minutes later.
+	s.AddDRSJob(DRSJob{ID: DemoDrainingDRSJob, Name: "inventory-db-sync", UseType: "sync",
+		Movement: DRSMovement{StartedAgo: 15 * time.Minute, FullDuration: 10 * time.Minute},
+		Stages:   DRSStages{SourceMillis: 300, TargetMillis: 900_000, TargetSlope: -500, RowsPerSecond: 4200}})
+	s.AddDRSJob(DRSJob{ID: DemoRecoveryDRSJob, Name: "orders-dr-standby", UseType: "cloudDataGuard",
+		Movement: DRSMovement{StartedAgo: time.Hour, FullDuration: 10 * time.Minute},
+		Stages:   DRSStages{SourceMillis: 100, TargetMillis: 400, RowsPerSecond: 120},
+		Recovery: DRSRecovery{RPOMillis: "1200", RTOMillis: "3500"}})
 }
 
 // DemoComparisonsEpoch is the start of the simulator's clock at which the
@@ -160,6 +180,13 @@ var DemoComparisonsEpoch = time.UnixMilli(1795434000000).UTC()
 const (
 	DemoAgentDisconnects = 4 * time.Minute
 	DemoAgentReconnects  = 10 * time.Minute
+)
+
+// The demo's DRS jobs by stage (addDemoDRSJobs).
+const (
+	DemoClimbingDRSJob = "7d6e3a5c-9f1b-4c23-8e4f-5a6b7c8djb101" // target-apply delay climbing
+	DemoDrainingDRSJob = "8e7f4b6d-0a2c-4d34-9f5a-6b7c8d9ejb101" // delay draining
+	DemoRecoveryDRSJob = "9f8a5c7e-1b3d-4e45-8a6b-7c8d9e0fjb101" // disaster recovery, with RPO and RTO
 )
 
 // DemoDeletedDRSJob is a DRS job id `--simulate` configures but the

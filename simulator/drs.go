@@ -22,6 +22,11 @@ type DRSJob struct {
 	Movement DRSMovement
 	// Comparisons are the job's data comparisons (none: never compared).
 	Comparisons DRSComparisons
+	// Stages are what monitor-data reports while the job is incremental.
+	Stages DRSStages
+	// Recovery is a disaster-recovery job's RPO and RTO
+	// (batch-rpo-and-rto).
+	Recovery DRSRecovery
 }
 
 // DRSProgress is what batch-status and batch-progress report about a job.
@@ -50,12 +55,21 @@ type DRSMovement struct {
 
 func (j DRSJob) taskID() string { return j.ID }
 
+// full is how long the full phase takes.
+func (m DRSMovement) full() time.Duration {
+	if m.FullDuration <= 0 {
+		return 10 * time.Minute
+	}
+	return m.FullDuration
+}
+
+// incremental is how long the job has been in its incremental phase e
+// after its start (negative before).
+func (m DRSMovement) incremental(e time.Duration) time.Duration { return e - m.full() }
+
 // at is the job's progress e after its start.
 func (m DRSMovement) at(id string, e time.Duration) DRSProgress {
-	full := m.FullDuration
-	if full <= 0 {
-		full = 10 * time.Minute
-	}
+	full := m.full()
 	if e < full {
 		p := math.Floor(e.Seconds() / full.Seconds() * 100)
 		return DRSProgress{Status: "FULL_TRANSFER_STARTED", Progress: p, DelayMillis: -1,
@@ -65,15 +79,22 @@ func (m DRSMovement) at(id string, e time.Duration) DRSProgress {
 	since := (e - full).Seconds()
 	// A delay that rises and falls over ten minutes, with a little jitter.
 	delay := 800 + 700*math.Sin(since/600*2*math.Pi) + 100*jitter(id, int64(since))
-	return DRSProgress{Status: "INCRE_TRANSFER_STARTED", Progress: 100, DelayMillis: math.Round(delay),
+	return DRSProgress{Status: drsIncremental, Progress: 100, DelayMillis: math.Round(delay),
 		RemainingSeconds: 0, Phases: map[string]float64{"struct": 100, "data": 100, "index": 100}}
 }
 
+// progress is what the batch calls report about the job elapsed after the
+// simulator's start: Progress, or Movement's. In the incremental phase, a
+// job whose Stages move has their target delay as its replication delay.
 func (j DRSJob) progress(elapsed time.Duration) DRSProgress {
+	p, incremental := j.Movement.at(j.ID, elapsed+j.Movement.StartedAgo), j.Movement.incremental(elapsed+j.Movement.StartedAgo)
 	if j.Progress != nil {
-		return *j.Progress
+		p, incremental = *j.Progress, elapsed
 	}
-	return j.Movement.at(j.ID, elapsed+j.Movement.StartedAgo)
+	if p.Status == drsIncremental && j.Stages.moves() {
+		p.DelayMillis = j.Stages.targetMillis(incremental)
+	}
+	return p
 }
 
 func orDefault(v, d string) string {
@@ -95,6 +116,7 @@ func (s *Simulator) drsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v3/{project_id}/jobs/batch-progress", s.drsBatchProgress)
 	mux.HandleFunc("POST /v3/{project_id}/jobs", s.drsList)
 	s.drsCompareRoutes(mux)
+	s.drsMonitorRoutes(mux)
 }
 
 var errDRSNotFound = &apiError{http.StatusBadRequest, "DRS.M00289", "The job does not exist."}
