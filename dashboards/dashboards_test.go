@@ -10,10 +10,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,6 +28,8 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
+
+	"github.com/migration-exporter/migration_exporter/internal/testenv"
 )
 
 const dashboardsGlob = "*.json"
@@ -1298,4 +1303,542 @@ func TestDashboardFailedCountsMatchAlerts(t *testing.T) {
 			t.Errorf("no dashboard panel counts failed %s: is the check still finding the failed stat panels?", fa.metric)
 		}
 	}
+}
+
+// haInstances are the instance labels of the two exporters of an HA pair:
+// two identical exporters in one job, so every series of the exporter
+// twice. The first one is also the single exporter the pair is compared
+// with.
+var haInstances = []string{"exporter-a:9863", "exporter-b:9863"}
+
+// haJob is the scrape job of the exporters.
+const haJob = "migration_exporter"
+
+// haEvalTime is when every query is evaluated: the input series run from
+// 0 to haEvalMinutes, so the rules' 10-minute windows and offsets are
+// full by then.
+const (
+	haEvalTime    = "15m"
+	haEvalMinutes = 20
+)
+
+// haPinned are the variables that choose one exporter (exporter-health.json
+// is about the exporters themselves): with several exporters, choosing all
+// of them shows each one, as it should. They are set to the first
+// exporter, the one the single run has, so those panels must show that
+// exporter as they do without its twin.
+var haPinned = map[string]string{"instance": haInstances[0]}
+
+// haQuery is one query of a dashboard for TestDashboardsHAPair.
+type haQuery struct {
+	where string // for messages: the dashboard, panel and target
+	expr  string // with the variables substituted
+	// selector is true for a label_values() or label_names() selector: a
+	// variable lists the label values of the series, each value once, so
+	// the same series from both exporters make the same list.
+	selector bool
+}
+
+// haSample is one sample of a query's result, as promtool prints it.
+type haSample struct {
+	labels string // labels.Labels.String()
+	value  string // strconv.FormatFloat(v, 'E', -1, 64), or "" for a selector
+}
+
+// haResult is a query's result at haEvalTime, or its error.
+type haResult struct {
+	samples []haSample // sorted
+	err     string
+}
+
+func (r haResult) String() string {
+	if r.err != "" {
+		return "error: " + r.err
+	}
+	if len(r.samples) == 0 {
+		return "no data"
+	}
+	var b strings.Builder
+	for i, s := range r.samples {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s.labels)
+		if s.value != "" {
+			b.WriteString(" " + s.value)
+		}
+	}
+	return b.String()
+}
+
+// TestDashboardsHAPair evaluates every query of every dashboard (with its
+// variables substituted as the checks above do) on the series of one
+// exporter and on those of an HA pair (the same series twice, with
+// different instance), with the shipped recording rules, and requires the
+// same result: a panel must not count a task twice, draw it twice, or fail
+// on a join that finds two series per task ("many-to-many matching").
+// Aggregate over the task's labels (max by (account, task_id, ...)) before
+// counting, summing or joining. The input is the golden exposition;
+// promtool (`promtool test rules`) evaluates the queries.
+func TestDashboardsHAPair(t *testing.T) {
+	bin := testenv.RequireBinary(t, "promtool")
+	var queries []haQuery
+	for _, path := range dashboardFiles(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d dashboardJSON
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Fatalf("%s: %v", path, err) // TestDashboards says more
+		}
+		queries = append(queries, haDashboardQueries(path, &d)...)
+	}
+	if len(queries) < 100 {
+		t.Fatalf("found only %d queries in the dashboards: is haDashboardQueries still finding them?", len(queries))
+	}
+	for _, p := range haProblems(t, bin, queries) {
+		t.Error(p)
+	}
+}
+
+// TestDashboardsHAPairCatchesMistakes runs the HA comparison on queries
+// that an HA pair breaks (a count or a sum of the exporter's series, a
+// join on them, a graph of them) and on their fixed forms, so that a
+// comparison that can never fail does not go unnoticed.
+func TestDashboardsHAPairCatchesMistakes(t *testing.T) {
+	bin := testenv.RequireBinary(t, "promtool")
+	cases := []struct {
+		name, expr string
+		broken     bool // an HA pair changes its result
+	}{
+		{"count", `count(drs_migration_job_status{status=~".+_FAILED"} == 1) or vector(0)`, true},
+		{"count fixed", `count(max by (account, task_id) (drs_migration_job_status{status=~".+_FAILED"} == 1)) or vector(0)`, false},
+		{"sum", `sum(oms_migration_objects{outcome="failed"})`, true},
+		{"sum fixed", `sum(max by (account, task_id) (oms_migration_objects{outcome="failed"}))`, false},
+		{"join", "drs_migration_progress_ratio * on (account, task_id) group_left (job_name)\nmax by (account, task_id, job_name) (drs_migration_job_info)", true},
+		{"info join", "max by (account, task_id) (drs_migration_progress_ratio) * on (account, task_id) group_left (job_name)\ndrs_migration_job_info", true},
+		{"join fixed", "max by (account, task_id) (drs_migration_progress_ratio) * on (account, task_id) group_left (job_name)\nmax by (account, task_id, job_name) (drs_migration_job_info)", false},
+		{"graph", `dcs_migration_up`, true},
+		{"graph fixed", `max by (account, task_id) (dcs_migration_up)`, false},
+		{"exporters summed", `sum(rate(migration_exporter_api_requests_total[5m]))`, true},
+		{"one exporter chosen", `sum(rate(migration_exporter_api_requests_total{instance=~"$instance"}[5m]))`, false},
+		{"recorded series", `count(task:migration_cutover_blocker{reason="down"})`, false},
+		{"variable", `label_values(dcs_migration_up{account=~"$account"}, task_id)`, false},
+		{"exporter variable", `label_values(migration_exporter_build_info, instance)`, false},
+	}
+	var queries []haQuery
+	for _, c := range cases {
+		v := dashboardVariable{Name: c.name, Type: "query"}
+		v.Query, _ = json.Marshal(c.expr)
+		qs, errs := dashboardVariableQueries(v)
+		if len(errs) > 0 || len(qs) != 1 {
+			t.Fatalf("%s: %v, %d queries", c.name, errs, len(qs))
+		}
+		queries = append(queries, haQuery{where: c.name, expr: haSubstitute(qs[0].text), selector: qs[0].selector})
+	}
+	problems := haProblems(t, bin, queries)
+	for _, c := range cases {
+		var got []string
+		for _, p := range problems {
+			if strings.HasPrefix(p, c.name+": ") {
+				got = append(got, p)
+			}
+		}
+		switch {
+		case c.broken && len(got) != 1:
+			t.Errorf("%s (%s): %d problems; want 1: %q", c.name, c.expr, len(got), got)
+		case !c.broken && len(got) != 0:
+			t.Errorf("%s (%s): want no problem, got %q", c.name, c.expr, got)
+		}
+	}
+}
+
+// haDashboardQueries gives every query of a dashboard, its variables
+// substituted: the panels' targets, and the query variables' queries.
+func haDashboardQueries(path string, d *dashboardJSON) []haQuery {
+	var out []haQuery
+	var walk func([]dashboardPanel)
+	walk = func(panels []dashboardPanel) {
+		for _, p := range panels {
+			for _, tg := range p.Targets {
+				if strings.TrimSpace(tg.Expr) != "" {
+					out = append(out, haQuery{
+						where: fmt.Sprintf("%s panel %q target %s", path, p.Title, tg.RefID),
+						expr:  haSubstitute(tg.Expr),
+					})
+				}
+			}
+			walk(p.Panels)
+		}
+	}
+	walk(d.Panels)
+	for _, v := range d.Templating.List {
+		if v.Type != "query" {
+			continue
+		}
+		qs, _ := dashboardVariableQueries(v) // TestDashboards reports the errors
+		for _, q := range qs {
+			out = append(out, haQuery{where: path + " " + q.where, expr: haSubstitute(q.text), selector: q.selector})
+		}
+	}
+	return out
+}
+
+// haSubstitute substitutes the variables of a query as dashboardSubstitute
+// does, but sets those of haPinned to their value.
+func haSubstitute(q string) string {
+	q = dashboardVarRE.ReplaceAllStringFunc(q, func(ref string) string {
+		if v, ok := haPinned[dashboardVarName(ref)]; ok {
+			return regexp.QuoteMeta(v)
+		}
+		return ref
+	})
+	return dashboardSubstitute(q)
+}
+
+// haInputSeries is one input series of the promtool test.
+type haInputSeries struct {
+	Series string `yaml:"series"`
+	Values string `yaml:"values"`
+}
+
+// haScenarios are the inputs: the golden exposition, and the same with
+// every 0 and 1 swapped, so that the states the simulator's tasks are not
+// in (a task down, every status at once) are there too.
+var haScenarios = []struct {
+	name string
+	swap bool
+}{{"golden exposition", false}, {"golden exposition with 0 and 1 swapped", true}}
+
+// haGoldenSeries gives the golden exposition's series as promtool input
+// series of the exporters in instances, one minute apart from 0 to
+// haEvalMinutes: a gauge keeps its value, a counter (and a histogram's or
+// a summary's _bucket, _sum and _count) grows by its value every minute.
+// With swap, a gauge's 0 is 1 and its 1 is 0.
+func haGoldenSeries(t *testing.T, instances []string, swap bool) []haInputSeries {
+	t.Helper()
+	data, err := os.ReadFile(goldenFile)
+	if err != nil {
+		t.Fatalf("%v (go test ./e2e/ -run TestGoldenExposition -update writes it)", err)
+	}
+	types := map[string]string{}
+	var out []haInputSeries
+	for i, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 4 && f[0] == "#" && f[1] == "TYPE" {
+			types[f[2]] = f[3]
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		end := haSeriesEnd(line)
+		lbls, err := dashboardPromQL.ParseMetric(line[:end])
+		if err != nil {
+			t.Fatalf("%s:%d: %v", goldenFile, i+1, err)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(line[end:]), 64)
+		if err != nil {
+			t.Fatalf("%s:%d: %v", goldenFile, i+1, err)
+		}
+		name := lbls.Get(model.MetricNameLabel)
+		counter := types[name] == "counter"
+		for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+			if typ := types[strings.TrimSuffix(name, suffix)]; strings.HasSuffix(name, suffix) && (typ == "histogram" || typ == "summary") {
+				counter = true
+			}
+		}
+		if swap && !counter && (v == 0 || v == 1) {
+			v = 1 - v
+		}
+		values := make([]string, haEvalMinutes+1)
+		for m := range values {
+			x := v
+			if counter {
+				x = v * float64(m+1)
+			}
+			values[m] = strconv.FormatFloat(x, 'g', -1, 64)
+		}
+		for _, inst := range instances {
+			b := labels.NewBuilder(lbls)
+			b.Set("job", haJob)
+			b.Set("instance", inst)
+			out = append(out, haInputSeries{Series: b.Labels().String(), Values: strings.Join(values, " ")})
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s has no series", goldenFile)
+	}
+	return out
+}
+
+// haSeriesEnd is the end of the series in an exposition line or a
+// promtool sample (`name{a="b"} 1`, `{__name__="x"} 1`): the closing
+// brace outside quotes, or the first space.
+func haSeriesEnd(s string) int {
+	brace := strings.IndexByte(s, '{')
+	if sp := strings.IndexByte(s, ' '); brace < 0 || (sp >= 0 && sp < brace) {
+		if sp < 0 {
+			return len(s)
+		}
+		return sp
+	}
+	inQuote, escaped := false, false
+	for i := brace; i < len(s); i++ {
+		switch c := s[i]; {
+		case escaped:
+			escaped = false
+		case inQuote && c == '\\':
+			escaped = true
+		case c == '"':
+			inQuote = !inQuote
+		case !inQuote && c == '}':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// promtool's unit test file, the parts haProblems writes.
+type haTestFile struct {
+	RuleFiles          []string      `yaml:"rule_files"`
+	EvaluationInterval string        `yaml:"evaluation_interval"`
+	Tests              []haTestGroup `yaml:"tests"`
+}
+
+type haTestGroup struct {
+	Name        string          `yaml:"name"`
+	Interval    string          `yaml:"interval"`
+	InputSeries []haInputSeries `yaml:"input_series"`
+	ExprTests   []haExprTest    `yaml:"promql_expr_test"`
+}
+
+type haExprTest struct {
+	Expr       string        `yaml:"expr"`
+	EvalTime   string        `yaml:"eval_time"`
+	ExpSamples []haExpSample `yaml:"exp_samples"`
+}
+
+type haExpSample struct {
+	Labels string  `yaml:"labels"`
+	Value  float64 `yaml:"value"`
+}
+
+// haNoSuchSeries is the result every expression test expects, so that
+// every one fails and promtool prints its result.
+var haNoSuchSeries = []haExpSample{{Labels: "ha_test_no_such_series{}", Value: 0}}
+
+// haTag ends every expression of the promtool test, with the run and the
+// query's index, so that its result can be told in promtool's output.
+const haTag = "# ha-test "
+
+// haProblems evaluates queries with promtool on one exporter's series and
+// on an HA pair's, each with the recording rules of rulesFile, and
+// reports every query whose result differs, or that fails.
+//
+// promtool prints a result only when it differs from the expected one, so
+// every query expects a series that does not exist, and the results are
+// read from its report.
+func haProblems(t *testing.T, bin string, queries []haQuery) []string {
+	t.Helper()
+	rules, err := filepath.Abs(rulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each scenario is evaluated on one exporter (run 2*s) and on an HA
+	// pair (run 2*s+1).
+	type run struct {
+		name      string
+		instances []string
+		swap      bool
+	}
+	var runs []run
+	for _, scenario := range haScenarios {
+		runs = append(runs,
+			run{scenario.name + ", one exporter", haInstances[:1], scenario.swap},
+			run{scenario.name + ", HA pair", haInstances, scenario.swap})
+	}
+	file := haTestFile{RuleFiles: []string{rules}, EvaluationInterval: "1m"}
+	for r, run := range runs {
+		g := haTestGroup{Name: run.name, Interval: "1m", InputSeries: haGoldenSeries(t, run.instances, run.swap)}
+		for i, q := range queries {
+			g.ExprTests = append(g.ExprTests, haExprTest{
+				Expr:       fmt.Sprintf("%s\n%s%d %d", q.expr, haTag, r, i),
+				EvalTime:   haEvalTime,
+				ExpSamples: haNoSuchSeries,
+			})
+		}
+		file.Tests = append(file.Tests, g)
+	}
+	data, err := yaml.Marshal(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ha.test.yml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := exec.Command(bin, "test", "rules", path).CombinedOutput() // fails: every test does
+	results, err := haParseReport(string(out))
+	if err != nil {
+		t.Fatalf("promtool test rules: %v\n%s", err, out)
+	}
+
+	var problems []string
+	for i, q := range queries {
+		for sc, scenario := range haScenarios {
+			one, okOne := results[fmt.Sprintf("%d %d", 2*sc, i)]
+			pair, okPair := results[fmt.Sprintf("%d %d", 2*sc+1, i)]
+			if !okOne || !okPair {
+				t.Fatalf("promtool's report has no result for %s (%s):\n%s", q.where, q.expr, out)
+			}
+			if q.selector {
+				one, pair = haLabelSets(t, one), haLabelSets(t, pair)
+			}
+			if one.err != "" {
+				problems = append(problems, fmt.Sprintf("%s: fails on one exporter's series (%s): %s", q.where, scenario.name, one.err))
+				break
+			}
+			if !haSame(one, pair) {
+				problems = append(problems, fmt.Sprintf("%s: an HA pair (two exporters in one job, the same series with different instance) changes the result (%s); aggregate over the task's labels, max by (account, task_id, ...), before counting, summing, joining or drawing\n\tquery: %s\n\tone exporter: %s\n\tHA pair:      %s",
+					q.where, scenario.name, q.expr, haShorten(one.String()), haShorten(pair.String())))
+				break // one report a query
+			}
+		}
+	}
+	return problems
+}
+
+// haSame tells whether two results are the same: the same error, or the
+// same series with the same values (up to rounding: a sum may add in
+// another order).
+func haSame(a, b haResult) bool {
+	if a.err != b.err || len(a.samples) != len(b.samples) {
+		return false
+	}
+	for i, x := range a.samples {
+		y := b.samples[i]
+		if x.labels != y.labels {
+			return false
+		}
+		if x.value == y.value {
+			continue
+		}
+		vx, errX := strconv.ParseFloat(x.value, 64)
+		vy, errY := strconv.ParseFloat(y.value, 64)
+		if errX != nil || errY != nil || math.Abs(vx-vy) > 1e-9*math.Max(math.Abs(vx), math.Abs(vy)) {
+			return false
+		}
+	}
+	return true
+}
+
+// haShorten cuts a long result for a message.
+func haShorten(s string) string {
+	const limit = 600
+	if len(s) <= limit {
+		return s
+	}
+	return s[:limit] + " …"
+}
+
+// haLabelSets turns the result of a variable's selector into its distinct
+// label sets without instance: what the variable lists.
+func haLabelSets(t *testing.T, r haResult) haResult {
+	t.Helper()
+	if r.err != "" {
+		return r
+	}
+	seen := map[string]bool{}
+	var out haResult
+	for _, s := range r.samples {
+		lbls, err := dashboardPromQL.ParseMetric(s.labels)
+		if err != nil {
+			t.Fatalf("promtool printed %s: %v", s.labels, err)
+		}
+		key := labels.NewBuilder(lbls).Del("instance").Labels().String()
+		if !seen[key] {
+			seen[key] = true
+			out.samples = append(out.samples, haSample{labels: key})
+		}
+	}
+	sort.Slice(out.samples, func(i, j int) bool { return out.samples[i].labels < out.samples[j].labels })
+	return out
+}
+
+// haParseReport reads promtool's report of failed expression tests:
+//
+//	expr: "<expr>", time: 15m,
+//	    exp: ...
+//	    got: {a="b"} 1E+00, {a="c"} 2E+00
+//	expr: "<expr>", time: 15m, err: <error>
+//
+// (got: nil for no data), and returns the results by the tag that ends
+// each expression (haTag).
+func haParseReport(out string) (map[string]haResult, error) {
+	results := map[string]haResult{}
+	const exprMark = "    expr: "
+	rest := out
+	for {
+		i := strings.Index(rest, exprMark)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(exprMark):]
+		quoted, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			return nil, fmt.Errorf("expr not quoted: %.80q", rest)
+		}
+		expr, _ := strconv.Unquote(quoted)
+		rest = rest[len(quoted):]
+		// This entry ends where the next one or the next group starts.
+		entry := rest
+		if j := strings.Index(entry, "\n"+exprMark); j >= 0 {
+			entry = entry[:j]
+		}
+		if j := strings.Index(entry, "\n  FAILED:"); j >= 0 {
+			entry = entry[:j]
+		}
+		tag := expr[strings.LastIndex(expr, "\n")+1:]
+		if !strings.HasPrefix(tag, haTag) {
+			continue // not one of ours
+		}
+		tag = strings.TrimPrefix(tag, haTag)
+		firstLine, _, _ := strings.Cut(entry, "\n")
+		if _, e, ok := strings.Cut(firstLine, ", err: "); ok {
+			results[tag] = haResult{err: strings.TrimSpace(e)}
+			continue
+		}
+		_, got, ok := strings.Cut(entry, "got: ")
+		if !ok {
+			return nil, fmt.Errorf("no got: for %q", expr)
+		}
+		r, err := haParseSamples(strings.TrimSpace(got))
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", expr, err)
+		}
+		results[tag] = r
+	}
+	return results, nil
+}
+
+// haParseSamples reads promtool's `{a="b"} 1E+00, {a="c"} 2E+00` (one
+// line, or one sample a line) or `nil`.
+func haParseSamples(s string) (haResult, error) {
+	var r haResult
+	if s == "nil" {
+		return r, nil
+	}
+	for s != "" {
+		if s[0] != '{' {
+			return r, fmt.Errorf("want a sample at %.60q", s)
+		}
+		end := haSeriesEnd(s)
+		lbls := s[:end]
+		s = strings.TrimLeft(s[end:], " ")
+		value, next, _ := strings.Cut(s, ",")
+		r.samples = append(r.samples, haSample{labels: lbls, value: strings.TrimSpace(value)})
+		s = strings.TrimSpace(next)
+	}
+	sort.Slice(r.samples, func(i, j int) bool { return r.samples[i].labels < r.samples[j].labels })
+	return r, nil
 }
