@@ -88,7 +88,7 @@ func (w *Writer) Write(rw http.ResponseWriter, r *http.Request, tasks []*Series,
 		level.Error(w.logger).Log("msg", "serving metrics", "err", fmt.Sprint("error gathering metrics: ", err))
 	}
 
-	format := expfmt.NegotiateAccept(r.Header, expfmt.DefaultAcceptedFormats()...)
+	format := negotiate(r.Header)
 	h := rw.Header()
 	h.Add("Vary", "Accept")
 	h.Add("Vary", "Accept-Encoding")

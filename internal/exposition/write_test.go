@@ -179,6 +179,16 @@ var accepts = []string{
 	"text/plain;version=1.0.0;escaping=values",
 	"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
 	"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text",
+	// OpenMetrics only (the wildcard names no format).
+	"application/openmetrics-text;version=1.0.0",
+	"application/openmetrics-text;version=0.0.1;q=0.9,*/*;q=0.1",
+}
+
+// openMetricsAccepts are the accepts above that ask for OpenMetrics only:
+// promhttp answers them with EnableOpenMetrics.
+var openMetricsAccepts = map[string]bool{
+	"application/openmetrics-text;version=1.0.0":                 true,
+	"application/openmetrics-text;version=0.0.1;q=0.9,*/*;q=0.1": true,
 }
 
 // matchRegistry holds the writer's answer of tasks to client_golang's
@@ -198,7 +208,8 @@ func matchRegistry(t *testing.T, wd *world, tasks, want []*Series) {
 			reg := gathered()
 			reg.MustRegister(registryCollector{wd, want})
 			exp := httptest.NewRecorder()
-			promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError}).ServeHTTP(exp, req)
+			promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError,
+				EnableOpenMetrics: openMetricsAccepts[accept]}).ServeHTTP(exp, req)
 			if exp.Code != http.StatusOK {
 				t.Fatalf("Accept %q: the registry answered %d: %s", accept, exp.Code, exp.Body)
 			}
@@ -505,5 +516,38 @@ func TestKeptScratchIsTrimmed(t *testing.T) {
 	s = (&scratch{refs: make([]ref, maxKeptRefs), tmp: make([]ref, 10)}).keep(5)
 	if cap(s.refs) != maxKeptRefs || cap(s.tmp) != 10 {
 		t.Errorf("dropped refs (%d) or tmp (%d) within the bound", cap(s.refs), cap(s.tmp))
+	}
+}
+
+// A client gets OpenMetrics when it asks for OpenMetrics only; one that
+// also names the text format or protobuf gets what promhttp gives by
+// default (Prometheus 3 asks for OpenMetrics first and text after it).
+func TestNegotiateOpenMetricsOnly(t *testing.T) {
+	const (
+		text  = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"
+		om1   = "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores"
+		om001 = "application/openmetrics-text; version=0.0.1; charset=utf-8; escaping=underscores"
+		proto = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores"
+	)
+	for accept, want := range map[string]string{
+		"": text,
+		"application/openmetrics-text;version=1.0.0":                                      om1,
+		"application/openmetrics-text;version=0.0.1;q=0.9,*/*;q=0.1":                      om001,
+		"application/openmetrics-text; version=1.0.0, text/plain;version=0.0.4;q=0":       om1,
+		"application/openmetrics-text;version=1.0.0;q=0.6,text/plain;version=0.0.4;q=0.3": text,
+		"application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2": text,
+		"application/openmetrics-text;version=1.0.0,application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited":                                                                               proto,
+		"application/openmetrics-text;version=1.0.0,text/*": text,
+		"*/*": text,
+		"application/openmetrics-text;version=1.0.0;q=0,text/plain":   text,
+		"not a media type,application/openmetrics-text;version=1.0.0": om1,
+	} {
+		h := http.Header{}
+		if accept != "" {
+			h.Set("Accept", accept)
+		}
+		if got := string(negotiate(h)); got != want {
+			t.Errorf("Accept %q: %q, want %q", accept, got, want)
+		}
 	}
 }
