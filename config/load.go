@@ -105,13 +105,13 @@ func parseDocument(data []byte) (*yaml.Node, *FieldError) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, syntaxError(err)
+		return nil, syntaxError(data, err)
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, syntaxError(err)
+		return nil, syntaxError(data, err)
 	case len(extra.Content) > 0 && !isNull(extra.Content[0]):
 		return nil, &FieldError{Line: extra.Line, Msg: "multiple YAML documents are not supported"}
 	}
@@ -120,15 +120,52 @@ func parseDocument(data []byte) (*yaml.Node, *FieldError) {
 
 var yamlLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
 
-// syntaxError turns a yaml.v3 parse error into a FieldError, keeping its line.
-func syntaxError(err error) *FieldError {
+// syntaxError turns a yaml.v3 parse error of data into a FieldError on the
+// line where the document stops parsing. yaml.v3 names the line where the
+// construct the problem is in began (for a block mapping or list that is
+// wrongly indented, the line of its first entry, or of its key), not the
+// line of the problem: the problem's line is the first line n such that
+// the first n lines alone fail with the same message. Parsing a prefix
+// costs one parse of a config that is already broken, a line at a time.
+func syntaxError(data []byte, err error) *FieldError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	m := yamlLineRE.FindStringSubmatch(msg)
 	if m == nil {
 		return &FieldError{Msg: msg}
 	}
 	line, _ := strconv.Atoi(m[1])
+	if at := firstFailingLine(data, m[2]); at > 0 {
+		line = at
+	}
 	return &FieldError{Line: line, Msg: m[2]}
+}
+
+// firstFailingLine is the first n such that the first n lines of data fail
+// to parse with msg (without its line), or 0 when none does.
+func firstFailingLine(data []byte, msg string) int {
+	n := 0
+	for i := 0; i < len(data); {
+		end := bytes.IndexByte(data[i:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += i + 1
+		}
+		i, n = end, n+1
+		dec := yaml.NewDecoder(bytes.NewReader(data[:end]))
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		for err == nil {
+			err = dec.Decode(&doc)
+		}
+		if errors.Is(err, io.EOF) {
+			continue
+		}
+		if m := yamlLineRE.FindStringSubmatch(strings.TrimPrefix(err.Error(), "yaml: ")); m != nil && m[2] == msg {
+			return n
+		}
+	}
+	return 0
 }
 
 // secretField is one secret of Credentials with its _file counterpart.

@@ -448,6 +448,18 @@ func TestLoadErrors(t *testing.T) {
 		yaml: yml("accounts:", "  - name: a", "    region: eu-de: x", "    project_id: p"),
 		want: []string{`cfg.yml:3: mapping values are not allowed in this context`},
 	}, {
+		name: "wrongly indented key (yaml.v3 says line 1)",
+		yaml: yml("accounts:", "  - name: a", "   region: eu-de", "    project_id: p"),
+		want: []string{`cfg.yml:3: did not find expected '-' indicator`},
+	}, {
+		name: "key indented less than its mapping (yaml.v3 says line 1)",
+		yaml: yml("accounts:", "  - name: a", "    region: eu-de", "  project_id: p"),
+		want: []string{`cfg.yml:4: did not find expected '-' indicator`},
+	}, {
+		name: "unclosed flow list",
+		yaml: yml("accounts:", "  - name: a", "    region: eu-de", "    project_id: p", "    dcs: {task_ids: [a, b}"),
+		want: []string{`cfg.yml:5: did not find expected ',' or ']'`},
+	}, {
 		name: "YAML error without line",
 		yaml: yml("accounts:", "  - name: a", "    region: *nope"),
 		want: []string{`cfg.yml: unknown anchor 'nope' referenced`},
