@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,13 +47,23 @@ type flags struct {
 // errExited means --help or --version printed what was asked.
 var errExited = errors.New("exited")
 
+// versionText is what --version prints (version.Print's lines) and, for
+// --help-man, the version alone: kingpin writes the application's version
+// into the man page's one-line .TH header.
+func versionText(args []string) string {
+	if slices.Contains(args, "--help-man") {
+		return version.Version
+	}
+	return version.Print(name)
+}
+
 func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration).")
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	exited := false
 	app.Terminate(func(int) { exited = true })
-	app.Version(version.Print(name))
+	app.Version(versionText(args))
 	app.HelpFlag.Short('h')
 	f := &flags{}
 	app.Flag("config.file", "Path to the YAML configuration file.").Default(name + ".yml").StringVar(&f.configFile)

@@ -2,9 +2,14 @@ package app
 
 import (
 	"bytes"
+	"errors"
+	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/common/version"
 )
 
 // --simulate listens on the loopback interface only, unless the listen
@@ -79,5 +84,36 @@ func TestMaxRequestsFlag(t *testing.T) {
 	Run(t.Context(), []string{"--help"}, &help, &help, nil)
 	if !strings.Contains(help.String(), "--web.max-requests=40") || !strings.Contains(help.String(), "Use 0 to disable.") {
 		t.Errorf("--help does not show --web.max-requests with its default:\n%s", help.String())
+	}
+}
+
+// --help-man's .TH header is one line with the bare version (kingpin
+// writes the application's version there, and to os.Stdout), while
+// --version prints version.Print's lines.
+func TestManPageHeaderIsOneLine(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	var discard bytes.Buffer
+	_, err = parseFlags([]string{"--help-man"}, &discard, &discard)
+	os.Stdout = stdout
+	_ = w.Close()
+	man, _ := io.ReadAll(r)
+	if !errors.Is(err, errExited) {
+		t.Fatalf("--help-man: %v", err)
+	}
+	first, _, _ := strings.Cut(string(man), "\n")
+	if want := ".TH migration_exporter 1 " + version.Version + ` ""`; first != want {
+		t.Errorf("man page header %q, want %q", first, want)
+	}
+	var out bytes.Buffer
+	if _, err := parseFlags([]string{"--version"}, &out, &out); !errors.Is(err, errExited) {
+		t.Fatalf("--version: %v", err)
+	}
+	if got := out.String(); got != version.Print(name)+"\n" {
+		t.Errorf("--version printed %q, want version.Print's %q", got, version.Print(name))
 	}
 }
