@@ -38,7 +38,7 @@ func newDCS(ix labelIndex) *dcs {
 	return &dcs{
 		up:           d("dcs_migration_up", "1 if the DCS migration task's stats were read this scrape, else 0."),
 		fullProgress: d("dcs_migration_full_progress_ratio", "Progress of the full migration phase, 0 to 1."),
-		offset:       d("dcs_migration_incremental_offset", "Replication offset the target is behind the source; 0 means caught up."),
+		offset:       d("dcs_migration_incremental_offset", "How far the target is behind the source in the Redis replication stream: the difference of their replication offsets, which Redis counts in bytes (the API does not state the unit). 0 means caught up; meaningful once the full sync is done."),
 		sourceKeys:   d("dcs_migration_source_keys", "Number of keys in the source Redis."),
 		targetKeys:   d("dcs_migration_target_keys", "Number of keys in the target DCS instance."),
 		inputBytes:   d("dcs_migration_target_input_bytes_per_second", "Bytes per second written into the target instance."),

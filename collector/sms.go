@@ -38,7 +38,7 @@ func newSMS(ix labelIndex) *sms {
 		state:           ix.stateSetDesc("sms_migration_task_state", "SMS task state as a state set: 1 for the current state, 0 for the other known ones.", "state", smsStates),
 		subtaskProgress: d("sms_migration_subtask_progress_ratio", "Progress of each subtask of the migration, 0 to 1.", "subtask"),
 		speed:           d("sms_migration_speed_bytes_per_second", "Migration speed reported by the agent."),
-		compress:        d("sms_migration_compress_ratio", "Compression rate reported by the agent."),
+		compress:        d("sms_migration_compress_ratio", "Compression rate of the data the agent sends (compress_rate, a ratio without unit, e.g. 0.65, as the agent reports it; the API does not say whether it is compressed over original size or the saving)."),
 		remaining:       d("sms_migration_remaining_seconds", "Time the migration is expected to take still."),
 		eta:             d("sms_migration_estimated_completion_timestamp_seconds", "When the migration is expected to complete (estimate_complete_time, taken as ms since the epoch)."),
 		replicated:      d("sms_migration_replicated_bytes", "Bytes replicated so far."),
