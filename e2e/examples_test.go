@@ -405,8 +405,42 @@ func TestSystemdUnit(t *testing.T) {
 	if !slices.Contains(creds, "hwc_sk") {
 		t.Errorf("LoadCredential %q, want hwc_sk", svc["LoadCredential"])
 	}
-	if !strings.Contains(readRepo(t, "examples/migration_exporter.yml"), "${CREDENTIALS_DIRECTORY}/hwc_sk") {
-		t.Error("examples/migration_exporter.yml does not name ${CREDENTIALS_DIRECTORY}/hwc_sk, the credential the unit loads")
+}
+
+// The config the systemd unit installs reads the secret key from the
+// credential the unit loads, not from the root-only file the dynamic user
+// cannot read, and is otherwise the example config.
+func TestSystemdConfigReadsTheCredential(t *testing.T) {
+	creds := t.TempDir()
+	if err := os.WriteFile(filepath.Join(creds, "hwc_sk"), []byte("credential-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir() // no hwc_sk beside the config
+	path := filepath.Join(dir, "migration_exporter.yml")
+	unitConfig := readRepo(t, "examples/systemd/migration_exporter.yml")
+	if err := os.WriteFile(path, []byte(unitConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HWC_AK", "EXAMPLEAK")
+	t.Setenv("CREDENTIALS_DIRECTORY", creds)
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(cfg.Accounts[0].Credentials.SecretKey); got != "credential-secret" {
+		t.Errorf("secret key %q, want the credential's", got)
+	}
+	settings := func(text string) []string {
+		var out []string
+		for _, l := range strings.Split(text, "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "secret_key_file:") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	if a, b := settings(unitConfig), settings(readRepo(t, "examples/migration_exporter.yml")); !slices.Equal(a, b) {
+		t.Errorf("examples/systemd/migration_exporter.yml differs from examples/migration_exporter.yml beyond secret_key_file:\n%q\n%q", a, b)
 	}
 }
 
