@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -1841,4 +1842,92 @@ func haParseSamples(s string) (haResult, error) {
 	}
 	sort.Slice(r.samples, func(i, j int) bool { return r.samples[i].labels < r.samples[j].labels })
 	return r, nil
+}
+
+// shippedScrapeInterval is the scrape interval of examples/prometheus.yml,
+// the one the dashboards are drawn for.
+const shippedScrapeInterval = time.Minute
+
+// windowRE matches a range or subquery window in PromQL as written, with
+// Grafana variables: [5m], [$__rate_interval], [10m:1m].
+var windowRE = regexp.MustCompile(`\[([^\]:]+)(?::[^\]]*)?\]`)
+
+// windowProblems checks the windows of one query as written: each holds at
+// least four samples at the shipped scrape interval. $__rate_interval and
+// $__interval depend on Grafana's data source setting (its 15 s default
+// gives a 60 s window, one sample at a 60 s scrape: an empty rate), so they
+// are refused; $__range is the dashboard's time range.
+func windowProblems(where, expr string) []string {
+	var out []string
+	for _, m := range windowRE.FindAllStringSubmatch(expr, -1) {
+		w := strings.TrimSpace(m[1])
+		switch {
+		case w == "$__range" || w == "${__range}":
+		case strings.HasPrefix(w, "$"):
+			out = append(out, fmt.Sprintf("%s: window [%s] depends on Grafana's data source scrape interval; use a literal window of at least %s", where, w, 4*shippedScrapeInterval))
+		default:
+			d, err := model.ParseDuration(w)
+			if err != nil {
+				out = append(out, fmt.Sprintf("%s: window [%s]: %v", where, w, err))
+			} else if time.Duration(d) < 4*shippedScrapeInterval {
+				out = append(out, fmt.Sprintf("%s: window [%s] holds fewer than 4 samples at the shipped %s scrape interval", where, w, shippedScrapeInterval))
+			}
+		}
+	}
+	return out
+}
+
+// Every window of every panel query holds enough samples at the scrape
+// interval of examples/prometheus.yml.
+func TestDashboardWindowsFitTheScrapeInterval(t *testing.T) {
+	var prom struct {
+		ScrapeConfigs []struct {
+			JobName        string `yaml:"job_name"`
+			ScrapeInterval string `yaml:"scrape_interval"`
+		} `yaml:"scrape_configs"`
+	}
+	data, err := os.ReadFile("../examples/prometheus.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &prom); err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range prom.ScrapeConfigs {
+		if d, err := model.ParseDuration(sc.ScrapeInterval); err == nil && time.Duration(d) != shippedScrapeInterval {
+			t.Errorf("examples/prometheus.yml scrapes job %s every %s; the dashboards' windows are checked against %s", sc.JobName, sc.ScrapeInterval, shippedScrapeInterval)
+		}
+	}
+	n := 0
+	for _, path := range dashboardFiles(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d dashboardJSON
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Fatal(err)
+		}
+		var walk func([]dashboardPanel)
+		walk = func(panels []dashboardPanel) {
+			for _, p := range panels {
+				for _, tg := range p.Targets {
+					n++
+					for _, problem := range windowProblems(fmt.Sprintf("%s panel %q target %s", path, p.Title, tg.RefID), tg.Expr) {
+						t.Error(problem)
+					}
+				}
+				walk(p.Panels)
+			}
+		}
+		walk(d.Panels)
+	}
+	if n < 100 {
+		t.Fatalf("checked only %d targets", n)
+	}
+	for expr, want := range map[string]int{"rate(x[5m])": 0, "rate(x[$__rate_interval])": 1, "rate(x[1m])": 1, "max_over_time(x[10m:1m])": 0, "increase(x[$__range])": 0, "rate(x[$__interval]) + rate(y[2m])": 2} {
+		if got := windowProblems("fixture", expr); len(got) != want {
+			t.Errorf("%s: %d problems %q, want %d", expr, len(got), got, want)
+		}
+	}
 }
