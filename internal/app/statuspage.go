@@ -24,7 +24,7 @@ const statusMarker = "<!--migration-exporter-task-status-->"
 const statusCSS = `
 #tasks table { border-collapse: collapse; font-size: 0.85em; margin-top: 0.5em; }
 #tasks th, #tasks td { border-bottom: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: middle; }
-#tasks td.id, #tasks td.progress, #tasks td.status { white-space: nowrap; }
+#tasks td.id, #tasks td.progress, #tasks td.status, #tasks td.eta { white-space: nowrap; }
 #tasks th { background: #f3f3f3; }
 #tasks td.id { font-family: monospace; font-size: 0.85em; }
 #tasks tr.down td { background: #fdecea; }
