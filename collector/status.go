@@ -106,7 +106,8 @@ type taskBoard struct {
 // nanoseconds (the page shows how long ago, to the second), the numbers
 // only shown rounded as float32 (7 significant digits; the offset, a
 // count shown whole, keeps float64), the flags in one byte and the
-// readiness facts in 20 (counts and times in 32 bits).
+// readiness facts in 20 (counts, times and the service's own delays in 32
+// bits: a DRS job's delays by stage are there, not in fields of their own).
 type statusRecord struct {
 	name, state, reason               string
 	read                              int64
