@@ -488,11 +488,14 @@ const (
 	// drsCompareStatuses does not list; a known one is 1 + its index there,
 	// and 0 is none.
 	rowsComparisonOther = 0xff
-	// A DRS job's readiness: counts[drsInconsistent] is the latest
-	// successful rows comparison's inconsistent tables, times[drsCompared]
-	// when the latest rows comparison finished.
+	// A DRS job's readiness figures: the latest successful rows
+	// comparison's inconsistent tables (a count), when the latest rows
+	// comparison finished (a time), and the delays by stage (reading the
+	// source, applying to the target).
 	drsInconsistent = 0
-	drsCompared     = 0
+	drsCompared     = 1
+	drsSourceDelay  = 2
+	drsTargetDelay  = 3
 )
 
 // rowsComparisonCode is status's code in a readiness.
@@ -504,9 +507,26 @@ func rowsComparisonCode(status string) uint8 {
 }
 
 // noteReadiness keeps the latest rows comparison's status and finish time,
-// and the inconsistent tables of the latest successful one.
+// the inconsistent tables of the latest successful one, the delays by
+// stage and which endpoint DRS reports unhealthy.
 func (*drs) noteReadiness(r *readiness, _ *prometheus.Desc, name string, labels []*dto.LabelPair, v float64) {
 	switch name {
+	case "drs_migration_stage_delay_seconds":
+		switch labelOf(labels, "stage") {
+		case "source":
+			r.setDelay(drsSourceDelay, v)
+		case "target":
+			r.setDelay(drsTargetDelay, v)
+		}
+	case "drs_migration_endpoint_up":
+		if v == 0 {
+			switch labelOf(labels, "endpoint") {
+			case "source":
+				r.bits |= readySourceDown
+			case "target":
+				r.bits |= readyTargetDown
+			}
+		}
 	case "drs_migration_compare_status":
 		if v == 1 && labelOf(labels, "type") == "rows" {
 			r.code = rowsComparisonCode(labelOf(labels, "status"))
@@ -522,14 +542,20 @@ func (*drs) noteReadiness(r *readiness, _ *prometheus.Desc, name string, labels 
 	}
 }
 
-// blockers judges a DRS job as the rule file does: failed in a *_FAILED
-// status (DRSJobFailed); not_incremental unless INCRE_TRANSFER_STARTED;
-// lag_high with a replication delay of drsDelayThreshold or more;
-// verify_missing unless its latest rows comparison is SUCCESSFUL,
-// verify_stale when that finished more than verifyMaxAge ago (its result
-// no longer counts), else verify_mismatch when it found inconsistent
-// tables.
+// blockers fills s's delays by stage and endpoint health from its
+// readiness and judges a DRS job as the rule file does: failed in a
+// *_FAILED status (DRSJobFailed); not_incremental unless
+// INCRE_TRANSFER_STARTED; lag_high with a delay of drsDelayThreshold or
+// more, the target-apply delay where monitor-data gave it, else the
+// replication delay; verify_missing unless its latest rows comparison is
+// SUCCESSFUL, verify_stale when that finished more than verifyMaxAge ago
+// (its result no longer counts), else verify_mismatch when it found
+// inconsistent tables.
 func (*drs) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
+	r := &s.ready
+	s.SourceDelay, s.HasSourceDelay = r.delay(drsSourceDelay)
+	s.TargetDelay, s.HasTargetDelay = r.delay(drsTargetDelay)
+	s.SourceDown, s.TargetDown = r.bits&readySourceDown != 0, r.bits&readyTargetDown != 0
 	var out []Blocker
 	if strings.HasSuffix(s.State, "_FAILED") {
 		out = append(out, failedBlocker(s.State))
@@ -537,10 +563,13 @@ func (*drs) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
 	if s.State != "INCRE_TRANSFER_STARTED" {
 		out = append(out, Blocker{reasonNotIncremental, "not in its incremental phase (" + stateText(s.State) + ")"})
 	}
-	if s.HasDelay && s.Delay >= drsDelayThreshold {
-		out = append(out, Blocker{reasonLagHigh, "replication delay " + humanDelay(s.Delay) + ", " + humanDelay(drsDelayThreshold) + " or more"})
+	lag, words := s.Delay, "replication delay "
+	if s.HasTargetDelay {
+		lag, words = s.TargetDelay, "target apply delay "
 	}
-	r := &s.ready
+	if (s.HasTargetDelay || s.HasDelay) && lag >= drsDelayThreshold {
+		out = append(out, Blocker{reasonLagHigh, words + DurationWords(lag) + ", " + DurationWords(drsDelayThreshold) + " or more"})
+	}
 	switch r.code {
 	case 0:
 		return append(out, Blocker{reasonVerifyMissing, "no rows comparison"}), "never compared"

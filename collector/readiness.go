@@ -46,6 +46,7 @@ const (
 	reasonVerifyMissing     = "verify_missing"
 	reasonVerifyStale       = "verify_stale"
 	reasonVerifyMismatch    = "verify_mismatch"
+	reasonAgentDisconnected = "agent_disconnected"
 )
 
 // Blocker is one reason a task cannot be cut over now.
@@ -70,31 +71,48 @@ type judge interface {
 
 // readiness is what a task's poll said of its readiness beyond its state,
 // progress, offset and delay: the facts its blockers are judged from when
-// the page is shown. The status board keeps one per task (a probe-only
-// replica keeps one per task it was probed for), so it is small; what its
-// counts, times and code hold is the service's (its noteReadiness says).
+// the page is shown, and the service's own figures the page shows (DRS:
+// the delays by stage and endpoint health; SMS: the migration agent). The
+// status board keeps one per task (a probe-only replica keeps one per task
+// it was probed for), so it is small; what its figures and code hold is
+// the service's (its noteReadiness says).
 type readiness struct {
 	bits readyBits
 	// code is a small code of the service's own (DRS: the latest rows
 	// comparison's status).
 	code uint8
-	// counts are the service's counts, saturated at math.MaxUint32.
-	counts [2]uint32
-	// times are the service's times in Unix seconds; 0 when unknown.
-	times [2]uint32
+	// figures are the service's counts (saturated at math.MaxUint32),
+	// times (Unix seconds) and delays (milliseconds, saturated), each at
+	// the index its service names; a figure is known when its readyKnown
+	// bit is set.
+	figures [4]uint32
 }
 
-// readyBits are the yes/no facts of a readiness, and which of its counts
+// readyBits are the yes/no facts of a readiness, and which of its figures
 // are known.
-type readyBits uint8
+type readyBits uint16
 
 const (
 	readyMigrating       readyBits = 1 << iota // DCS: is_migrating
-	readyCount0                                // counts[0] is known
-	readyCount1                                // counts[1] is known
 	readyListingKnown                          // OMS: the listing's state is known
 	readyListingComplete                       // OMS: the listing is complete
+	readySourceDown                            // DRS: the source endpoint is reported unhealthy
+	readyTargetDown                            // DRS: the target endpoint is reported unhealthy
+	readyAgentKnown                            // SMS: the migration agent's connection is known
+	readyAgentConnected                        // SMS: the migration agent is connected
+	readyKnown                                 // figures[0] is known; figures[i], readyKnown << i
 )
+
+// set keeps v as figures[i] and marks it known.
+func (r *readiness) set(i int, v uint32) {
+	r.figures[i] = v
+	r.bits |= readyKnown << i
+}
+
+// figure is figures[i] and whether it is known.
+func (r *readiness) figure(i int) (uint32, bool) {
+	return r.figures[i], r.bits&(readyKnown<<i) != 0
+}
 
 // count32 is a count as a readiness keeps it: whole, at least 0, at most
 // math.MaxUint32.
@@ -105,29 +123,40 @@ func count32(v float64) uint32 {
 	return uint32(min(v, math.MaxUint32))
 }
 
-// setCount keeps v as counts[i] and marks it known.
-func (r *readiness) setCount(i int, v float64) {
-	r.counts[i] = count32(v)
-	r.bits |= readyCount0 << i
-}
+// setCount keeps the count v as figures[i].
+func (r *readiness) setCount(i int, v float64) { r.set(i, count32(v)) }
 
-// count is counts[i] and whether it is known.
-func (r *readiness) count(i int) (uint32, bool) { return r.counts[i], r.bits&(readyCount0<<i) != 0 }
+// count is the count figures[i] and whether it is known.
+func (r *readiness) count(i int) (uint32, bool) { return r.figure(i) }
 
-// setTime keeps v (seconds since the epoch) as times[i]; one before 1970
+// setTime keeps v (seconds since the epoch) as figures[i]; one before 1970
 // or after 2106 is unknown.
 func (r *readiness) setTime(i int, v float64) {
 	if v >= 1 && v <= math.MaxUint32 {
-		r.times[i] = uint32(v)
+		r.set(i, uint32(v))
 	}
 }
 
-// timeOf is times[i], the zero time when unknown.
+// timeOf is the time figures[i], the zero time when unknown.
 func (r *readiness) timeOf(i int) time.Time {
-	if r.times[i] == 0 {
-		return time.Time{}
+	if v, ok := r.figure(i); ok {
+		return time.Unix(int64(v), 0)
 	}
-	return time.Unix(int64(r.times[i]), 0)
+	return time.Time{}
+}
+
+// setDelay keeps v seconds as figures[i], in whole milliseconds (saturated
+// at 49 days); a negative or NaN delay is unknown.
+func (r *readiness) setDelay(i int, v float64) {
+	if v >= 0 {
+		r.set(i, count32(math.Round(v*1000)))
+	}
+}
+
+// delay is the delay figures[i] in seconds and whether it is known.
+func (r *readiness) delay(i int) (float64, bool) {
+	v, ok := r.figure(i)
+	return float64(v) / 1000, ok
 }
 
 // judged fills s's Judged, Blockers and Verification at now: a task that
@@ -180,12 +209,29 @@ func thousands(v float64) string {
 	return string(out)
 }
 
-// humanDelay writes s seconds: "7.25 s", "5 s", "1,234 s".
-func humanDelay(s float64) string {
-	if s >= 100 {
-		return thousands(s) + " s"
+// DurationWords writes s seconds in words, as the status page shows a
+// delay, an ETA or an age: "0.2 s", "7.25 s" (below a minute, to 3
+// significant digits), "2 min 5 s", "1 h 5 min", "3 days 4 h" (from a
+// minute on, in the two largest units, the smaller rounded down).
+func DurationWords(s float64) string {
+	if !(s >= 60) || math.IsInf(s, 1) {
+		return strconv.FormatFloat(s, 'g', 3, 64) + " s"
 	}
-	return strconv.FormatFloat(s, 'g', 3, 64) + " s"
+	s = math.Round(s)
+	two := func(big float64, bigUnit string, small float64, smallUnit string) string {
+		if small == 0 {
+			return thousands(big) + bigUnit
+		}
+		return thousands(big) + bigUnit + " " + thousands(small) + smallUnit
+	}
+	switch {
+	case s < 3600:
+		return two(math.Floor(s/60), " min", math.Mod(s, 60), " s")
+	case s < 48*3600:
+		return two(math.Floor(s/3600), " h", math.Floor(math.Mod(s, 3600)/60), " min")
+	default:
+		return two(math.Floor(s/86400), " days", math.Floor(math.Mod(s, 86400)/3600), " h")
+	}
 }
 
 // humanHours writes d in whole hours: "24 h".

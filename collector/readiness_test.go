@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -45,6 +46,21 @@ type readinessCase struct {
 	samples      []sample
 	want         []Blocker
 	verification string
+	// shown, when set, is the page's lag and health words
+	// (TaskStatus.LagWords, then each Health as text, with a ! when bad).
+	shown []string
+}
+
+// shown is what the page shows of s's lag and health.
+func shown(s *TaskStatus) []string {
+	out := []string{s.LagWords()}
+	for _, h := range s.Health() {
+		if h.Bad {
+			h.Text += "!"
+		}
+		out = append(out, h.Text)
+	}
+	return out
 }
 
 func checkReadiness(t *testing.T, j judge, cases []readinessCase) {
@@ -65,6 +81,9 @@ func checkReadiness(t *testing.T, j judge, cases []readinessCase) {
 		got[0].judged(j, readinessNow)
 		if !got[0].Judged || !reflect.DeepEqual(got[0].Blockers, c.want) || got[0].Verification != c.verification {
 			t.Errorf("%s:\n got %q, %q\nwant %q, %q", c.name, got[0].Blockers, got[0].Verification, c.want, c.verification)
+		}
+		if sh := shown(&got[0]); c.shown != nil && !reflect.DeepEqual(sh, c.shown) {
+			t.Errorf("%s: shown %q, want %q", c.name, sh, c.shown)
 		}
 	}
 }
@@ -104,6 +123,7 @@ func TestReadinessSMS(t *testing.T) {
 			{desc: d.files, labels: []string{"outcome", "extra_on_target"}, v: 9}}
 	}
 	synced := func(at float64) sample { return sample{desc: d.syncStarted, v: at} }
+	agent := func(connected float64) sample { return sample{desc: d.agentConnected, v: connected} }
 	checkReadiness(t, d, []readinessCase{
 		{name: "synced, clean check after the sync: ready", status: TaskStatus{State: "SYNC_SUCCESS"},
 			samples:      append(check(1_795_499_820, 0, 0), synced(1_795_499_000)),
@@ -140,6 +160,30 @@ func TestReadinessSMS(t *testing.T) {
 			verification: "40 files different, 7 missing on target, checked 16 min ago"},
 		{name: "down", down: true, status: TaskStatus{State: "SYNC_SUCCESS"},
 			want: []Blocker{{"down", "the last poll failed"}}},
+		// The agent.
+		{name: "copying, agent disconnected", status: TaskStatus{State: "RUNNING"},
+			samples:      append(check(1_795_499_000, 0, 0), agent(0)),
+			want:         []Blocker{{"not_incremental", "not synced yet (RUNNING)"}, {"agent_disconnected", "migration agent disconnected"}},
+			verification: "consistent, checked 16 min ago", shown: []string{"", "agent disconnected!"}},
+		{name: "copying, agent connected", status: TaskStatus{State: "RUNNING"},
+			samples:      append(check(1_795_499_000, 0, 0), agent(1)),
+			want:         []Blocker{{"not_incremental", "not synced yet (RUNNING)"}},
+			verification: "consistent, checked 16 min ago", shown: []string{"", "agent connected"}},
+		{name: "copying, server not in the source list", status: TaskStatus{State: "RUNNING"},
+			samples:      check(1_795_499_000, 0, 0),
+			want:         []Blocker{{"not_incremental", "not synced yet (RUNNING)"}},
+			verification: "consistent, checked 16 min ago", shown: []string{""}},
+		{name: "failed, agent gone", status: TaskStatus{State: "MIGRATE_FAIL"},
+			samples: append(check(1_795_499_000, 0, 0), agent(0)),
+			want: []Blocker{{"failed", "failed: MIGRATE_FAIL"}, {"not_incremental", "not synced yet (MIGRATE_FAIL)"},
+				{"agent_disconnected", "migration agent disconnected"}},
+			verification: "consistent, checked 16 min ago", shown: []string{"", "agent disconnected!"}},
+		{name: "synced, agent disconnected: ready", status: TaskStatus{State: "SYNC_SUCCESS"},
+			samples:      append(check(1_795_499_820, 0, 0), synced(1_795_499_000), agent(0)),
+			verification: "consistent, checked 3 min ago", shown: []string{"", "agent disconnected!"}},
+		{name: "finished, agent disconnected: ready", status: TaskStatus{State: "MIGRATE_SUCCESS"},
+			samples:      append(check(1_795_499_820, 0, 0), agent(0)),
+			verification: "consistent, checked 3 min ago"},
 	})
 }
 
@@ -167,6 +211,20 @@ func TestReadinessDRS(t *testing.T) {
 		return out
 	}
 	incremental := TaskStatus{State: "INCRE_TRANSFER_STARTED", HasDelay: true, Delay: 4.9}
+	// stages are the delays by stage; a negative one is left out, both
+	// endpoints up.
+	stages := func(source, target float64) []sample {
+		out := []sample{
+			{name: "drs_migration_endpoint_up", labels: []string{"endpoint", "source"}, v: 1},
+			{name: "drs_migration_endpoint_up", labels: []string{"endpoint", "target"}, v: 1},
+		}
+		for stage, v := range map[string]float64{"source": source, "target": target} {
+			if v >= 0 {
+				out = append(out, sample{name: "drs_migration_stage_delay_seconds", labels: []string{"stage", stage}, v: v})
+			}
+		}
+		return out
+	}
 	checkReadiness(t, d, []readinessCase{
 		{name: "consistent within 24 h: ready", status: incremental, samples: compare("SUCCESSFUL", 1_795_496_400, 0),
 			verification: "consistent, compared 1 h ago"},
@@ -197,6 +255,39 @@ func TestReadinessDRS(t *testing.T) {
 			want: []Blocker{{"failed", "failed: INCRE_TRANSFER_FAILED"}, {"not_incremental", "not in its incremental phase (INCRE_TRANSFER_FAILED)"},
 				{"verify_missing", "no rows comparison"}}, verification: "never compared"},
 		{name: "down", down: true, status: TaskStatus{Reason: "not_found"}, want: []Blocker{{"down", "the last poll failed (not_found)"}}},
+		// By stage: the target-apply delay decides where it is known.
+		{name: "target behind, replication delay low", status: incremental,
+			samples: append(compare("SUCCESSFUL", 1_795_499_700, 0), stages(0.2, 125.4)...),
+			want:    []Blocker{{"lag_high", "target apply delay 2 min 5 s, 5 s or more"}}, verification: "consistent, compared 5 min ago",
+			shown: []string{"source 0.2 s, target 2 min 5 s"}},
+		{name: "target caught up, replication delay high", status: TaskStatus{State: "INCRE_TRANSFER_STARTED", HasDelay: true, Delay: 30},
+			samples:      append(compare("SUCCESSFUL", 1_795_499_700, 0), stages(0.3, 4.999)...),
+			verification: "consistent, compared 5 min ago", shown: []string{"source 0.3 s, target 5 s"}},
+		{name: "target at the threshold, no replication delay", status: TaskStatus{State: "INCRE_TRANSFER_STARTED"},
+			samples: append(compare("SUCCESSFUL", 1_795_499_700, 0), stages(-1, 5)...),
+			want:    []Blocker{{"lag_high", "target apply delay 5 s, 5 s or more"}}, verification: "consistent, compared 5 min ago",
+			shown: []string{"target 5 s"}},
+		{name: "a target delay of 0 is known", status: TaskStatus{State: "INCRE_TRANSFER_STARTED", HasDelay: true, Delay: 9},
+			samples:      append(compare("SUCCESSFUL", 1_795_499_700, 0), stages(0, 0)...),
+			verification: "consistent, compared 5 min ago", shown: []string{"source 0 s, target 0 s"}},
+		{name: "source only: the replication delay decides", status: TaskStatus{State: "INCRE_TRANSFER_STARTED", HasDelay: true, Delay: 3725},
+			samples: append(compare("SUCCESSFUL", 1_795_499_700, 0), stages(0.25, -1)...),
+			want:    []Blocker{{"lag_high", "replication delay 1 h 2 min, 5 s or more"}}, verification: "consistent, compared 5 min ago",
+			shown: []string{"delay 1 h 2 min, source 0.25 s"}},
+		{name: "a delay beyond 49 days saturates", status: incremental,
+			samples: append(compare("SUCCESSFUL", 1_795_499_700, 0), stages(0.1, 1e12)...),
+			want:    []Blocker{{"lag_high", "target apply delay 49 days 17 h, 5 s or more"}}, verification: "consistent, compared 5 min ago",
+			shown: []string{"source 0.1 s, target 49 days 17 h"}},
+		{name: "endpoints down", status: incremental,
+			samples: append(compare("SUCCESSFUL", 1_795_499_700, 0), append(stages(0.2, 1),
+				sample{name: "drs_migration_endpoint_up", labels: []string{"endpoint", "source"}, v: 0},
+				sample{name: "drs_migration_endpoint_up", labels: []string{"endpoint", "target"}, v: 1})...),
+			verification: "consistent, compared 5 min ago", shown: []string{"source 0.2 s, target 1 s", "source endpoint down!"}},
+		{name: "both endpoints down", status: incremental,
+			samples: append(compare("SUCCESSFUL", 1_795_499_700, 0),
+				sample{name: "drs_migration_endpoint_up", labels: []string{"endpoint", "source"}, v: 0},
+				sample{name: "drs_migration_endpoint_up", labels: []string{"endpoint", "target"}, v: 0}),
+			verification: "consistent, compared 5 min ago", shown: []string{"delay 4.9 s", "source and target endpoints down!"}},
 	})
 }
 
@@ -259,6 +350,17 @@ func TestTaskStatusesJudgeTheLastPoll(t *testing.T) {
 	if s := got[0]; !s.Judged || !reflect.DeepEqual(s.Blockers, want) ||
 		!strings.HasPrefix(s.Verification, "consistent, checked ") {
 		t.Errorf("got %q, %q\nwant %q", s.Blockers, s.Verification, want)
+	}
+}
+
+func TestDurationWords(t *testing.T) {
+	for v, want := range map[float64]string{0: "0 s", 0.2: "0.2 s", 7.25: "7.25 s", 59.4: "59.4 s", 59.96: "60 s",
+		60: "1 min", 125.4: "2 min 5 s", 125.5: "2 min 6 s", 3599.4: "59 min 59 s", 3599.5: "1 h", 3725: "1 h 2 min",
+		48*3600 - 1: "47 h 59 min", 48 * 3600: "2 days", 4294967.295: "49 days 17 h", 1e9: "11,574 days 1 h",
+		-3: "-3 s", math.NaN(): "NaN s", math.Inf(1): "+Inf s"} {
+		if got := DurationWords(v); got != want {
+			t.Errorf("DurationWords(%v) = %q, want %q", v, got, want)
+		}
 	}
 }
 

@@ -193,18 +193,25 @@ func (r *smsTask) consistencyMetrics(m *emitter) {
 	}
 }
 
-// An SMS task's readiness: counts are the latest consistency check's
-// different files and files missing on the target; times are when it
-// finished and when the latest copy of data (sync_started) started.
+// An SMS task's readiness figures: the latest consistency check's
+// different files and files missing on the target (counts), when it
+// finished and when the latest copy of data (sync_started) started
+// (times).
 const (
 	smsDifferent, smsMissing = 0, 1
-	smsChecked, smsSynced    = 0, 1
+	smsChecked, smsSynced    = 2, 3
 )
 
-// noteReadiness keeps the latest consistency check's time and counts, and
-// when the latest copy of data started.
+// noteReadiness keeps the latest consistency check's time and counts,
+// when the latest copy of data started, and whether the migration agent
+// is connected.
 func (d *sms) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, labels []*dto.LabelPair, v float64) {
 	switch desc {
+	case d.agentConnected:
+		r.bits |= readyAgentKnown
+		if v == 1 {
+			r.bits |= readyAgentConnected
+		}
 	case d.checkedAt:
 		r.setTime(smsChecked, v)
 	case d.syncStarted:
@@ -219,13 +226,18 @@ func (d *sms) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, label
 	}
 }
 
-// blockers judges an SMS task as the rule file does: failed in
-// MIGRATE_FAIL or SYNC_FAIL (SMSMigrationFailed); not_incremental until
-// SYNC_SUCCESS or MIGRATE_SUCCESS; verify_missing without a consistency
-// check, verify_stale when the latest finished before the latest copy of
-// data started (its result no longer counts), else verify_mismatch when it
-// found different files or files missing on the target.
+// blockers fills s's agent from its readiness and judges an SMS task as
+// the rule file does: failed in MIGRATE_FAIL or SYNC_FAIL
+// (SMSMigrationFailed); not_incremental until SYNC_SUCCESS or
+// MIGRATE_SUCCESS; agent_disconnected while not finished so (either
+// success) with its source server's agent not connected; verify_missing
+// without a consistency check, verify_stale when the latest finished
+// before the latest copy of data started (its result no longer counts),
+// else verify_mismatch when it found different files or files missing on
+// the target.
 func (*sms) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
+	r := &s.ready
+	s.HasAgent, s.AgentConnected = r.bits&readyAgentKnown != 0, r.bits&readyAgentConnected != 0
 	var out []Blocker
 	switch s.State {
 	case "MIGRATE_FAIL", "SYNC_FAIL":
@@ -233,8 +245,10 @@ func (*sms) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
 	}
 	if s.State != "SYNC_SUCCESS" && s.State != "MIGRATE_SUCCESS" {
 		out = append(out, Blocker{reasonNotIncremental, "not synced yet (" + stateText(s.State) + ")"})
+		if s.HasAgent && !s.AgentConnected {
+			out = append(out, Blocker{reasonAgentDisconnected, "migration agent disconnected"})
+		}
 	}
-	r := &s.ready
 	checked, synced := r.timeOf(smsChecked), r.timeOf(smsSynced)
 	if checked.IsZero() {
 		return append(out, Blocker{reasonVerifyMissing, "never checked for consistency"}), "never checked"

@@ -42,6 +42,16 @@ type TaskStatus struct {
 	Offset      float64 // incremental replication offset, when HasOffset
 	HasOffset   bool
 
+	// DRS, while incremental: the delays by stage in seconds (reading the
+	// source's log, applying to the target), each when known, and whether
+	// DRS reports an endpoint unhealthy.
+	SourceDelay, TargetDelay       float64
+	HasSourceDelay, HasTargetDelay bool
+	SourceDown, TargetDown         bool
+	// SMS: whether the source server's migration agent is connected, when
+	// HasAgent.
+	AgentConnected, HasAgent bool
+
 	Up     bool
 	Reason string // why the poll failed (huaweicloud.Reason), "" when it did not
 	Read   time.Time
@@ -51,6 +61,9 @@ type TaskStatus struct {
 	// when it is, judged from its last poll when TaskStatuses returned.
 	Judged   bool
 	Blockers []Blocker
+	// The service-specific fields above (delays by stage, endpoints,
+	// agent) are filled with the blockers.
+	//
 	// Verification is the task's latest verification (a DRS rows
 	// comparison, an SMS consistency check) and its age in words; "" for a
 	// service without one.
@@ -93,7 +106,8 @@ type taskBoard struct {
 // nanoseconds (the page shows how long ago, to the second), the numbers
 // only shown rounded as float32 (7 significant digits; the offset, a
 // count shown whole, keeps float64), the flags in one byte and the
-// readiness facts in 20 (counts and times in 32 bits).
+// readiness facts in 20 (counts, times and the service's own delays in 32
+// bits: a DRS job's delays by stage are there, not in fields of their own).
 type statusRecord struct {
 	name, state, reason               string
 	read                              int64
@@ -259,6 +273,56 @@ func (e *Exporter) TaskStatuses(ctx context.Context) []TaskStatus {
 		return cmp.Or(cmp.Compare(order[a.Module], order[b.Module]),
 			cmp.Compare(a.Account, b.Account), cmp.Compare(a.ID, b.ID))
 	})
+	return out
+}
+
+// LagWords is the task's lag in words, for the status page: a DRS job's
+// delays by stage ("source 0.2 s, target 2 min 5 s"), with its
+// replication delay first when the target's is not known; a DCS task's
+// offset ("offset 12,345"); "" when it has none.
+func (s *TaskStatus) LagWords() string {
+	var parts []string
+	if s.HasDelay && !s.HasTargetDelay {
+		parts = append(parts, "delay "+DurationWords(s.Delay))
+	}
+	if s.HasSourceDelay {
+		parts = append(parts, "source "+DurationWords(s.SourceDelay))
+	}
+	if s.HasTargetDelay {
+		parts = append(parts, "target "+DurationWords(s.TargetDelay))
+	}
+	if s.HasOffset {
+		parts = append(parts, "offset "+thousands(s.Offset))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Health is one thing the last poll said of a task's links beyond up, in
+// words: an endpoint DRS reports unhealthy, an SMS agent's connection.
+type Health struct {
+	Text string
+	Bad  bool
+}
+
+// Health is what the status page says of the task's links: a DRS
+// endpoint only when it is down, an SMS agent connected or not.
+func (s *TaskStatus) Health() []Health {
+	var out []Health
+	switch {
+	case s.SourceDown && s.TargetDown:
+		out = append(out, Health{"source and target endpoints down", true})
+	case s.SourceDown:
+		out = append(out, Health{"source endpoint down", true})
+	case s.TargetDown:
+		out = append(out, Health{"target endpoint down", true})
+	}
+	if s.HasAgent {
+		if s.AgentConnected {
+			out = append(out, Health{"agent connected", false})
+		} else {
+			out = append(out, Health{"agent disconnected", true})
+		}
+	}
 	return out
 }
 

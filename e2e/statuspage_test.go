@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -50,7 +51,44 @@ var (
 	readinessRE    = regexp.MustCompile(`(?s)<td class="readiness">(.*?)</td>`)
 	blockerRE      = regexp.MustCompile(`<li data-reason="([^"]*)">(.*?)</li>`)
 	verificationRE = regexp.MustCompile(`(?s)<td class="verification">(.*?)</td>`)
+	etaRE          = regexp.MustCompile(`(?s)<td class="eta">(.*?)</td>`)
+	lagRE          = regexp.MustCompile(`(?s)<td class="lag">(.*?)</td>`)
 )
+
+// eachRow calls check with the row of each key of wants and what is
+// wanted of it; a key with no row fails.
+func eachRow[W any](t *testing.T, rows map[string]string, wants map[string]W, check func(key, row string, w W)) {
+	t.Helper()
+	for key, w := range wants {
+		row, ok := rows[key]
+		if !ok {
+			t.Errorf("no row for %s", key)
+			continue
+		}
+		check(key, row, w)
+	}
+}
+
+// etaAndLag are a row's ETA and lag cells as rendered.
+func etaAndLag(t *testing.T, row string) (eta, lag string) {
+	t.Helper()
+	e, l := etaRE.FindStringSubmatch(row), lagRE.FindStringSubmatch(row)
+	if e == nil || l == nil {
+		t.Errorf("no ETA or lag cell in %s", row)
+		return "", ""
+	}
+	return e[1], l[1]
+}
+
+// minSec is v seconds (a minute to an hour) in the page's words, written
+// here apart from the exporter's: "2 min 5 s", "3 min".
+func minSec(v float64) string {
+	s := int(math.Round(v))
+	if s%60 == 0 {
+		return fmt.Sprintf("%d min", s/60)
+	}
+	return fmt.Sprintf("%d min %d s", s/60, s%60)
+}
 
 // readiness is a row's readiness cell as "reason: words" lines ("ready"
 // when it says so, "" when the task is not judged), and its verification.
@@ -87,7 +125,8 @@ func checkedAgo(ms int64, before, after time.Time) [2]string {
 func TestStatusPageInBrowser(t *testing.T) {
 	bin := testenv.RequireBinary(t, "chromium")
 	exp := startExporter(t, "--simulate")
-	before := apiRequests(exp.scrape(t, nil))
+	scraped := exp.scrape(t, nil)
+	before := apiRequests(scraped)
 	if before == 0 {
 		t.Fatal("the scrape made no API request")
 	}
@@ -135,6 +174,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 		t.Errorf("the OMS task group has no progress bar: %s", row)
 	}
 	checkReadinessColumn(t, rows, loading, loaded)
+	checkETAAndLag(t, rows, scraped)
 	if !strings.Contains(dom, "judged from the task's last poll alone") {
 		t.Error("the page has no note that readiness is judged from the last poll alone")
 	}
@@ -231,9 +271,10 @@ func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded 
 		"sms 6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12": {[]string{"not_incremental: not synced yet (SYNCING)",
 			"verify_stale: consistency check older than the last sync"}, 0,
 			with("2 files different, 4 missing on target", checkedAgo(1795433000000, loading, loaded))},
-		// Failed; its check (the flat shape) after the full copy found differences.
+		// Failed, its agent gone; its check (the flat shape) after the full copy
+		// found differences.
 		"sms 7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23": {[]string{"failed: failed: MIGRATE_FAIL", "not_incremental: not synced yet (MIGRATE_FAIL)",
-			"verify_mismatch: consistency check found 40 files different, 7 missing on target"}, 0,
+			"agent_disconnected: migration agent disconnected", "verify_mismatch: consistency check found 40 files different, 7 missing on target"}, 0,
 			with("40 files different, 7 missing on target", checkedAgo(1795400000000, loading, loaded))},
 		// Synced, checked clean after its sync.
 		"sms 8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34": {[]string{"ready"}, 0, with("consistent", checkedAgo(1795434000000, loading, loaded))},
@@ -244,12 +285,7 @@ func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded 
 		// Task groups have no readiness.
 		"oms_group " + simulator.DemoOMSGroupID: {nil, 0, none},
 	}
-	for key, w := range wants {
-		row, ok := rows[key]
-		if !ok {
-			t.Errorf("no row for %s", key)
-			continue
-		}
+	eachRow(t, rows, wants, func(key, row string, w want) {
 		blockers, verification := readiness(t, row)
 		if n := len(blockers); w.offset > 0 && n > 0 && offsetRE.MatchString(blockers[n-1]) {
 			blockers = blockers[:n-1]
@@ -259,7 +295,7 @@ func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded 
 		if !slices.Equal(blockers, w.blockers) || verification != w.verification[0] && verification != w.verification[1] {
 			t.Errorf("%s:\n got %q, %q\nwant %q, %q", key, blockers, verification, w.blockers, w.verification[0])
 		}
-	}
+	})
 	// DRS, with the demo's comparisons (their times keep their distance
 	// to the simulator's start: see simulator.DemoComparisonsEpoch).
 	for key, want := range map[string]struct {
@@ -278,5 +314,171 @@ func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded 
 		if !slices.Equal(blockers, want.blockers) || verification != want.verification {
 			t.Errorf("%s:\n got %q, %q\nwant %q, %q", key, blockers, verification, want.blockers, want.verification)
 		}
+	}
+}
+
+// checkETAAndLag asserts the ETA and lag cells of the demo after the scrape
+// r: each row's ETA is the remaining time the scrape read, in words (the
+// DRS job in its full phase and web-01's copy checked here in words of
+// their own); the DRS jobs by stage show their delays by stage, which move
+// with the real clock (read from r), and the SMS agents their connection
+// (web-01's agent is away only from minute 4 of the simulator's clock).
+func checkETAAndLag(t *testing.T, rows map[string]string, r scrapetest.Result) {
+	t.Helper()
+	remaining := map[string]float64{}
+	for _, name := range []string{"sms_migration_remaining_seconds", "drs_migration_remaining_seconds", "oms_migration_remaining_seconds"} {
+		module, _, _ := strings.Cut(name, "_")
+		for _, m := range r.Series(name) {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "task_id" {
+					remaining[module+" "+l.GetValue()] = m.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	etas := 0
+	for key, row := range rows {
+		eta, _ := etaAndLag(t, row)
+		want := ""
+		if v := remaining[key]; v > 0 {
+			want = collector.DurationWords(v)
+			etas++
+		}
+		if eta != want {
+			t.Errorf("%s: ETA %q, want %q", key, eta, want)
+		}
+	}
+	if etas < 4 {
+		t.Errorf("%d rows with an ETA, want at least the copying SMS task, the DRS job in its full phase and two OMS tasks", etas)
+	}
+	// Full phase since 7 min of 10 at the start: 3 min left.
+	orders, web01 := "drs 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101", "sms 5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01"
+	if v := remaining[orders]; v < 120 || v > 180 {
+		t.Errorf("%s: %v s remaining, want up to 3 min", orders, v)
+	} else if eta, _ := etaAndLag(t, rows[orders]); eta != minSec(v) {
+		t.Errorf("%s: ETA %q, want %q", orders, eta, minSec(v))
+	}
+	if v := remaining[web01]; v < 60 || v >= 3600 {
+		t.Errorf("%s: %v s remaining, want minutes", web01, v)
+	} else if eta, _ := etaAndLag(t, rows[web01]); eta != minSec(v) {
+		t.Errorf("%s: ETA %q, want %q", web01, eta, minSec(v))
+	}
+
+	// The delays by stage. The climbing job's target delay is 125 s at the
+	// simulator's start and climbs 0.1 s a second; the draining one's 750 s,
+	// falling 0.5 s a second.
+	target := func(id string, from, to float64) float64 {
+		t.Helper()
+		v, ok := r.Value("drs_migration_stage_delay_seconds", "task_id", id, "stage", "target")
+		if !ok || v < from || v > to {
+			t.Errorf("%s: target delay %v (%v), want %v to %v s", id, v, ok, from, to)
+		}
+		return v
+	}
+	climbing := target(simulator.DemoClimbingDRSJob, 125, 130)
+	draining := target(simulator.DemoDrainingDRSJob, 725, 750)
+	agent := func(connected string) string { return `<span class="health">agent ` + connected + `</span>` }
+	gone := `<span class="health bad">agent disconnected</span>`
+	type lagWant struct{ lag, blockers string }
+	eachRow(t, rows, map[string]lagWant{
+		"drs " + simulator.DemoClimbingDRSJob: {"source 0.2 s, target " + minSec(climbing),
+			"lag_high: target apply delay " + minSec(climbing) + ", 5 s or more|verify_missing: no rows comparison"},
+		"drs " + simulator.DemoDrainingDRSJob: {"source 0.3 s, target " + minSec(draining),
+			"lag_high: target apply delay " + minSec(draining) + ", 5 s or more|verify_missing: no rows comparison"},
+		"drs " + simulator.DemoRecoveryDRSJob: {"source 0.1 s, target 0.4 s", "verify_missing: no rows comparison"},
+		// Full phase, failed: no delay.
+		"drs 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101": {"", ""},
+		"drs 5b4c1e3a-7d9f-4a01-9c2d-3e4f5a6bjb101": {"", ""},
+		web01: {agent("connected"), ""},
+		"sms 6f2d1b8c-2e3f-4a41-8b5c-6d7e8f9a0b12": {agent("connected"), ""},
+		"sms 7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23": {gone, ""},
+		"sms 8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34": {agent("connected"), ""},
+	}, func(key, row string, want lagWant) {
+		if _, lag := etaAndLag(t, row); lag != want.lag {
+			t.Errorf("%s: lag %q, want %q", key, lag, want.lag)
+		}
+		if blockers, _ := readiness(t, row); want.blockers != "" && strings.Join(blockers, "|") != want.blockers {
+			t.Errorf("%s: blockers %q, want %q", key, blockers, want.blockers)
+		}
+	})
+	// A job whose delay rises and falls (its target delay is its
+	// replication delay, under a minute), and a DCS task's offset, as its
+	// readiness writes it.
+	for key, re := range map[string]string{
+		"drs 6c5d2f4b-8e0a-4b12-8d3e-4f5a6b7cjb101": `^source 0\.12 s, target [0-9]+(\.[0-9]+)? s$`,
+		"dcs 7f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b":  `^offset [0-9]{1,3}(,[0-9]{3})*$`,
+	} {
+		if _, lag := etaAndLag(t, rows[key]); !regexp.MustCompile(re).MatchString(lag) {
+			t.Errorf("%s: lag %q, want it to match %s", key, lag, re)
+		}
+	}
+}
+
+// pageRows GETs the status page and returns its rows by module and task
+// id.
+func pageRows(t *testing.T, exp exporter) map[string]string {
+	t.Helper()
+	rows := map[string]string{}
+	for _, m := range rowRE.FindAllStringSubmatch(getPage(t, exp.URL+"/"), -1) {
+		rows[m[1]+" "+m[2]] = m[3]
+	}
+	return rows
+}
+
+// The ETA and lag by stage on a simulated clock, with exact words: six
+// minutes in, web-01's agent is away (agent_disconnected, and the lag
+// cell says so), the climbing job's target is 2 min 41 s behind and the
+// draining one's 9 min 30 s, and a job whose target endpoint DRS reports
+// unhealthy says so; at eleven minutes web-01's agent is back.
+func TestStatusPageETAAndLagOnTheSimulatedClock(t *testing.T) {
+	t.Parallel()
+	const endpointDown = "c0000000-0000-4000-8000-00000000jb09"
+	clock := newSimClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	sim := startClockedSimulator(t, false, clock)
+	sim.AddDemoTasks()
+	sim.AddDRSJob(simulator.DRSJob{ID: endpointDown, Name: "target-down",
+		Movement: simulator.DRSMovement{StartedAgo: 20 * time.Minute, FullDuration: 10 * time.Minute},
+		Stages:   simulator.DRSStages{SourceMillis: 1500, TargetMillis: 2000, TargetDown: true, RowsPerSecond: 10}})
+	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		"    requests_per_second: 5000\n    sms:\n      discover: true\n      verify_interval: 1ms\n    drs:\n      discover: true\n"))
+	web01 := "sms 5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01"
+	type want struct{ eta, lag, blockers string }
+	check := func(rows map[string]string, wants map[string]want) {
+		t.Helper()
+		eachRow(t, rows, wants, func(key, row string, w want) {
+			eta, lag := etaAndLag(t, row)
+			blockers, _ := readiness(t, row)
+			if eta != w.eta || lag != w.lag || strings.Join(blockers, "|") != w.blockers {
+				t.Errorf("%s:\n got %q, %q, %q\nwant %q, %q, %q", key, eta, lag, strings.Join(blockers, "|"), w.eta, w.lag, w.blockers)
+			}
+		})
+	}
+
+	for _, step := range []struct {
+		at    time.Duration
+		wants map[string]want
+	}{{6 * time.Minute, map[string]want{
+		web01: {"17 min", `<span class="health bad">agent disconnected</span>`,
+			"not_incremental: not synced yet (RUNNING)|agent_disconnected: migration agent disconnected|verify_missing: never checked for consistency"},
+		"drs " + simulator.DemoClimbingDRSJob: {"", "source 0.2 s, target 2 min 41 s",
+			"lag_high: target apply delay 2 min 41 s, 5 s or more|verify_missing: no rows comparison"},
+		"drs " + simulator.DemoDrainingDRSJob: {"", "source 0.3 s, target 9 min 30 s",
+			"lag_high: target apply delay 9 min 30 s, 5 s or more|verify_missing: no rows comparison"},
+		"drs " + endpointDown: {"", `source 1.5 s, target 2 s<span class="health bad">target endpoint down</span>`,
+			"verify_missing: no rows comparison"},
+		// 7 min of its 10 min full phase done at the start: incremental
+		// since minute 3, its delay rising and falling.
+		"drs 3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4fjb101": {"", "source 0.18 s, target 1.47 s",
+			"verify_missing: latest rows comparison RUNNING"},
+	}}, {11 * time.Minute, map[string]want{
+		web01: {"12 min", `<span class="health">agent connected</span>`,
+			"not_incremental: not synced yet (RUNNING)|verify_missing: never checked for consistency"},
+		"drs " + simulator.DemoClimbingDRSJob: {"", "source 0.2 s, target 3 min 11 s",
+			"lag_high: target apply delay 3 min 11 s, 5 s or more|verify_missing: no rows comparison"},
+	}}} {
+		clock.set(step.at)
+		time.Sleep(2 * time.Millisecond) // verify_interval has passed
+		exp.scrape(t, nil)
+		check(pageRows(t, exp), step.wants)
 	}
 }

@@ -24,7 +24,7 @@ const statusMarker = "<!--migration-exporter-task-status-->"
 const statusCSS = `
 #tasks table { border-collapse: collapse; font-size: 0.85em; margin-top: 0.5em; }
 #tasks th, #tasks td { border-bottom: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: middle; }
-#tasks td.id, #tasks td.progress, #tasks td.status { white-space: nowrap; }
+#tasks td.id, #tasks td.progress, #tasks td.status, #tasks td.eta { white-space: nowrap; }
 #tasks th { background: #f3f3f3; }
 #tasks td.id { font-family: monospace; font-size: 0.85em; }
 #tasks tr.down td { background: #fdecea; }
@@ -37,6 +37,8 @@ const statusCSS = `
 #tasks ul.blockers { margin: 0; padding-left: 1.1em; }
 #tasks ul.blockers li { color: #8a4b00; }
 #tasks p.note { font-size: 0.8em; color: #555; max-width: 60em; }
+#tasks .health { display: block; color: #555; }
+#tasks .health.bad { color: #c62828; font-weight: bold; }
 `
 
 var statusTemplate = template.Must(template.New("status").Funcs(template.FuncMap{
@@ -51,17 +53,16 @@ var statusTemplate = template.Must(template.New("status").Funcs(template.FuncMap
 		return fmt.Sprintf("%.1f%%", 100*math.Max(0, math.Min(1, r)))
 	},
 	"bytesPerSec": humanBytesPerSecond,
-	"dur":         humanSeconds,
-	"num":         func(v float64) string { return fmt.Sprintf("%.0f", v) },
+	"dur":         collector.DurationWords,
 	"ago": func(t time.Time) string {
-		return humanSeconds(time.Since(t).Round(time.Second).Seconds()) + " ago"
+		return collector.DurationWords(time.Since(t).Round(time.Second).Seconds()) + " ago"
 	},
 	"stale": func(t time.Time) bool { return time.Since(t) >= collector.StatusFresh },
 }).Parse(`<div id="tasks">
 <h3>Tasks</h3>
 <p>{{len .Tasks}} task(s), as the last scrape of /metrics or /probe read them (the page polls only when no scrape read any task in the last {{.Fresh}}).</p>
 <table>
-<thead><tr><th>Service</th><th>Account</th><th>Task id</th><th>Name</th><th>Up</th><th>State</th><th>Progress</th><th>Speed</th><th>ETA / delay / offset</th><th>Readiness*</th><th>Verification</th><th>Last read</th></tr></thead>
+<thead><tr><th>Service</th><th>Account</th><th>Task id</th><th>Name</th><th>Up</th><th>State</th><th>Progress</th><th>Speed</th><th>ETA</th><th>Lag / health</th><th>Readiness*</th><th>Verification</th><th>Last read</th></tr></thead>
 <tbody>
 {{- range .Tasks}}
 <tr class="{{if .Up}}up-row{{else}}down{{end}}" data-module="{{.Module}}" data-task-id="{{.ID}}">
@@ -70,26 +71,20 @@ var statusTemplate = template.Must(template.New("status").Funcs(template.FuncMap
 <td class="state">{{.State}}</td>
 <td class="progress">{{if .HasProgress}}<span class="bar"><span style="width: {{width .Progress}}"></span></span> {{pct .Progress}}{{end}}</td>
 <td>{{if .HasSpeed}}{{bytesPerSec .Speed}}{{end}}</td>
-<td>{{if and .HasRemain (gt .Remaining 0.0)}}ETA {{dur .Remaining}}{{end}}{{if .HasDelay}} delay {{dur .Delay}}{{end}}{{if .HasOffset}} offset {{num .Offset}}{{end}}</td>
+<td class="eta">{{if and .HasRemain (gt .Remaining 0.0)}}{{dur .Remaining}}{{end}}</td>
+<td class="lag">{{.LagWords}}{{range .Health}}<span class="health{{if .Bad}} bad{{end}}">{{.Text}}</span>{{end}}</td>
 <td class="readiness">{{if .Judged}}{{if .Blockers}}<ul class="blockers">{{range .Blockers}}<li data-reason="{{.Reason}}">{{.Text}}</li>{{end}}</ul>{{else}}<span class="ready">ready</span>{{end}}{{end}}</td>
 <td class="verification">{{.Verification}}</td>
 <td{{if stale .Read}} class="stale"{{end}}>{{ago .Read}}</td>
 </tr>
 {{- else}}
-<tr><td colspan="12">No task configured or discovered.</td></tr>
+<tr><td colspan="13">No task configured or discovered.</td></tr>
 {{- end}}
 </tbody>
 </table>
 <p class="note">* Readiness: why a task cannot be cut over now, by the reasons of the rule file's task:migration_cutover_blocker, judged from the task's last poll alone: this page has no history, so where a rule asks for a condition to hold for its whole window (10m), one poll decides here, and a task ready here may not be ready for the rules yet. Verification (DRS rows comparison, SMS consistency check) is required, as the rule file's require_verification is by default.</p>
+<p class="note">ETA: the time to completion the API gives (SMS, OMS, DRS in its full phase). Lag: the DCS incremental offset and the DRS delays by stage (reading the source, applying to the target), as last read. The page keeps no history, so it has no forecast of when a lag reaches zero: Prometheus has it, as task:migration_catchup_eta_seconds (the rule file's catch-up forecast from the lag's trend over 10 minutes).</p>
 </div>`))
-
-// humanSeconds writes s seconds as 1h2m3s, 4m5s or 1.2s.
-func humanSeconds(s float64) string {
-	if s < 60 {
-		return fmt.Sprintf("%.3gs", s)
-	}
-	return time.Duration(math.Round(s) * float64(time.Second)).String()
-}
 
 // humanBytesPerSecond writes a rate in binary units.
 func humanBytesPerSecond(v float64) string {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,5 +29,52 @@ func TestStatusTableEscapes(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "width: 100.0%") {
 		t.Errorf("a progress over 1 is not capped to a full bar:\n%s", b.String())
+	}
+}
+
+// The ETA and the lag cells, exactly: the API's ETA in words, a DRS job's
+// delays by stage and a down endpoint, an SMS agent, a DCS offset.
+func TestStatusTableETAAndLag(t *testing.T) {
+	tasks := []collector.TaskStatus{
+		{Module: "drs", ID: "climbing", HasRemain: true, Remaining: 0, HasDelay: true, Delay: 125,
+			HasSourceDelay: true, SourceDelay: 0.2, HasTargetDelay: true, TargetDelay: 125.4, TargetDown: true},
+		{Module: "drs", ID: "progress-only", HasDelay: true, Delay: 7.25},
+		{Module: "drs", ID: "source-only", HasDelay: true, Delay: 3, HasSourceDelay: true, SourceDelay: 0.25, SourceDown: true, TargetDown: true},
+		{Module: "drs", ID: "full", HasRemain: true, Remaining: 180},
+		{Module: "sms", ID: "copying", HasRemain: true, Remaining: 1021, HasAgent: true, AgentConnected: true},
+		{Module: "sms", ID: "away", HasRemain: true, Remaining: 2 * 86400, HasAgent: true},
+		{Module: "dcs", ID: "incremental", HasOffset: true, Offset: 12345},
+		{Module: "oms", ID: "nothing"},
+	}
+	for i := range tasks {
+		tasks[i].Up, tasks[i].Read = true, time.Now()
+	}
+	var b strings.Builder
+	if err := statusTemplate.Execute(&b, struct {
+		Tasks []collector.TaskStatus
+		Fresh time.Duration
+	}{tasks, collector.StatusFresh}); err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile(`(?s)data-task-id="([^"]*)">.*?<td class="eta">(.*?)</td>\s*<td class="lag">(.*?)</td>`)
+	got := map[string][2]string{}
+	for _, m := range row.FindAllStringSubmatch(b.String(), -1) {
+		got[m[1]] = [2]string{m[2], m[3]}
+	}
+	want := map[string][2]string{
+		"climbing":      {"", `source 0.2 s, target 2 min 5 s<span class="health bad">target endpoint down</span>`},
+		"progress-only": {"", "delay 7.25 s"},
+		"source-only":   {"", `delay 3 s, source 0.25 s<span class="health bad">source and target endpoints down</span>`},
+		"full":          {"3 min", ""},
+		"copying":       {"17 min 1 s", `<span class="health">agent connected</span>`},
+		"away":          {"2 days", `<span class="health bad">agent disconnected</span>`},
+		"incremental":   {"", "offset 12,345"},
+		"nothing":       {"", ""},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ETA and lag cells:\n got %q\nwant %q", got, want)
+	}
+	if !strings.Contains(b.String(), "task:migration_catchup_eta_seconds") {
+		t.Error("the page does not say where the catch-up forecast is")
 	}
 }
