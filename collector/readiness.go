@@ -55,6 +55,17 @@ type Blocker struct {
 	Text   string // the reason in words, with its figures
 }
 
+// Failed reports whether the task is in one of its service's failure
+// states (a failed blocker): it was read, so it is up, but it is not well.
+func (s TaskStatus) Failed() bool {
+	for _, b := range s.Blockers {
+		if b.Reason == reasonFailed {
+			return true
+		}
+	}
+	return false
+}
+
 // judge is a service whose tasks the status page judges for their
 // cut-over. It is optional, as a service without readiness rules (OMS
 // task groups) shows none.

@@ -154,8 +154,11 @@ func TestStatusPageInBrowser(t *testing.T) {
 			t.Errorf("DCS task %s is not shown up: %s", id, row)
 		}
 	}
-	if row := rows["sms 7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23"]; !strings.Contains(row, "MIGRATE_FAIL") || !strings.Contains(row, "win-03-to-ecs") {
-		t.Errorf("the failed SMS task's row has not its name and state MIGRATE_FAIL: %s", row)
+	if row := rows["sms 7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23"]; !strings.Contains(row, `<td class="state failed">MIGRATE_FAIL</td>`) || !strings.Contains(row, "win-03-to-ecs") {
+		t.Errorf("the failed SMS task's row has not its name and its state MIGRATE_FAIL marked failed: %s", row)
+	}
+	if !strings.Contains(dom, `<tr class="failed" data-module="sms" data-task-id="7a3e2c9d-3f4a-4b52-9c6d-7e8f9a0b1c23">`) {
+		t.Error("the failed SMS task (up: it was read) is not coloured as failed")
 	}
 	count := map[string]int{}
 	for k := range rows {

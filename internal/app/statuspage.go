@@ -27,8 +27,10 @@ const statusCSS = `
 #tasks td.id, #tasks td.progress, #tasks td.status, #tasks td.eta { white-space: nowrap; }
 #tasks th { background: #f3f3f3; }
 #tasks td.id { font-family: monospace; font-size: 0.85em; }
-#tasks tr.down td { background: #fdecea; }
+#tasks tr.down td, #tasks tr.failed td { background: #fdecea; }
 #tasks .up { color: #1a7f37; font-weight: bold; }
+#tasks tr.failed .up { color: #555; font-weight: normal; }
+#tasks td.state.failed { color: #c62828; font-weight: bold; }
 #tasks .down-label { color: #c62828; font-weight: bold; }
 #tasks .bar { display: inline-block; width: 6em; height: 0.8em; background: #eee; border: 1px solid #ccc; vertical-align: middle; }
 #tasks .bar span { display: block; height: 100%; background: #e6522c; }
@@ -65,10 +67,10 @@ var statusTemplate = template.Must(template.New("status").Funcs(template.FuncMap
 <thead><tr><th>Service</th><th>Account</th><th>Task id</th><th>Name</th><th>Up</th><th>State</th><th>Progress</th><th>Speed</th><th>ETA</th><th>Lag / health</th><th>Readiness*</th><th>Verification</th><th>Last read</th></tr></thead>
 <tbody>
 {{- range .Tasks}}
-<tr class="{{if .Up}}up-row{{else}}down{{end}}" data-module="{{.Module}}" data-task-id="{{.ID}}">
+<tr class="{{if not .Up}}down{{else if .Failed}}failed{{else}}up-row{{end}}" data-module="{{.Module}}" data-task-id="{{.ID}}">
 <td>{{service .Module}}</td><td>{{.Account}}</td><td class="id">{{.ID}}</td><td class="name">{{.Name}}</td>
 <td class="status">{{if .Up}}<span class="up">up</span>{{else}}<span class="down-label">down</span>{{if .Reason}}: <span class="reason">{{.Reason}}</span>{{end}}{{end}}</td>
-<td class="state">{{.State}}</td>
+<td class="state{{if .Failed}} failed{{end}}">{{.State}}</td>
 <td class="progress">{{if .HasProgress}}<span class="bar"><span style="width: {{width .Progress}}"></span></span> {{pct .Progress}}{{end}}</td>
 <td>{{if .HasSpeed}}{{bytesPerSec .Speed}}{{end}}</td>
 <td class="eta">{{if and .HasRemain (gt .Remaining 0.0)}}{{dur .Remaining}}{{end}}</td>

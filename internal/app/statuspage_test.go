@@ -78,3 +78,39 @@ func TestStatusTableETAAndLag(t *testing.T) {
 		t.Error("the page does not say where the catch-up forecast is")
 	}
 }
+
+// A task that was read but is in a failure state is not shown healthy:
+// its row is red and its state too, whatever its up; a task read and well
+// keeps the green up.
+func TestStatusTableColoursFailedTasks(t *testing.T) {
+	tasks := []collector.TaskStatus{
+		{Module: "sms", ID: "failed", Up: true, State: "MIGRATE_FAIL", Judged: true,
+			Blockers: []collector.Blocker{{Reason: "failed", Text: "failed: MIGRATE_FAIL"}}},
+		{Module: "sms", ID: "copying", Up: true, State: "RUNNING", Judged: true,
+			Blockers: []collector.Blocker{{Reason: "not_incremental", Text: "not synced yet"}}},
+		{Module: "dcs", ID: "gone", Reason: "not_found"},
+	}
+	for i := range tasks {
+		tasks[i].Read = time.Now()
+	}
+	var b strings.Builder
+	if err := statusTemplate.Execute(&b, struct {
+		Tasks []collector.TaskStatus
+		Fresh time.Duration
+	}{tasks, collector.StatusFresh}); err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile(`<tr class="([^"]*)" data-module="[^"]*" data-task-id="([^"]*)">(?s:.*?)<td class="(state[^"]*)">`)
+	got := map[string][2]string{}
+	for _, m := range row.FindAllStringSubmatch(b.String(), -1) {
+		got[m[2]] = [2]string{m[1], m[3]}
+	}
+	want := map[string][2]string{
+		"failed":  {"failed", "state failed"},
+		"copying": {"up-row", "state"},
+		"gone":    {"down", "state"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("row and state classes:\n got %q\nwant %q", got, want)
+	}
+}
