@@ -14,6 +14,7 @@ var defaultEndpoints = map[string]func(region string) string{
 	APISMS: defaultSMSEndpoint,
 	APIDRS: defaultDRSEndpoint,
 	APIOMS: defaultOMSEndpoint,
+	APICDM: defaultCDMEndpoint,
 }
 
 // otcRegions are Open Telekom Cloud's regions, whose hosts are not
