@@ -47,7 +47,7 @@ type flags struct {
 var errExited = errors.New("exited")
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
-	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration).")
+	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration, CDM data migration jobs).")
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	exited := false
