@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"strconv"
@@ -53,6 +54,9 @@ type CDMRun struct {
 	// the bytes, 200 a row) grow with the simulator's clock.
 	RowsPerSecond float64
 	ErrorSummary  string
+	// Override are fields of the submission sent as given instead (a
+	// hostile or odd answer: "progress": "NaN", an unknown status).
+	Override map[string]any
 }
 
 // cdmState is the simulator's CDM clusters and jobs, in list order,
@@ -240,6 +244,7 @@ func (s *Simulator) cdmSubmission(name string, run CDMRun) map[string]any {
 		counters[k] = s.num(v)
 	}
 	sub["counters"] = map[string]any{"org.apache.sqoop.submission.counter.SqoopCounters": counters}
+	maps.Copy(sub, run.Override)
 	return sub
 }
 
