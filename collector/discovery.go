@@ -65,9 +65,9 @@ func (w *watched) reportRejected(r rejections) {
 type listCache[T any] struct {
 	interval time.Duration
 	list     func(context.Context) ([]T, error)
-	idOf     func(T) string   // an entry's task id; one that is not valid drops the entry
+	idOf     func(T) string    // an entry's task id; one that is not valid drops the entry
 	valid    func(string) bool // the task-id rule; nil: config.ValidTaskID
-	rejected func(rejections) // reports what a list dropped; nil: nothing to report
+	rejected func(rejections)  // reports what a list dropped; nil: nothing to report
 
 	mu       sync.Mutex
 	ids      []T

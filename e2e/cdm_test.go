@@ -59,7 +59,9 @@ func TestEndToEndCDMMetricsHaveExactValues(t *testing.T) {
 				cdmConfig("job_ids: ["+cdmIncremental+", "+cdmFailed+", "+cdmFiles+"]")))
 			r := exp.scrape(t, nil)
 
-			job := func(id string, extra ...string) []string { return append([]string{"account", "e2e", "task_id", id}, extra...) }
+			job := func(id string, extra ...string) []string {
+				return append([]string{"account", "e2e", "task_id", id}, extra...)
+			}
 			for _, id := range []string{cdmIncremental, cdmFailed, cdmFiles} {
 				r.Expect(t, 1, "cdm_migration_up", job(id)...)
 				if n := len(r.Series("cdm_migration_job_status", job(id)...)); n != 7 {
@@ -236,7 +238,7 @@ func TestEndToEndCDMBadInput(t *testing.T) {
 	if strings.Count(exp.Logs.String(), "discovery dropped a task id") != 4 {
 		t.Errorf("dropped ids not logged once each:\n%s", exp.Logs.String())
 	}
-	r = exp.scrape(t, nil)
+	exp.scrape(t, nil).Expect(t, 4, "migration_exporter_discovery_rejected_ids_total", "api", "cdm") // not listed again within the interval
 	if n := strings.Count(exp.Logs.String(), "discovery dropped a task id"); n != 4 {
 		t.Errorf("dropped ids logged %d times after a second scrape, want 4", n)
 	}

@@ -171,8 +171,9 @@ func (c *Client) CDMJobStatus(ctx context.Context, clusterID, jobName string) (C
 // escaping: letters, digits, '_' and '-', not empty.
 func safeSegment(s string) bool {
 	for i := range len(s) {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-':
+		default:
 			return false
 		}
 	}
