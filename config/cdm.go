@@ -69,10 +69,7 @@ func ValidCDMJobID(id string) bool { return cdmJobIDProblem(id) == "" }
 // applyCDMDefaults fills the defaults of an account's CDM settings and
 // normalises its CDM endpoint (see ApplyDefaults).
 func applyCDMDefaults(a *Account) {
-	a.Endpoints.CDM = normalizeEndpoint(a.Endpoints.CDM)
-	if a.CDM.DiscoveryInterval == 0 {
-		a.CDM.DiscoveryInterval = DefaultDiscoveryInterval
-	}
+	applyEndpointAndDiscovery(&a.Endpoints.CDM, &a.CDM.DiscoveryInterval)
 }
 
 // cdm checks an account's CDM endpoint and settings: the job ids by the

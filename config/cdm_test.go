@@ -43,16 +43,6 @@ func TestParseCDM(t *testing.T) {
 	}
 }
 
-func TestCDMDefaults(t *testing.T) {
-	cfg, err := Parse("cfg.yml", []byte(yml("accounts:", "  - {name: a, region: cn-north-4, project_id: p}")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cfg.Accounts[0].CDM; !reflect.DeepEqual(got, CDM{DiscoveryInterval: DefaultDiscoveryInterval}) {
-		t.Errorf("defaults: %+v", got)
-	}
-}
-
 func TestValidCDMJobID(t *testing.T) {
 	for _, id := range []string{
 		testCDMJob,
@@ -83,13 +73,8 @@ func TestValidCDMJobID(t *testing.T) {
 }
 
 func TestLoadCDMErrors(t *testing.T) {
-	head := []string{"accounts:", "  - name: a", "    region: cn-north-4", "    project_id: p"}
 	long := strings.Repeat("x", 300)
-	tests := []struct {
-		name string
-		body []string // from line 5
-		want []string
-	}{{
+	checkLoadErrors(t, []loadErrorCase{{
 		name: "bad and duplicate job ids",
 		body: []string{"    cdm:", "      job_ids:",
 			"        - " + testCDMJob,
@@ -119,8 +104,22 @@ func TestLoadCDMErrors(t *testing.T) {
 			`cfg.yml:8: accounts[0].cdm.discovery_interval: must not be negative, got -1m0s`,
 			`cfg.yml:9: accounts[0].cdm.min_interval: must not be negative, got -1s`,
 		},
-	}}
-	for _, tt := range tests {
+	}})
+}
+
+// loadErrorCase is an account's lines after its name, region and project
+// (from line 5 of the file), and the errors Load gives.
+type loadErrorCase struct {
+	name string
+	body []string
+	want []string
+}
+
+// checkLoadErrors loads each case's file and checks its errors.
+func checkLoadErrors(t *testing.T, cases []loadErrorCase) {
+	t.Helper()
+	head := []string{"accounts:", "  - name: a", "    region: cn-north-4", "    project_id: p"}
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			path := writeFile(t, dir, "cfg.yml", yml(append(append([]string{}, head...), tt.body...)...))

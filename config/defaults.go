@@ -66,6 +66,15 @@ func (c *Config) ApplyDefaults() {
 	}
 }
 
+// applyEndpointAndDiscovery normalises a service's endpoint and fills its
+// discovery interval's default.
+func applyEndpointAndDiscovery(endpoint *string, discovery *time.Duration) {
+	*endpoint = normalizeEndpoint(*endpoint)
+	if *discovery == 0 {
+		*discovery = DefaultDiscoveryInterval
+	}
+}
+
 func (s *Service) applyDefaults() {
 	if s.DiscoveryInterval == 0 {
 		s.DiscoveryInterval = DefaultDiscoveryInterval

@@ -46,10 +46,7 @@ const maxCDMJobPages = 100
 // table's when it knows the region, else https://cdm.{region}.myhuaweicloud.com,
 // the pattern every entry of that table follows.
 func defaultCDMEndpoint(region string) string {
-	if r, err := cdmregion.SafeValueOf(region); err == nil && r != nil && len(r.Endpoints) > 0 {
-		return r.Endpoints[0]
-	}
-	return "https://cdm." + region + ".myhuaweicloud.com"
+	return tableEndpoint(cdmregion.SafeValueOf, APICDM, region)
 }
 
 // CDMCluster is one entry of GET /v1.1/{project_id}/clusters (ListClusters).
