@@ -1,6 +1,7 @@
 // Command migration_exporter exports the progress of Huawei Cloud migration
 // tasks (DCS online migration, SMS server migration, DRS database migration
-// and synchronization, OMS object storage migration) as Prometheus metrics.
+// and synchronization, OMS object storage migration, CDM data migration jobs)
+// as Prometheus metrics.
 //
 // The data path, top-down: internal/app parses the flags and loads the
 // config (config/), the collector builds one API client per account

@@ -9,14 +9,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/migration-exporter/migration_exporter/config"
+	"github.com/migration-exporter/migration_exporter/huaweicloud"
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // discovery is the task ids a service lists.
 type discovery = listCache[string]
 
-func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error), rejected func(rejections)) *discovery {
-	return newListCache(interval, list, func(id string) string { return id }, rejected)
+// newDiscovery lists task ids with list, keeping those valid says are.
+func newDiscovery(interval time.Duration, list func(context.Context) ([]string, error), valid func(string) bool, rejected func(rejections)) *discovery {
+	d := newListCache(interval, list, func(id string) string { return id }, rejected)
+	d.valid = valid
+	return d
 }
 
 // maxRejectedLogged is how many rejected ids one list cache remembers, and
@@ -27,7 +31,8 @@ const maxRejectedLogged = 100
 const maxRejectedIDLen = 64
 
 // rejections are the entries one list answer had whose ids are not valid
-// task ids (config.ValidTaskID: they are not safe in a URL path), dropped.
+// task ids (the service's rule, config.ValidTaskID for most: they are not
+// safe in a URL path), dropped.
 type rejections struct {
 	count int      // every one dropped, also those reported before
 	fresh []string // the ids not reported before (at most maxRejectedLogged in a cache's life)
@@ -60,8 +65,9 @@ func (w *watched) reportRejected(r rejections) {
 type listCache[T any] struct {
 	interval time.Duration
 	list     func(context.Context) ([]T, error)
-	idOf     func(T) string   // an entry's task id; one that is not valid drops the entry
-	rejected func(rejections) // reports what a list dropped; nil: nothing to report
+	idOf     func(T) string    // an entry's task id; one that is not valid drops the entry
+	valid    func(string) bool // the task-id rule; nil: config.ValidTaskID
+	rejected func(rejections)  // reports what a list dropped; nil: nothing to report
 
 	mu       sync.Mutex
 	ids      []T
@@ -109,9 +115,13 @@ func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(e
 
 	ids, err := d.list(ctx)
 	valid := make([]T, 0, len(ids))
+	rule := d.valid
+	if rule == nil {
+		rule = config.ValidTaskID
+	}
 	var dropped rejections
 	for _, entry := range ids {
-		if id := d.idOf(entry); config.ValidTaskID(id) {
+		if id := d.idOf(entry); rule(id) {
 			valid = append(valid, entry)
 		} else {
 			d.reject(&dropped, id)
@@ -150,6 +160,33 @@ func (d *listCache[T]) reject(r *rejections, id string) {
 	d.reported[id] = struct{}{}
 	r.fresh = append(r.fresh, id)
 	r.full = len(d.reported) == maxRejectedLogged
+}
+
+// namingList returns the entries of l, a list that names a service's
+// tasks (DRS's job list, CDM's), listing again when it is old. A failed
+// list keeps the last good one (it never takes a task down), and is
+// counted as a discovery error and logged; what names the list in the log.
+func namingList[T any](ctx context.Context, w *watched, l *listCache[T], what string) []T {
+	e, api := w.account.exporter, w.svc.api()
+	return l.taskIDs(ctx, time.Now(), func(err error) {
+		reason := huaweicloud.Reason(err)
+		e.discoveryErrors.WithLabelValues(api, reason).Inc()
+		level.Warn(e.opts.Logger).Log("msg", what+" failed, keeping the last good one",
+			"account", w.account.name, "api", api, "reason", reason, "err", err)
+	})
+}
+
+// namingListIDs lists the task ids of l through its cache, for
+// discovery, which counts a failure itself: the list is shared with the
+// tasks' names, one list call per interval.
+func namingListIDs[T any](ctx context.Context, l *listCache[T]) ([]string, error) {
+	var err error
+	entries := l.taskIDs(ctx, time.Now(), func(e error) { err = e })
+	ids := make([]string, len(entries))
+	for i, entry := range entries {
+		ids[i] = l.idOf(entry)
+	}
+	return ids, err
 }
 
 // merge returns explicit then discovered ids, each once.

@@ -123,6 +123,7 @@ func TestDiscoveryCountsAndLogsRejectedIDsOnce(t *testing.T) {
 	want := `
 # HELP migration_exporter_discovery_rejected_ids_total Task ids a discovery list returned that are not valid task ids (unsafe in a URL path), dropped; counted in every list that returns them.
 # TYPE migration_exporter_discovery_rejected_ids_total counter
+migration_exporter_discovery_rejected_ids_total{api="cdm"} 0
 migration_exporter_discovery_rejected_ids_total{api="dcs"} 0
 migration_exporter_discovery_rejected_ids_total{api="drs"} 2
 migration_exporter_discovery_rejected_ids_total{api="oms"} 0

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
@@ -110,27 +109,16 @@ func (*drs) newState(w *watched, a *config.Account) any {
 	}
 }
 
-// jobList returns the cached job list, listing again when it is old. A
+// drsJobList returns the cached job list, listing again when it is old. A
 // failed list keeps the last good one; it never takes a job down.
 func (e *Exporter) drsJobList(ctx context.Context, w *watched) []huaweicloud.DRSJob {
-	return w.state.(*drsState).jobs.taskIDs(ctx, time.Now(), func(err error) {
-		reason := huaweicloud.Reason(err)
-		e.discoveryErrors.WithLabelValues(huaweicloud.APIDRS, reason).Inc()
-		level.Warn(e.opts.Logger).Log("msg", "DRS job list failed, keeping the last good one",
-			"account", w.account.name, "api", huaweicloud.APIDRS, "reason", reason, "err", err)
-	})
+	return namingList(ctx, w, w.state.(*drsState).jobs, "DRS job list")
 }
 
 // listTaskIDs lists through the job-list cache, so that discovery and the
 // jobs' names share one list call per interval. Discovery counts a failure.
 func (*drs) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
-	var err error
-	jobs := w.state.(*drsState).jobs.taskIDs(ctx, time.Now(), func(e error) { err = e })
-	ids := make([]string, len(jobs))
-	for i, j := range jobs {
-		ids[i] = string(j.ID)
-	}
-	return ids, err
+	return namingListIDs(ctx, w.state.(*drsState).jobs)
 }
 
 // drsAnswers are one batch call's answers: an entry or an error for every

@@ -280,7 +280,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 		if s.Discover {
 			w.discovery = newDiscovery(s.DiscoveryInterval, func(ctx context.Context) ([]string, error) {
 				return svc.listTaskIDs(ctx, w)
-			}, w.reportRejected)
+			}, taskIDRule(svc), w.reportRejected)
 		}
 		acc.watched = append(acc.watched, w)
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
@@ -118,7 +117,7 @@ func (e *Exporter) ProbeHandler() http.Handler {
 			return
 		}
 		taskID := q.Get("task_id")
-		if !config.ValidTaskID(taskID) {
+		if !taskIDRule(target.svc)(taskID) {
 			http.Error(w, fmt.Sprintf("task_id %q is not a valid task id", runes.Truncate(taskID, maxParamEcho)), http.StatusBadRequest)
 			return
 		}

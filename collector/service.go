@@ -45,7 +45,23 @@ type service interface {
 // newServices returns every service the exporter knows, in the order their
 // metrics are described.
 func newServices(ix labelIndex) []service {
-	return []service{newDCS(ix), newSMS(ix), newDRS(ix), newOMS(ix), newOMSGroups(ix)}
+	return []service{newDCS(ix), newSMS(ix), newDRS(ix), newOMS(ix), newOMSGroups(ix), newCDM(ix)}
+}
+
+// idRuler is a service whose task ids follow a rule of their own (CDM's
+// "<cluster id>/<job name>"); every other service's follow
+// config.ValidTaskID. Configured ids were checked by that rule when the
+// config was loaded; discovered and probed ones are checked by it too.
+type idRuler interface {
+	validTaskID(id string) bool
+}
+
+// taskIDRule is svc's rule for its task ids.
+func taskIDRule(svc service) func(string) bool {
+	if r, ok := svc.(idRuler); ok {
+		return r.validTaskID
+	}
+	return config.ValidTaskID
 }
 
 // stateful is a service that keeps state per account beyond its task

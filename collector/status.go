@@ -24,7 +24,7 @@ const StatusFresh = 5 * time.Minute
 // TaskStatus is what the last poll of one task read, for the status page.
 // Every string comes from the API or the config: escape it when rendering.
 type TaskStatus struct {
-	Service string // the cloud service's api: dcs, sms, drs, oms
+	Service string // the cloud service's api: dcs, sms, drs, oms, cdm
 	Module  string // the /probe module: the service's, or oms_group
 	Account string
 	ID      string

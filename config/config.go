@@ -27,6 +27,7 @@ type Account struct {
 	SMS               Service    `yaml:"sms"`
 	DRS               DRSService `yaml:"drs"`
 	OMS               OMS        `yaml:"oms"`
+	CDM               CDM        `yaml:"cdm"`
 }
 
 // Credentials are an AK/SK pair and an optional security token. Each value
@@ -46,6 +47,7 @@ type Endpoints struct {
 	SMS string `yaml:"sms"`
 	DRS string `yaml:"drs"`
 	OMS string `yaml:"oms"`
+	CDM string `yaml:"cdm"`
 }
 
 // Service selects the tasks of one migration service.

@@ -162,6 +162,8 @@ func TestEveryLeafFieldDecodesThroughParse(t *testing.T) {
 		"accounts[0].endpoints.sms":                   {value: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080"},
 		"accounts[0].endpoints.drs":                   {value: "https://drs.example.com", want: "https://drs.example.com"},
 		"accounts[0].endpoints.oms":                   {value: "https://oms.example.com", want: "https://oms.example.com"},
+		"accounts[0].endpoints.cdm":                   {value: "https://cdm.example.com", want: "https://cdm.example.com"},
+		"accounts[0].cdm.job_ids[0]":                  {value: "bae65496-643e-47ca-84af-948672de7eeb/xy-sample-7", want: "bae65496-643e-47ca-84af-948672de7eeb/xy-sample-7"},
 		"accounts[0].credentials.access_key_file":     {value: secretFile, want: secretFile, without: "accounts[0].credentials.access_key"},
 		"accounts[0].credentials.secret_key_file":     {value: secretFile, want: secretFile, without: "accounts[0].credentials.secret_key"},
 		"accounts[0].credentials.security_token_file": {value: secretFile, want: secretFile},

@@ -21,7 +21,7 @@ const DefaultRequestsPerSecond = 20
 // place defaults live:
 //
 //   - a zero requests_per_second becomes DefaultRequestsPerSecond;
-//   - a zero discovery_interval (of dcs, sms and drs) becomes
+//   - a zero discovery_interval (of every service) becomes
 //     DefaultDiscoveryInterval;
 //   - a zero sms.verify_interval and drs.verify_interval become
 //     DefaultVerifyInterval;
@@ -62,6 +62,16 @@ func (c *Config) ApplyDefaults() {
 			a.DRS.BatchSize = DefaultDRSBatchSize
 		}
 		applyOMSDefaults(a)
+		applyCDMDefaults(a)
+	}
+}
+
+// applyEndpointAndDiscovery normalises a service's endpoint and fills its
+// discovery interval's default.
+func applyEndpointAndDiscovery(endpoint *string, discovery *time.Duration) {
+	*endpoint = normalizeEndpoint(*endpoint)
+	if *discovery == 0 {
+		*discovery = DefaultDiscoveryInterval
 	}
 }
 

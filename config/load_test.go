@@ -90,6 +90,7 @@ func TestLoadExample(t *testing.T) {
 		},
 		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, VerifyInterval: DefaultVerifyInterval, BatchSize: DefaultDRSBatchSize},
 		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval},
+		CDM: CDM{DiscoveryInterval: DefaultDiscoveryInterval},
 	}}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load:\n got %#v\nwant %#v", cfg, want)
@@ -291,7 +292,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "keys are not expanded",
 		yaml: yml("accounts:", "  - name: a", "    region: eu-de", "    project_id: p", "    ${K}: x"),
 		env:  map[string]string{"K": "sms"},
-		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms, drs, oms)`},
+		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms, drs, oms, cdm)`},
 	}, {
 		name: "duplicate account name",
 		yaml: yml("accounts:", "  - name: prod", "    region: eu-de", "    project_id: p",

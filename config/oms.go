@@ -41,10 +41,7 @@ func (o OMS) Groups() Service {
 // applyOMSDefaults fills the defaults of an account's OMS settings and
 // normalises its OMS endpoint (see ApplyDefaults).
 func applyOMSDefaults(a *Account) {
-	a.Endpoints.OMS = normalizeEndpoint(a.Endpoints.OMS)
-	if a.OMS.DiscoveryInterval == 0 {
-		a.OMS.DiscoveryInterval = DefaultDiscoveryInterval
-	}
+	applyEndpointAndDiscovery(&a.Endpoints.OMS, &a.OMS.DiscoveryInterval)
 }
 
 // oms checks an account's OMS endpoint and settings: the task ids and the

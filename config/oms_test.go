@@ -68,12 +68,7 @@ func TestOMSDefaults(t *testing.T) {
 }
 
 func TestLoadOMSErrors(t *testing.T) {
-	head := []string{"accounts:", "  - name: a", "    region: cn-north-4", "    project_id: p"}
-	tests := []struct {
-		name string
-		body []string // from line 5
-		want []string
-	}{{
+	checkLoadErrors(t, []loadErrorCase{{
 		name: "unknown oms key suggests the known one",
 		body: []string{"    oms:", "      discover_group: true"},
 		want: []string{`cfg.yml:6: accounts[0].oms.discover_group: unknown field (did you mean "discover_groups"?)`},
@@ -117,18 +112,7 @@ func TestLoadOMSErrors(t *testing.T) {
 			`cfg.yml:6: accounts[0].oms.group_ids: expected a list`,
 			`cfg.yml:7: accounts[0].oms.discover_groups: expected true or false, got "yes please"`,
 		},
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := writeFile(t, dir, "cfg.yml", yml(append(append([]string{}, head...), tt.body...)...))
-			cfg, err := Load(path)
-			if err == nil {
-				t.Fatalf("Load succeeded: %+v", cfg)
-			}
-			checkErrorLines(t, errorLines(err, dir), tt.want)
-		})
-	}
+	}})
 }
 
 func TestValidateOMS(t *testing.T) {

@@ -110,6 +110,7 @@ func (v *validator) account(a Account, p string) {
 		v.add(p+".drs.batch_size", "must be from 1 to %d, got %d%s", MaxDRSBatchSize, b, defaultsHint)
 	}
 	v.oms(a, p)
+	v.cdm(a, p)
 }
 
 // defaultsHint ends the message about a zero that ApplyDefaults would have
@@ -194,6 +195,11 @@ func endpointProblem(raw string) string {
 // service checks the task IDs (listed under idsKey) and the intervals.
 func (v *validator) service(s Service, p, idsKey string) {
 	v.ids(p, idsKey, s.TaskIDs, "task ID")
+	v.intervals(s, p)
+}
+
+// intervals checks a service's discovery and min intervals.
+func (v *validator) intervals(s Service, p string) {
 	v.interval(p+".discovery_interval", s.DiscoveryInterval)
 	if s.MinInterval < 0 {
 		v.add(p+".min_interval", "must not be negative, got %s", s.MinInterval)
@@ -214,13 +220,24 @@ func (v *validator) interval(path string, d time.Duration) {
 // ids checks a list of ids: each safe in a URL path (the task-id rule),
 // none twice. what names one in messages ("task ID", "group ID").
 func (v *validator) ids(p, key string, ids []string, what string) {
+	v.idsBy(p, key, ids, func(id string) string {
+		if taskIDRE.MatchString(id) {
+			return ""
+		}
+		return quote(id) + " is not a valid " + what + " (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)"
+	})
+}
+
+// idsBy checks a list of ids: each by problem (what is wrong with it, ""
+// when nothing), none twice.
+func (v *validator) idsBy(p, key string, ids []string, problem func(id string) string) {
 	// Sized once and paths formatted only for a finding: a config lists
 	// up to tens of thousands of ids, and this runs on every load.
 	firstByID := make(map[string]int, len(ids))
 	path := func(i int) string { return fmt.Sprintf("%s.%s[%d]", p, key, i) }
 	for i, id := range ids {
-		if !taskIDRE.MatchString(id) {
-			v.add(path(i), "%s is not a valid %s (1 to 128 letters, digits, '_' or '-', starting with a letter or digit)", quote(id), what)
+		if msg := problem(id); msg != "" {
+			v.add(path(i), "%s", msg)
 			continue
 		}
 		if j, dup := firstByID[id]; dup {

@@ -29,6 +29,7 @@ func validAccount(name string) Account {
 	a.DRS.VerifyInterval = DefaultVerifyInterval
 	a.DRS.BatchSize = DefaultDRSBatchSize
 	a.OMS.DiscoveryInterval = DefaultDiscoveryInterval
+	a.CDM.DiscoveryInterval = DefaultDiscoveryInterval
 	return a
 }
 
@@ -140,6 +141,7 @@ func TestValidateRejectsWhatApplyDefaultsWouldFill(t *testing.T) {
 		"accounts[0].drs.verify_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.batch_size: must be from 1 to 100, got 0 (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].oms.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].cdm.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 	}
 	if err == nil {
 		t.Fatal("Validate accepted a zero rate and interval")

@@ -91,6 +91,7 @@ func TestGoldenExposition(t *testing.T) {
 	services := fmt.Sprintf("    dcs:\n      task_ids: [%s]\n    sms:\n      discover: true\n    drs:\n      job_ids: ["+simulator.DemoDeletedDRSJob+"]\n      discover: true\n",
 		strings.Join(simulator.DemoDCSTaskIDs(), ", "))
 	services += "    oms:\n      discover: true\n      discover_groups: true\n" // the OMS tasks and task groups by discovery
+	services += "    cdm:\n      job_ids: [" + simulator.DemoDeletedCDMJob + "]\n      discover: true\n"
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), srv.URL, testSK, services))
 
 	// One scrape: the exporter's counters then hold exactly its requests.

@@ -226,7 +226,8 @@ func writeCredentialsConfig(t *testing.T, dir, endpoint, credentials, services s
       sms: %s
       drs: %s
       oms: %s
-%s`, testProject, testAK, credentials, endpoint, endpoint, endpoint, endpoint, services)
+      cdm: %s
+%s`, testProject, testAK, credentials, endpoint, endpoint, endpoint, endpoint, endpoint, services)
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

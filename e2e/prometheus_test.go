@@ -342,9 +342,10 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	}
 	prom := startPrometheus(ctx, t, cfg)
 
-	// Configured: the DCS tasks and a deleted DRS job; found by discovery: 4
-	// SMS tasks, 7 DRS jobs, 4 OMS tasks, 1 OMS task group.
-	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 4 + 7 + 4 + 1
+	// Configured: the DCS tasks, a deleted DRS job and a deleted CDM job;
+	// found by discovery: 4 SMS tasks, 7 DRS jobs, 4 OMS tasks, 1 OMS task
+	// group, 4 CDM jobs.
+	tasks := len(simulator.DemoDCSTaskIDs()) + 1 + 1 + 4 + 7 + 4 + 1 + 4
 	eventually(ctx, t, "probes were not sharded, or the health job did not scrape both replicas", func() error {
 		perTask, err := prom.query(ctx, `count by (task_id) (probe_success{job="migration_tasks"})`)
 		if err != nil {
@@ -383,9 +384,9 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	if err != nil || len(ok) != 1 || ok[0].float(t) != 0 {
 		t.Errorf("the deleted task's probe_success: %v %v, want 0", ok, err)
 	}
-	// Down: the deleted DCS task and the deleted DRS job.
-	if up, err := prom.query(ctx, `sum(probe_success{job="migration_tasks"})`); err != nil || len(up) != 1 || up[0].float(t) != float64(tasks-2) {
-		t.Errorf("sum(probe_success) = %v %v, want %d", up, err, tasks-2)
+	// Down: the deleted DCS task, DRS job and CDM job.
+	if up, err := prom.query(ctx, `sum(probe_success{job="migration_tasks"})`); err != nil || len(up) != 1 || up[0].float(t) != float64(tasks-3) {
+		t.Errorf("sum(probe_success) = %v %v, want %d", up, err, tasks-3)
 	}
 
 	// Every task-level *_up series (dcs_, sms_, drs_, oms_migration_up,
@@ -401,7 +402,7 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantDown := map[string]bool{simulator.DemoDeletedDCSTask: true, simulator.DemoDeletedDRSJob: true}
+	wantDown := map[string]bool{simulator.DemoDeletedDCSTask: true, simulator.DemoDeletedDRSJob: true, simulator.DemoDeletedCDMJob: true}
 	for _, s := range down {
 		id := s.Metric["task_id"]
 		if id == "" {
@@ -415,7 +416,7 @@ func TestRealPrometheusShardsProbesAcrossReplicas(t *testing.T) {
 	if len(wantDown) > 0 {
 		t.Errorf("the deleted tasks %v were never reported down", wantDown)
 	}
-	if health, err := prom.query(ctx, `count by (__name__) ({job="migration_exporter", __name__=~"(dcs|sms|drs|oms)_.+|probe_.+"})`); err != nil || len(health) != 0 {
+	if health, err := prom.query(ctx, `count by (__name__) ({job="migration_exporter", __name__=~"(dcs|sms|drs|oms|cdm)_.+|probe_.+"})`); err != nil || len(health) != 0 {
 		t.Errorf("the health job stored task series (%v): %v", err, health)
 	}
 

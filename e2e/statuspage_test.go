@@ -165,7 +165,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 		module, _, _ := strings.Cut(k, " ")
 		count[module]++
 	}
-	for _, module := range []string{"sms", "drs", "oms", "oms_group"} {
+	for _, module := range []string{"sms", "drs", "oms", "oms_group", "cdm"} {
 		if count[module] == 0 {
 			t.Errorf("no %s row; rows: %v", module, count)
 		}
@@ -287,6 +287,13 @@ func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded 
 		"oms 220621019041296":                      {[]string{"failed: failed: FAILED", "failed_objects: 87 objects failed"}, 0, none},
 		// Task groups have no readiness.
 		"oms_group " + simulator.DemoOMSGroupID: {nil, 0, none},
+		// CDM: incremental, succeeded, failed with dirty data, never run
+		// (in the stopped cluster), and deleted.
+		"cdm " + simulator.DemoCDMCluster + "/orders_incremental": {[]string{"ready"}, 0, none},
+		"cdm " + simulator.DemoCDMCluster + "/customers_full":     {[]string{"ready"}, 0, none},
+		"cdm " + simulator.DemoCDMCluster + "/events_to_dws":      {[]string{"failed: failed: FAILED", "skipped_rows: 1,000 rows skipped"}, 0, none},
+		"cdm " + simulator.DemoStoppedCDMCluster + "/logs_to_obs": {[]string{"in_progress: not finished (NEVER_EXECUTED)"}, 0, none},
+		"cdm " + simulator.DemoDeletedCDMJob:                      {[]string{"down: the last poll failed (not_found)"}, 0, none},
 	}
 	eachRow(t, rows, wants, func(key, row string, w want) {
 		blockers, verification := readiness(t, row)

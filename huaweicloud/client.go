@@ -1,5 +1,5 @@
 // Package huaweicloud is a small client for the Huawei Cloud migration APIs
-// the exporter reads (DCS online migration, SMS, DRS, OMS). Requests are signed by the
+// the exporter reads (DCS online migration, SMS, DRS, OMS, CDM). Requests are signed by the
 // official SDK core (SDK-HMAC-SHA256); responses are decoded by this package's
 // tolerant types, because the APIs send numbers as strings in some editions
 // and as numbers in others.
@@ -103,6 +103,9 @@ type call struct {
 	idParam, id    string // the other placeholder's name (task_id) and value, a validated id
 	query          url.Values
 	body           []byte // JSON; a call with a body is a POST (the signer hashes the body)
+	// notFound are the error codes that say the call's resource does not
+	// exist, besides those every service's calls share (APIError.Reason).
+	notFound []string
 }
 
 // getAs performs the call and decodes a 2xx JSON body into a T (the name
@@ -263,6 +266,7 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := c.scrubbed(newAPIError(resp.StatusCode, resp.Header, body), req)
+		e.gone = slices.Contains(cl.notFound, e.Code)
 		if resp.StatusCode >= 400 && resp.StatusCode < 500 && len(body) <= maxBodyBytes {
 			e.body = body // a batch API's per-job errors; never logged or shown
 		}
@@ -272,6 +276,7 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 		return nil, &DecodeError{Err: fmt.Errorf("body larger than %d bytes", maxBodyBytes)}
 	}
 	if e := errorInSuccess(resp.StatusCode, resp.Header, body); e != nil {
+		e.gone = slices.Contains(cl.notFound, e.Code)
 		return nil, c.scrubbed(e, req)
 	}
 	return body, nil

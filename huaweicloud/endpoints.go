@@ -3,6 +3,8 @@ package huaweicloud
 import (
 	"strings"
 
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/region"
+
 	drsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/drs/v3/region"
 	smsregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sms/v3/region"
 )
@@ -14,6 +16,7 @@ var defaultEndpoints = map[string]func(region string) string{
 	APISMS: defaultSMSEndpoint,
 	APIDRS: defaultDRSEndpoint,
 	APIOMS: defaultOMSEndpoint,
+	APICDM: defaultCDMEndpoint,
 }
 
 // otcRegions are Open Telekom Cloud's regions, whose hosts are not
@@ -58,4 +61,15 @@ func defaultDRSEndpoint(region string) string {
 		return r.Endpoints[0]
 	}
 	return "https://drs." + region + ".myhuaweicloud.com"
+}
+
+// tableEndpoint is a service's endpoint in region from its SDK region
+// table (lookup, the table's SafeValueOf) when the table knows the
+// region, else https://{service}.{region}.myhuaweicloud.com, the pattern
+// every entry of those tables follows.
+func tableEndpoint(lookup func(string) (*region.Region, error), service, regionID string) string {
+	if r, err := lookup(regionID); err == nil && r != nil && len(r.Endpoints) > 0 {
+		return r.Endpoints[0]
+	}
+	return "https://" + service + "." + regionID + ".myhuaweicloud.com"
 }

@@ -66,6 +66,9 @@ type APIError struct {
 	// HasRetryAfter is true when the answer had a Retry-After that could be
 	// read; without one a retry waits the default backoff.
 	HasRetryAfter bool
+	// gone is true when Code is one of the codes the call named as "its
+	// resource does not exist" (a service's own, such as CDM's).
+	gone bool
 }
 
 func (e *APIError) Error() string {
@@ -92,7 +95,7 @@ func (e *APIError) Reason() string {
 		return ReasonThrottled
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden || e.Code == CodeAPIGAuth:
 		return ReasonAuth
-	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound || drsNotFound[e.Code] || e.Code == CodeOMSNotFound:
+	case e.StatusCode == http.StatusNotFound || e.Code == CodeDCSTaskNotFound || drsNotFound[e.Code] || e.Code == CodeOMSNotFound || e.gone:
 		return ReasonNotFound
 	case e.StatusCode >= 500:
 		return ReasonHTTP5xx

@@ -32,10 +32,7 @@ const omsMaxListOffset = 10000
 // table's when it knows the region, else https://oms.{region}.myhuaweicloud.com,
 // the pattern every entry of that table follows.
 func defaultOMSEndpoint(region string) string {
-	if r, err := omsregion.SafeValueOf(region); err == nil && r != nil && len(r.Endpoints) > 0 {
-		return r.Endpoints[0]
-	}
-	return "https://oms." + region + ".myhuaweicloud.com"
+	return tableEndpoint(omsregion.SafeValueOf, APIOMS, region)
 }
 
 // OMSErrorReason is a task's or task group's failure reason. The API sends

@@ -27,10 +27,11 @@ const DemoProjectID = "0504a1b2c3d4e5f60718293a4b5c6d7e"
 // lifecycle phase of their movement (replicating, syncing); win-03's agent
 // is gone (disconnected, replicating when the task failed); app-04 is
 // syncing; and file-05, which no task migrates yet, is checking.
-// DRS: see addDemoDRSJobs. OMS: see addDemoOMS.
+// DRS: see addDemoDRSJobs. OMS: see addDemoOMS. CDM: see addDemoCDM.
 func (s *Simulator) AddDemoTasks() {
 	s.addDemoDRSJobs()
 	s.addDemoOMS()
+	s.addDemoCDM()
 	s.AddSMSTask(SMSTask{ID: "5e1c0a7b-1d2e-4f30-9a4b-5c6d7e8f9a01", Name: "web-01-to-ecs",
 		SourceServer: "web-01", TargetServer: "ecs-web-01",
 		Movement: SMSMovement{StartedAgo: 3 * time.Minute, CopyDuration: 20 * time.Minute, TotalBytes: 80 << 30},

@@ -1,5 +1,5 @@
-// Package simulator is an in-process fake of the Huawei Cloud DCS, SMS, DRS and OMS
-// migration APIs. It verifies SDK-HMAC-SHA256 signatures like the API gateway,
+// Package simulator is an in-process fake of the Huawei Cloud DCS, SMS, DRS, OMS
+// and CDM migration APIs. It verifies SDK-HMAC-SHA256 signatures like the API gateway,
 // serves tasks whose progress moves with time, answers numbers as JSON
 // strings or JSON numbers, and injects faults per task. `--simulate` and the
 // tests both use it.
@@ -86,6 +86,7 @@ type Simulator struct {
 	smsTasks []*SMSTask // in list order
 	drsJobs  []*DRSJob  // in list order
 	oms      omsState
+	cdm      cdmState
 	faults   map[string]Fault
 	requests map[string]int // "operation task_id" -> count
 	faulted  map[string]int // task_id -> answers spoilt by its fault
@@ -112,7 +113,7 @@ func New(opts Options) *Simulator {
 		requests: map[string]int{},
 		faulted:  map[string]int{},
 	}
-	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes, s.drsRoutes, s.omsRoutes} {
+	for _, route := range []func(*http.ServeMux){s.dcsRoutes, s.smsRoutes, s.drsRoutes, s.omsRoutes, s.cdmRoutes} {
 		route(s.mux)
 	}
 	return s

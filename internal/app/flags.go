@@ -58,7 +58,7 @@ func versionText(args []string) string {
 }
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
-	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration).")
+	app := kingpin.New(name, "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration, CDM data migration jobs).")
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	exited := false

@@ -108,7 +108,7 @@ const lifecycleDisabled = "Lifecycle API is not enabled: start the exporter with
 func (s site) landingConfig() web.LandingConfig {
 	c := web.LandingConfig{
 		Name:        "Migration Exporter",
-		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration)",
+		Description: "Prometheus exporter for Huawei Cloud migration tasks (DCS online migration, SMS server migration, DRS database migration and synchronization, OMS object storage migration, CDM data migration jobs)",
 		Version:     version.Info(),
 		// No pprof links: the exporter does not serve /debug/pprof.
 		Profiling: "false",
@@ -123,8 +123,8 @@ func (s site) landingConfig() web.LandingConfig {
 	if s.simulated {
 		c.Description += ": SIMULATED"
 		c.ExtraHTML = `<p><strong>Simulated cloud.</strong> This exporter was started with <code>--simulate</code>: ` +
-			`it polls an embedded fake of the DCS, SMS, DRS and OMS APIs on 127.0.0.1, not Huawei Cloud. ` +
-			`The tasks move with time; the SMS tasks, DRS jobs and OMS tasks are found by discovery; one DCS task and one DRS job ` +
+			`it polls an embedded fake of the DCS, SMS, DRS, OMS and CDM APIs on 127.0.0.1, not Huawei Cloud. ` +
+			`The tasks move with time; the SMS tasks, DRS jobs, OMS tasks and CDM jobs are found by discovery; one DCS task, one DRS job and one CDM job ` +
 			`are deleted on purpose, so their <code>*_migration_up</code> is 0.</p>`
 	}
 	return c

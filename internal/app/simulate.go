@@ -30,11 +30,12 @@ func simulatedConfig(endpoint, ak, sk string) *config.Config {
 		Region:      "cn-north-4",
 		ProjectID:   simulator.DemoProjectID,
 		Credentials: &config.Credentials{AccessKey: config.Secret(ak), SecretKey: config.Secret(sk)},
-		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint},
+		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint, CDM: endpoint},
 		DCS:         config.Service{TaskIDs: simulator.DemoDCSTaskIDs()},
 		SMS:         config.Service{Discover: true},
 		DRS:         config.DRSService{JobIDs: []string{simulator.DemoDeletedDRSJob}, Discover: true},
 		OMS:         config.OMS{Discover: true, DiscoverGroups: true},
+		CDM:         config.CDM{JobIDs: []string{simulator.DemoDeletedCDMJob}, Discover: true},
 	}}}
 }
 
