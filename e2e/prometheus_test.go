@@ -191,8 +191,35 @@ scrape_configs:
 		t.Errorf("scrape duration %v %v, want one sample under the 3s timeout", dur, err)
 	}
 
-	// The deleted task makes MigrationTaskUnreachable go pending, and the
-	// failed one DCSMigrationFailed.
+	// The catch-up forecast of the demo's draining DRS job: its delay
+	// (the target stage delay) falls 30 s a minute from 750 s at the
+	// simulator's start, so at the true rate it reaches 0 in 1,500 s less
+	// twice the seconds since. The rule fits a line through the delay
+	// recorded every second (evaluation_interval), which moves in steps at
+	// each 3 s scrape: with two samples a step reads as -1.5 s a second
+	// (a forecast of ~500 s), with 10 s of samples or more the fit is
+	// within ~12 % of the true rate (1,400-1,700 s over the first minute).
+	// So the forecast is read once the recorded delay has 10 samples, and
+	// must be 1,000-2,000 s. The climbing job's delay grows: no forecast.
+	draining := `{task_id="` + simulator.DemoDrainingDRSJob + `"}`
+	eventually(ctx, t, "the draining DRS job's delay was never recorded 10 times", func() error {
+		got, err := prom.query(ctx, `count_over_time(task:drs_migration_delay_seconds:max`+draining+`[10m]) >= 10`)
+		if err == nil && len(got) != 1 {
+			err = fmt.Errorf("%d series", len(got))
+		}
+		return err
+	})
+	if eta, err := prom.query(ctx, `task:migration_catchup_eta_seconds`+draining); err != nil || len(eta) != 1 || eta[0].Metric["api"] != "drs" ||
+		eta[0].float(t) < 1000 || eta[0].float(t) > 2000 {
+		t.Errorf("catch-up forecast of the draining DRS job: %v %v, want one series with api drs, 1000-2000 s", eta, err)
+	}
+	if eta, err := prom.query(ctx, `task:migration_catchup_eta_seconds{task_id="`+simulator.DemoClimbingDRSJob+`"}`); err != nil || len(eta) != 0 {
+		t.Errorf("catch-up forecast of the climbing DRS job: %v %v, want none", eta, err)
+	}
+
+	// The deleted task makes MigrationTaskUnreachable go pending, the
+	// failed one DCSMigrationFailed, and the DRS job whose target delay
+	// climbs DRSReplicationDelayHigh.
 	eventually(ctx, t, "alerts never went pending", func() error {
 		alerts, err := prom.alerts(ctx)
 		if err != nil {
@@ -202,6 +229,7 @@ scrape_configs:
 			"MigrationTaskUnreachable":      simulator.DemoDeletedDCSTask,
 			"DCSMigrationFailed":            "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9",
 			"MigrationVerificationMismatch": smsDiffering,
+			"DRSReplicationDelayHigh":       simulator.DemoClimbingDRSJob,
 		}
 		// The DRS job with inconsistent tables makes the same alert go
 		// pending for it too.
@@ -226,6 +254,17 @@ scrape_configs:
 		if a.Labels["alertname"] == "MigrationVerificationMismatch" && a.Labels["task_id"] == smsDiffering {
 			if a.State != "pending" || a.Labels["task_name"] != "db-02-to-ecs" || a.Labels["api"] != "sms" {
 				t.Errorf("MigrationVerificationMismatch for %s: %s %v, want pending (for: 5m) with api sms and task_name db-02-to-ecs", smsDiffering, a.State, a.Labels)
+			}
+		}
+		// The climbing job: its delay is 125 s at the simulator's start,
+		// climbing 6 s a minute; pending, as its `for` is 10m. The draining
+		// job's delay falls: no alert.
+		if a.Labels["alertname"] == "DRSReplicationDelayHigh" {
+			v, err := strconv.ParseFloat(a.Value, 64)
+			if a.Labels["task_id"] != simulator.DemoClimbingDRSJob || a.State != "pending" || a.Labels["job_name"] != "payments-db-to-rds" ||
+				err != nil || v < 125 || v > 140 {
+				t.Errorf("DRSReplicationDelayHigh: %s %s %v, want only the climbing job %s, pending (for: 10m), job_name payments-db-to-rds, a delay of 125-140 s",
+					a.State, a.Value, a.Labels, simulator.DemoClimbingDRSJob)
 			}
 		}
 		if a.Labels["alertname"] == "MigrationVerificationMismatch" && a.Labels["task_id"] == drsInconsistent {

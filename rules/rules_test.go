@@ -35,7 +35,7 @@ var wantBlockers = []string{
 	"dcs/down", "dcs/failed", "dcs/not_incremental", "dcs/offset_high",
 	"drs/down", "drs/failed", "drs/lag_high", "drs/not_incremental", "drs/verify_mismatch", "drs/verify_missing", "drs/verify_stale",
 	"oms/down", "oms/failed", "oms/failed_objects", "oms/in_progress", "oms/listing_incomplete",
-	"sms/down", "sms/failed", "sms/not_incremental", "sms/verify_mismatch", "sms/verify_missing", "sms/verify_stale",
+	"sms/agent_disconnected", "sms/down", "sms/failed", "sms/not_incremental", "sms/verify_mismatch", "sms/verify_missing", "sms/verify_stale",
 }
 
 // switchRecord is the require_verification switch, one rule per service
@@ -53,6 +53,16 @@ const (
 // MigrationExporterAbsent select on (`up{job="migration_exporter"}`), the
 // rule file's documented parameter. The scrape config must use it.
 const exporterJob = "migration_exporter"
+
+// The cut-over window, the rule file's documented parameter:
+// MigrationCatchUpTooSlow fires when a task's catch-up forecast
+// (etaRecord) has been longer than it, `> 7200` in the alert's expr.
+const (
+	etaRecord           = "task:migration_catchup_eta_seconds"
+	catchUpAlert        = "MigrationCatchUpTooSlow"
+	cutoverWindowHeader = "# Cut-over window, 2h: `> 7200` in " + catchUpAlert + "."
+	cutoverWindowExpr   = etaRecord + " > 7200"
+)
 
 // promtool returns the path of promtool (see testenv.RequireBinary).
 func promtool(t *testing.T) string { return testenv.RequireBinary(t, "promtool") }
@@ -198,12 +208,15 @@ func TestRulesConventions(t *testing.T) {
 	if !strings.Contains(string(data), "# Exporter alert parameter: the scrape job's name, \""+exporterJob+"\"") {
 		t.Errorf("%s: the header comment does not document the scrape job name %q as a parameter", rulesFile, exporterJob)
 	}
+	if !strings.Contains(string(data), cutoverWindowHeader) {
+		t.Errorf("%s: the header comment does not document the cut-over window as %q", rulesFile, cutoverWindowHeader)
+	}
 	tests, err := os.ReadFile(testsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	var alerts, records, readyAPIs, blockers []string
+	var alerts, records, readyAPIs, etaAPIs, blockers []string
 	for _, g := range file.Groups {
 		for _, r := range g.Rules {
 			if r.Record != "" {
@@ -212,14 +225,22 @@ func TestRulesConventions(t *testing.T) {
 					// One rule per service, told apart by its api label.
 					readyAPIs = append(readyAPIs, r.Labels["api"])
 				}
+				if r.Record == etaRecord {
+					etaAPIs = append(etaAPIs, r.Labels["api"])
+				}
 				if g.Name != "migration_exporter.recording" {
 					t.Errorf("recording rule %s is in group %s", r.Record, g.Name)
 				}
-				if r.Record == blockerRecord {
+				parts := strings.Split(r.Record, ":")
+				switch {
+				case r.Record == blockerRecord:
 					// Named by the product contract, without an operation:
 					// its value is a flag, not the result of one.
 					blockers = append(blockers, r.Labels["api"]+"/"+r.Labels["reason"])
-				} else if parts := strings.Split(r.Record, ":"); len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+				case r.Record == etaRecord:
+					// Named by the product contract, without an operation:
+					// a forecast from several series, not one operation.
+				case len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "":
 					t.Errorf("recording rule %s is not level:metric:operations", r.Record)
 				}
 				if !bytes.Contains(tests, []byte("expr: "+r.Record)) {
@@ -277,6 +298,9 @@ func TestRulesConventions(t *testing.T) {
 			if strings.Contains(r.Expr, "up{") && !strings.Contains(r.Expr, `up{job="`+exporterJob+`"}`) {
 				t.Errorf("alert %s: expr %q does not select up{job=%q}", r.Alert, r.Expr, exporterJob)
 			}
+			if r.Alert == catchUpAlert && !strings.Contains(r.Expr, cutoverWindowExpr) {
+				t.Errorf("alert %s: expr %q does not compare %q, the cut-over window of the header", r.Alert, r.Expr, cutoverWindowExpr)
+			}
 			if !bytes.Contains(tests, []byte("alertname: "+r.Alert+"\n")) {
 				t.Errorf("alert %s has no alert_rule_test", r.Alert)
 			}
@@ -288,8 +312,10 @@ func TestRulesConventions(t *testing.T) {
 		"DCSMigrationKeyMismatchAfterSuccess",
 		"DCSMigrationOffsetNotConverging",
 		"DCSMigrationStalled",
+		"DRSEndpointDown",
 		"DRSJobFailed",
 		"DRSReplicationDelayHigh",
+		"MigrationCatchUpTooSlow",
 		"MigrationExporterAPIThrottled",
 		"MigrationExporterAbsent",
 		"MigrationExporterDiscoveryFailing",
@@ -300,6 +326,7 @@ func TestRulesConventions(t *testing.T) {
 		"OMSFailedObjectsRising",
 		"OMSTaskFailed",
 		"OMSTaskStalled",
+		"SMSAgentDisconnected",
 		"SMSMigrationETASlipping",
 		"SMSMigrationFailed",
 	}
@@ -311,6 +338,9 @@ func TestRulesConventions(t *testing.T) {
 		"task:sms_migration_progress:ratio",
 		"task:migration_cutover_ready:bool",
 		"account:migration_cutover_ready:min",
+		"task:drs_migration_delay_seconds:max",
+		"task:dcs_migration_incremental_offset:max",
+		etaRecord,
 		blockerRecord,
 		switchRecord,
 	} {
@@ -321,6 +351,10 @@ func TestRulesConventions(t *testing.T) {
 	sort.Strings(readyAPIs)
 	if got := strings.Join(readyAPIs, ","); got != "dcs,drs,oms,sms" {
 		t.Errorf("task:migration_cutover_ready:bool rules have api labels %q, want one each of dcs, drs, oms, sms", got)
+	}
+	sort.Strings(etaAPIs)
+	if got := strings.Join(etaAPIs, ","); got != "dcs,drs,oms,sms" {
+		t.Errorf("%s rules have api labels %q, want one each of dcs, drs, oms, sms", etaRecord, got)
 	}
 	// Every reason of every service, each once: readiness is "no blocker",
 	// so a reason missing here would make its tasks ready.
