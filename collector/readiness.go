@@ -111,6 +111,7 @@ const (
 	readyTargetDown                            // DRS: the target endpoint is reported unhealthy
 	readyAgentKnown                            // SMS: the migration agent's connection is known
 	readyAgentConnected                        // SMS: the migration agent is connected
+	readyCutOver                               // SMS: the source server is being or has been cut over
 	readyKnown                                 // figures[0] is known; figures[i], readyKnown << i
 )
 

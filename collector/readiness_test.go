@@ -124,6 +124,8 @@ func TestReadinessSMS(t *testing.T) {
 	}
 	synced := func(at float64) sample { return sample{desc: d.syncStarted, v: at} }
 	agent := func(connected float64) sample { return sample{desc: d.agentConnected, v: connected} }
+	cycle := func(c string) sample { return sample{desc: d.cycle, labels: []string{"cycle", c}, v: 1} }
+	cycle0 := func(c string) sample { return sample{desc: d.cycle, labels: []string{"cycle", c}, v: 0} }
 	checkReadiness(t, d, []readinessCase{
 		{name: "synced, clean check after the sync: ready", status: TaskStatus{State: "SYNC_SUCCESS"},
 			samples:      append(check(1_795_499_820, 0, 0), synced(1_795_499_000)),
@@ -178,11 +180,17 @@ func TestReadinessSMS(t *testing.T) {
 			want: []Blocker{{"failed", "failed: MIGRATE_FAIL"}, {"not_incremental", "not synced yet (MIGRATE_FAIL)"},
 				{"agent_disconnected", "migration agent disconnected"}},
 			verification: "consistent, checked 16 min ago", shown: []string{"", "agent disconnected!"}},
-		{name: "synced, agent disconnected: ready", status: TaskStatus{State: "SYNC_SUCCESS"},
-			samples:      append(check(1_795_499_820, 0, 0), synced(1_795_499_000), agent(0)),
+		// A synced server still needs its agent for the final sync: only
+		// once it is being or has been cut over does the agent not matter.
+		{name: "synced, agent disconnected", status: TaskStatus{State: "SYNC_SUCCESS"},
+			samples:      append(check(1_795_499_820, 0, 0), synced(1_795_499_000), agent(0), cycle("syncing")),
+			want:         []Blocker{{"agent_disconnected", "migration agent disconnected"}},
 			verification: "consistent, checked 3 min ago", shown: []string{"", "agent disconnected!"}},
-		{name: "finished, agent disconnected: ready", status: TaskStatus{State: "MIGRATE_SUCCESS"},
-			samples:      append(check(1_795_499_820, 0, 0), agent(0)),
+		{name: "cutting over, agent disconnected: ready", status: TaskStatus{State: "SYNC_SUCCESS"},
+			samples:      append(check(1_795_499_820, 0, 0), synced(1_795_499_000), agent(0), cycle("cutovering")),
+			verification: "consistent, checked 3 min ago", shown: []string{"", "agent disconnected!"}},
+		{name: "cut over, agent disconnected: ready", status: TaskStatus{State: "MIGRATE_SUCCESS"},
+			samples:      append(check(1_795_499_820, 0, 0), agent(0), cycle("cutovered"), cycle0("syncing")),
 			verification: "consistent, checked 3 min ago"},
 	})
 }

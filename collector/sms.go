@@ -212,6 +212,13 @@ func (d *sms) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, label
 		if v == 1 {
 			r.bits |= readyAgentConnected
 		}
+	case d.cycle:
+		if v == 1 {
+			switch labelOf(labels, "cycle") {
+			case "cutovering", "cutovered":
+				r.bits |= readyCutOver
+			}
+		}
 	case d.checkedAt:
 		r.setTime(smsChecked, v)
 	case d.syncStarted:
@@ -229,8 +236,10 @@ func (d *sms) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, label
 // blockers fills s's agent from its readiness and judges an SMS task as
 // the rule file does: failed in MIGRATE_FAIL or SYNC_FAIL
 // (SMSMigrationFailed); not_incremental until SYNC_SUCCESS or
-// MIGRATE_SUCCESS; agent_disconnected while not finished so (either
-// success) with its source server's agent not connected; verify_missing
+// MIGRATE_SUCCESS; agent_disconnected when its source server's agent is
+// not connected, unless the server is being or has been cut over (its
+// lifecycle phase cutovering or cutovered: a synced server still needs
+// its agent for the final sync); verify_missing
 // without a consistency check, verify_stale when the latest finished
 // before the latest copy of data started (its result no longer counts),
 // else verify_mismatch when it found different files or files missing on
@@ -245,9 +254,9 @@ func (*sms) blockers(s *TaskStatus, now time.Time) ([]Blocker, string) {
 	}
 	if s.State != "SYNC_SUCCESS" && s.State != "MIGRATE_SUCCESS" {
 		out = append(out, Blocker{reasonNotIncremental, "not synced yet (" + stateText(s.State) + ")"})
-		if s.HasAgent && !s.AgentConnected {
-			out = append(out, Blocker{reasonAgentDisconnected, "migration agent disconnected"})
-		}
+	}
+	if s.HasAgent && !s.AgentConnected && r.bits&readyCutOver == 0 {
+		out = append(out, Blocker{reasonAgentDisconnected, "migration agent disconnected"})
 	}
 	checked, synced := r.timeOf(smsChecked), r.timeOf(smsSynced)
 	if checked.IsZero() {
