@@ -289,7 +289,11 @@ func startPrometheus(ctx context.Context, t *testing.T, cfg string) promAPI {
 	if testing.Short() {
 		t.Skip("slow (a real Prometheus evaluating rules); runs without -short, as in CI")
 	}
-	bin := testenv.RequireBinary(t, "prometheus")
+	// Prometheus 3 (what users run) when it is there, as in CI; Debian's
+	// 2.42 elsewhere.
+	server := testenv.PrometheusServer(t)
+	t.Logf("Prometheus %s: %s", server.Version, server.Path)
+	bin := server.Path
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {

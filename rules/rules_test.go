@@ -64,8 +64,6 @@ const (
 	cutoverWindowExpr   = etaRecord + " > 7200"
 )
 
-// promtool returns the path of promtool (see testenv.RequireBinary).
-func promtool(t *testing.T) string { return testenv.RequireBinary(t, "promtool") }
 
 // run runs promtool with args and returns its stdout and stderr. A non-zero
 // exit fails the test with both.
@@ -82,9 +80,17 @@ func run(t *testing.T, bin string, args ...string) (stdout, stderr string) {
 	return out.String(), errOut.String()
 }
 
+// The rules are checked and their tests run under every promtool the
+// project supports: Debian's 2.42 and Prometheus 3 (whose range windows
+// and lookback leave out a sample exactly on their start, so the tests
+// assert off those edges).
 func TestRulesPromtool(t *testing.T) {
-	bin := promtool(t)
+	for _, tool := range testenv.Promtools(t) {
+		t.Run("promtool "+tool.Version, func(t *testing.T) { testRulesPromtool(t, tool.Path) })
+	}
+}
 
+func testRulesPromtool(t *testing.T, bin string) {
 	t.Run("check", func(t *testing.T) {
 		stdout, stderr := run(t, bin, "check", "rules", rulesFile)
 		// promtool exits 0 on lint findings (duplicate rules) and prints them
