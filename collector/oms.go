@@ -11,6 +11,7 @@ import (
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
 // omsTaskStatuses name an OMS task's integer status: the name of status n
@@ -44,10 +45,39 @@ const (
 	outcomeSkipped   = "skipped"
 )
 
+// maxErrorCode bounds the error_code label of the error_info families, in
+// bytes (cut on a rune boundary): the code comes from the network, and OMS's
+// own codes ("OMS.0301") are far shorter.
+const maxErrorCode = 64
+
+// maxFailureMessage bounds the error message in a task's failure words on
+// the status page, in bytes (cut on a rune boundary, then "…"): the
+// length the client keeps of an API error's message in logs.
+const maxFailureMessage = 200
+
+// errorInfoHelp is the HELP of the error_info families, of what.
+func errorInfoHelp(what string) string {
+	return "1 while the OMS " + what + " reports an error reason (error_reason), labelled with its error code as the API gives it, " +
+		"scrubbed of the account's secrets and cut to 64 bytes (\"\" when only a message came); no series while it reports none."
+}
+
+// errorCodeLabel is e's code as the error_info families label it.
+func errorCodeLabel(e huaweicloud.OMSErrorReason) string {
+	return runes.Cut(string(e.Code), maxErrorCode)
+}
+
+// errorInfo sends desc, an error_info family, for e: no series when e is
+// empty (the task or group reports no error reason).
+func errorInfo(m *emitter, desc *prometheus.Desc, e huaweicloud.OMSErrorReason) {
+	if e != (huaweicloud.OMSErrorReason{}) {
+		m.taskGauge(desc, 1, errorCodeLabel(e))
+	}
+}
+
 // oms is OMS object storage migration tasks: one call (ShowTask) a task.
 type oms struct {
 	up, info, status, progress, transferred, total, speed, remaining, objects, totalObjects,
-	listingComplete, lastSuccess *prometheus.Desc
+	listingComplete, errorInfo, lastSuccess *prometheus.Desc
 }
 
 func newOMS(ix labelIndex) *oms {
@@ -65,6 +95,7 @@ func newOMS(ix labelIndex) *oms {
 		objects:         d("oms_migration_objects", "Objects migrated so far, by outcome (succeeded, failed, skipped).", "outcome"),
 		totalObjects:    d("oms_migration_total_objects", "Objects to migrate in all (grows while the source is being listed)."),
 		listingComplete: d("oms_migration_listing_complete", "1 once the source has been listed (the totals are final), else 0."),
+		errorInfo:       d("oms_migration_error_info", errorInfoHelp("task"), "error_code"),
 		lastSuccess:     d("oms_migration_last_success_timestamp_seconds", "When the task served was read from the API (only with oms.min_interval)."),
 	}
 }
@@ -81,7 +112,7 @@ func (d *oms) stateDesc() *prometheus.Desc { return d.status }
 
 func (d *oms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.transferred, d.total, d.speed, d.remaining,
-		d.objects, d.totalObjects, d.listingComplete, d.lastSuccess}
+		d.objects, d.totalObjects, d.listingComplete, d.errorInfo, d.lastSuccess}
 }
 
 // omsTask is what one scrape learnt about one OMS task.
@@ -127,8 +158,28 @@ func (r *omsTask) metrics(m *emitter) (bool, error) {
 	m.number(d.objects, "skipped_num", t.SkippedNum, asIs, outcomeSkipped)
 	m.number(d.totalObjects, "total_num", t.TotalNum, asIs)
 	m.boolean(d.listingComplete, "is_query_over", t.IsQueryOver)
+	errorInfo(m, d.errorInfo, t.ErrorReason)
 	m.timestamp(d.lastSuccess, r.fetched)
 	return true, nil
+}
+
+// failure is the task's error reason in words, for the status page (a
+// failureReader): "code: message", the message cut to maxFailureMessage;
+// "" when the task was not read or reports none. The client has scrubbed
+// both of the account's secrets.
+func (r *omsTask) failure() string {
+	if r.err != nil {
+		return ""
+	}
+	e := r.task.ErrorReason
+	code, msg := errorCodeLabel(e), runes.Truncate(string(e.Message), maxFailureMessage)
+	switch {
+	case code == "":
+		return msg
+	case msg == "":
+		return code
+	}
+	return code + ": " + msg
 }
 
 // noteReadiness keeps the task's failed objects (counts[0]) and whether
@@ -146,14 +197,19 @@ func (d *oms) noteReadiness(r *readiness, desc *prometheus.Desc, _ string, label
 }
 
 // blockers judges an OMS task as the rule file does: failed in FAILED
-// (OMSTaskFailed), in_progress in any other status but SUCCEEDED,
-// failed_objects when objects failed, listing_incomplete while the
-// source is still listed. OMS has no verification.
+// (OMSTaskFailed), with the task's error reason in words when it has one,
+// in_progress in any other status but SUCCEEDED, failed_objects when
+// objects failed, listing_incomplete while the source is still listed.
+// OMS has no verification.
 func (*oms) blockers(s *TaskStatus, _ time.Time) ([]Blocker, string) {
 	var out []Blocker
 	switch s.State {
 	case "FAILED":
-		out = append(out, failedBlocker(s.State))
+		b := failedBlocker(s.State)
+		if s.Failure != "" {
+			b.Text += " (" + s.Failure + ")"
+		}
+		out = append(out, b)
 	case "SUCCEEDED":
 	default:
 		out = append(out, Blocker{reasonInProgress, "not finished (" + stateText(s.State) + ")"})
@@ -171,7 +227,7 @@ func (*oms) blockers(s *TaskStatus, _ time.Time) ([]Blocker, string) {
 // object list, which OMS splits into tasks): one call (ShowTaskGroup) a
 // group. Its metrics carry group_id instead of task_id.
 type omsGroups struct {
-	up, info, status, transferred, total, speed, objects, totalObjects, lastSuccess *prometheus.Desc
+	up, info, status, transferred, total, speed, objects, totalObjects, errorInfo, lastSuccess *prometheus.Desc
 }
 
 // omsGroupModule is the task groups' module: /probe's module parameter and
@@ -192,6 +248,7 @@ func newOMSGroups(ix labelIndex) *omsGroups {
 		speed:        d("oms_migration_group_speed_bytes_per_second", "Migration speed of the group's tasks together."),
 		objects:      d("oms_migration_group_objects", "Objects the group's tasks have migrated so far, by outcome (succeeded, failed, skipped).", "outcome"),
 		totalObjects: d("oms_migration_group_total_objects", "Objects the group migrates in all."),
+		errorInfo:    d("oms_migration_group_error_info", errorInfoHelp("task group"), "error_code"),
 		lastSuccess:  d("oms_migration_group_last_success_timestamp_seconds", "When the task group served was read from the API (only with oms.min_interval)."),
 	}
 }
@@ -207,7 +264,7 @@ func (*omsGroups) listTaskIDs(ctx context.Context, w *watched) ([]string, error)
 func (d *omsGroups) stateDesc() *prometheus.Desc { return d.status }
 
 func (d *omsGroups) descs() []*prometheus.Desc {
-	return []*prometheus.Desc{d.up, d.info, d.status, d.transferred, d.total, d.speed, d.objects, d.totalObjects, d.lastSuccess}
+	return []*prometheus.Desc{d.up, d.info, d.status, d.transferred, d.total, d.speed, d.objects, d.totalObjects, d.errorInfo, d.lastSuccess}
 }
 
 // omsGroup is what one scrape learnt about one OMS task group.
@@ -250,6 +307,7 @@ func (r *omsGroup) metrics(m *emitter) (bool, error) {
 	m.number(d.objects, "fail_num", g.FailNum, asIs, outcomeFailed)
 	m.number(d.objects, "skip_num", g.SkipNum, asIs, outcomeSkipped)
 	m.number(d.totalObjects, "total_num", g.TotalNum, asIs)
+	errorInfo(m, d.errorInfo, g.ErrorReason)
 	m.timestamp(d.lastSuccess, r.fetched)
 	return true, nil
 }

@@ -3,8 +3,13 @@ package collector
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
@@ -64,7 +69,7 @@ func TestOMSMetricsFromAResult(t *testing.T) {
 		"oms_migration_objects{account=a,outcome=skipped,task_id=t} 17",
 		"oms_migration_total_objects{account=a,task_id=t} 9800",
 		"oms_migration_listing_complete{account=a,task_id=t} 0",
-	}, []string{"last_success"})
+	}, []string{"last_success", "error_info"})
 	if n := strings.Count(got, "oms_migration_task_status{"); n != len(omsTaskStatuses) {
 		t.Errorf("%d status series, want %d", n, len(omsTaskStatuses))
 	}
@@ -151,6 +156,7 @@ func TestOMSGroupMetricsFromAResult(t *testing.T) {
 		"oms_migration_group_objects{account=a,group_id=t,outcome=failed} 2",
 		"oms_migration_group_objects{account=a,group_id=t,outcome=skipped} 0",
 		"oms_migration_group_total_objects{account=a,group_id=t} 40",
+		"oms_migration_group_error_info{account=a,error_code=OMS.0310,group_id=t} 1",
 	}, []string{"task_id", "progress", "last_success"})
 	if n := strings.Count(got, "oms_migration_group_status{"); n != len(omsGroupStatuses) {
 		t.Errorf("%d status series, want %d", n, len(omsGroupStatuses))
@@ -204,3 +210,120 @@ func TestOMSModulesAndSettings(t *testing.T) {
 		t.Errorf("modules %v", modules)
 	}
 }
+
+// A task's (and a group's) error reason is one error_info series with its
+// code, exactly; a code alone or a message alone is enough; a long code is
+// cut to maxErrorCode bytes on a rune boundary; no reason, no series.
+func TestOMSErrorInfo(t *testing.T) {
+	long := strings.Repeat("码", 30) // 90 bytes: cut to 21 runes, 63 bytes
+	cases := []struct {
+		name, reason, want string
+	}{
+		{"code and message", `{"error_code": "OMS.0301", "error_msg": "The source object was deleted."}`,
+			"{account=a,error_code=OMS.0301,ID=t} 1\n"},
+		{"a message alone", `"source unreachable"`, "{account=a,error_code=,ID=t} 1\n"},
+		{"a code alone", `{"error_code": 1009}`, "{account=a,error_code=1009,ID=t} 1\n"},
+		{"a long code", `{"error_code": "` + long + `"}`, "{account=a,error_code=" + strings.Repeat("码", 21) + ",ID=t} 1\n"},
+		{"null", `null`, ""},
+		{"empty string", `""`, ""},
+		{"empty object", `{"error_code": "", "error_msg": null}`, ""},
+	}
+	ix := labelIndex{}
+	tasks, groups := newOMS(ix), newOMSGroups(ix)
+	for _, c := range cases {
+		body := `{"id": 1, "group_id": "g", "status": 4, "error_reason": ` + c.reason + `}`
+		all := collect(t, ix, append(tasks.descs(), groups.descs()...), func(m *emitter) {
+			_, _ = (&omsTask{d: tasks, task: decodeJSON[huaweicloud.OMSTask](t, body)}).metrics(m)
+			_, _ = (&omsGroup{d: groups, group: decodeJSON[huaweicloud.OMSTaskGroup](t, body)}).metrics(m)
+		})
+		got := ""
+		for line := range strings.Lines(all) {
+			if strings.Contains(line, "error_info") {
+				got += line
+			}
+		}
+		want := ""
+		if c.want != "" {
+			want = "oms_migration_error_info" + strings.Replace(c.want, "ID", "task_id", 1) +
+				"oms_migration_group_error_info" + strings.Replace(c.want, "ID", "group_id", 1)
+		}
+		if got != want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, want)
+		}
+	}
+	if n := len(errorCodeLabel(huaweicloud.OMSErrorReason{Code: huaweicloud.Text(long)})); n != 63 {
+		t.Errorf("a long code is cut to %d bytes, want 63", n)
+	}
+}
+
+// The failure words the status page shows: "code: message", either alone,
+// the message cut to maxFailureMessage bytes; none for a task not read.
+func TestOMSFailureWords(t *testing.T) {
+	d := newOMS(labelIndex{})
+	long := strings.Repeat("x", 250)
+	for reason, want := range map[string]string{
+		`{"error_code": "OMS.0301", "error_msg": "The source object was deleted."}`: "OMS.0301: The source object was deleted.",
+		`{"error_code": "OMS.0301"}`:                       "OMS.0301",
+		`"source unreachable"`:                             "source unreachable",
+		`{"error_msg": "` + long + `"}`:                    strings.Repeat("x", 200) + "…",
+		`{"error_code": "E", "error_msg": "` + long + `"}`: "E: " + strings.Repeat("x", 200) + "…",
+		`null`: "",
+	} {
+		r := &omsTask{d: d, task: decodeJSON[huaweicloud.OMSTask](t, `{"status": 4, "error_reason": `+reason+`}`)}
+		if got := r.failure(); got != want {
+			t.Errorf("%s: %q, want %q", reason, got, want)
+		}
+		r.err = errors.New("x")
+		if got := r.failure(); got != "" {
+			t.Errorf("%s, not read: %q", reason, got)
+		}
+	}
+}
+
+// Through a probe and TaskStatuses: a failed OMS task's error reason,
+// scrubbed of the account's secrets by the client, is in its failed
+// blocker's words; a healthy task has none.
+func TestTaskStatusesShowAnOMSTaskFailure(t *testing.T) {
+	answers := map[string]string{
+		"/v2/" + benchProject + "/tasks/7": `{"id": 7, "name": "archive", "status": 4, "failed_num": 0, "is_query_over": true,
+			"error_reason": {"error_code": "OMS.0301", "error_msg": "The source object was deleted (ak ` + benchAK + `)."}}`,
+		"/v2/" + benchProject + "/tasks/8": `{"id": 8, "name": "logs", "status": 5, "failed_num": 0, "is_query_over": true, "error_reason": null}`,
+	}
+	transport := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		body, ok := answers[req.URL.Path]
+		if !ok {
+			return &http.Response{StatusCode: http.StatusNotFound, Body: http.NoBody, Header: http.Header{}, Request: req}, nil
+		}
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+	})
+	e := New(Options{Transport: transport, ScrapeTimeout: time.Minute})
+	if err := e.ApplyConfig(benchConfig(t, "http://canned.invalid", nil, nil)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"7", "8"} {
+		rec := httptest.NewRecorder()
+		e.ProbeHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/probe?account=bench&module=oms&task_id="+id, nil))
+		if !strings.Contains(rec.Body.String(), "probe_success 1") {
+			t.Fatalf("probe %s: %d %s", id, rec.Code, rec.Body)
+		}
+	}
+	got := map[string][]Blocker{}
+	for _, s := range e.TaskStatuses(t.Context()) {
+		got[s.ID] = s.Blockers
+		if s.Reason != "" {
+			t.Errorf("%s: reason %q for a task that is up", s.ID, s.Reason)
+		}
+	}
+	want := map[string][]Blocker{
+		"7": {{"failed", "failed: FAILED (OMS.0301: The source object was deleted (ak <redacted>).)"}},
+		"8": nil,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("blockers:\n got %q\nwant %q", got, want)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }

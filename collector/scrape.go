@@ -149,7 +149,6 @@ func (e *Exporter) build(t *polledTask) {
 	}
 	up, err := t.reader.metrics(m)
 	t.up, t.Series = up, m.Series
-	t.reader = nil // the answers are not needed any more: a big scrape holds only its series
 	if n := int32(len(m.Samples)); n > t.w.seriesHint.Load() {
 		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
 	}
@@ -167,7 +166,9 @@ func (e *Exporter) build(t *polledTask) {
 		level.Debug(e.opts.Logger).Log("msg", "task poll failed", "api", api, "account", t.w.account.name,
 			"task_id", t.id, "reason", reason, "err", err)
 	}
-	if e.recordStatus(t, reason) {
+	changed := e.recordStatus(t, reason)
+	t.reader = nil // the answers are not needed any more: a big scrape holds only its series
+	if changed {
 		e.logChange(t, up, reason, err)
 	}
 }

@@ -53,8 +53,13 @@ type TaskStatus struct {
 	AgentConnected, HasAgent bool
 
 	Up     bool
-	Reason string // why the poll failed (huaweicloud.Reason), "" when it did not
-	Read   time.Time
+	Reason string // why the poll failed (huaweicloud.Reason), for a task that is down; "" for one that is up
+	// Failure is, for a task that is up, the failure the task itself
+	// reports, in words (an OMS task's error reason: "code: message",
+	// scrubbed of the account's secrets, the message cut to 200 bytes);
+	// "" when it reports none or its service has none.
+	Failure string
+	Read    time.Time
 
 	// Judged says whether the task's service is judged for its cut-over
 	// (readiness.go): then Blockers are why the task is not ready, none
@@ -108,6 +113,8 @@ type taskBoard struct {
 // count shown whole, keeps float64), the flags in one byte and the
 // readiness facts in 20 (counts, times and the service's own delays in 32
 // bits: a DRS job's delays by stage are there, not in fields of their own).
+// reason is TaskStatus.Reason for a task that is down and its Failure for
+// one that is up (statusUp tells which): a task has only one of them.
 type statusRecord struct {
 	name, state, reason               string
 	read                              int64
@@ -138,8 +145,12 @@ func flag(set bool, f statusFlags) statusFlags {
 
 // recordOf is what the board keeps of s.
 func recordOf(s *TaskStatus) statusRecord {
+	reason := s.Reason
+	if s.Up {
+		reason = s.Failure
+	}
 	return statusRecord{
-		name: s.Name, state: s.State, reason: s.Reason, read: s.Read.UnixNano(),
+		name: s.Name, state: s.State, reason: reason, read: s.Read.UnixNano(),
 		progress: float32(s.Progress), speed: float32(s.Speed), remaining: float32(s.Remaining), delay: float32(s.Delay), offset: s.Offset,
 		flags: flag(s.Up, statusUp) | flag(s.HasProgress, hasProgress) | flag(s.HasSpeed, hasSpeed) |
 			flag(s.HasRemain, hasRemaining) | flag(s.HasDelay, hasDelay) | flag(s.HasOffset, hasOffset),
@@ -149,15 +160,20 @@ func recordOf(s *TaskStatus) statusRecord {
 
 // status is the TaskStatus r records of task id of k.
 func (r *statusRecord) status(k boardKey, service, id string) TaskStatus {
+	up := r.flags&statusUp != 0
+	reason, failure := r.reason, ""
+	if up {
+		reason, failure = "", r.reason
+	}
 	return TaskStatus{
 		Service: service, Module: k.module, Account: k.account, ID: id,
-		Name: r.name, State: r.state, Reason: r.reason, Read: time.Unix(0, r.read),
+		Name: r.name, State: r.state, Reason: reason, Failure: failure, Read: time.Unix(0, r.read),
 		Progress: float64(r.progress), HasProgress: r.flags&hasProgress != 0,
 		Speed: float64(r.speed), HasSpeed: r.flags&hasSpeed != 0,
 		Remaining: float64(r.remaining), HasRemain: r.flags&hasRemaining != 0,
 		Delay: float64(r.delay), HasDelay: r.flags&hasDelay != 0,
 		Offset: r.offset, HasOffset: r.flags&hasOffset != 0,
-		Up: r.flags&statusUp != 0, ready: r.ready,
+		Up: up, ready: r.ready,
 	}
 }
 
@@ -326,13 +342,24 @@ func (s *TaskStatus) Health() []Health {
 	return out
 }
 
-// recordStatus records what t's metrics say of the task and reports whether
-// its up state changed (statusBoard.record): build calls it
-// once the task's metrics are made.
+// failureReader is a task reader (taskReader) that can say what failure
+// its task reports, in words, beyond its metrics: recordStatus asks it
+// for TaskStatus.Failure. Its words are from the network and scrubbed.
+type failureReader interface {
+	failure() string
+}
+
+// recordStatus records what t's metrics (and its reader, a failureReader)
+// say of the task and reports whether its up state changed
+// (statusBoard.record): build calls it once the task's metrics are made,
+// before it drops the reader.
 func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 	s := TaskStatus{
 		Service: t.w.svc.api(), Module: t.w.svc.module(), Account: t.w.account.name, ID: t.id,
 		Up: t.up, Reason: reason, Read: time.Now(),
+	}
+	if f, ok := t.reader.(failureReader); ok && t.up {
+		s.Failure = f.failure()
 	}
 	var transferred, total float64
 	var hasTransferred, hasTotal bool

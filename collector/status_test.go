@@ -2,6 +2,7 @@ package collector
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -133,5 +134,23 @@ func TestStatusRecordIsCompact(t *testing.T) {
 	}
 	if n := unsafe.Sizeof(readiness{}); n > 20 {
 		t.Errorf("a record's readiness is %d bytes, want at most 20", n)
+	}
+}
+
+// A record has one reason string: why the poll failed for a task that is
+// down, the failure the task reports for one that is up. Each comes back
+// as what it is.
+func TestStatusRecordKeepsReasonOrFailure(t *testing.T) {
+	var b statusBoard
+	t0 := time.Unix(1_800_000_000, 0)
+	b.record(TaskStatus{Module: "oms", Account: "a", ID: "failed", Up: true, Reason: "decode", Failure: "OMS.0301: gone", Read: t0})
+	b.record(TaskStatus{Module: "oms", Account: "a", ID: "down", Reason: "not_found", Failure: "OMS.0301: gone", Read: t0})
+	got, _ := b.snapshot(t0)
+	words := map[string][2]string{}
+	for _, s := range got {
+		words[s.ID] = [2]string{s.Reason, s.Failure}
+	}
+	if want := map[string][2]string{"failed": {"", "OMS.0301: gone"}, "down": {"not_found", ""}}; !maps.Equal(words, want) {
+		t.Errorf("reason and failure: got %q, want %q", words, want)
 	}
 }

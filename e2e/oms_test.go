@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -123,7 +124,9 @@ func TestEndToEndOMSMetricsHaveExactValues(t *testing.T) {
 
 // error_reason comes as "" (the documentation), null or absent (real
 // answers) on a healthy task and as an object on a failed one: every form
-// leaves the task up with all its values.
+// leaves the task up with all its values. A failed task's (and group's)
+// code is exactly one error_info series, scrubbed of the account's
+// secrets; a healthy one has none.
 func TestEndToEndOMSErrorReasonForms(t *testing.T) {
 	t.Parallel()
 	sim := startSimulator(t, false)
@@ -138,12 +141,32 @@ func TestEndToEndOMSErrorReasonForms(t *testing.T) {
 	failed := fixedOMSTask("104")
 	failed.Progress.Status, failed.Progress.ErrorCode, failed.Progress.ErrorMsg = 4, "TRF.0051", "No permission on the destination bucket."
 	sim.AddOMSTask(failed)
+	echoing := fixedOMSTask("105")
+	echoing.Progress.Status, echoing.Progress.ErrorCode, echoing.Progress.ErrorMsg = 4, "E."+testSK, "bad key "+testSK[3:23]
+	sim.AddOMSTask(echoing)
 	group := fixedOMSGroup("g-empty")
 	group.HealthyReason = simulator.ErrorReasonEmptyString
 	sim.AddOMSTaskGroup(group)
+	failedGroup := fixedOMSGroup("g-failed")
+	failedGroup.Progress.Status, failedGroup.Progress.ErrorMsg = 5, "Some tasks of the group failed."
+	sim.AddOMSTaskGroup(failedGroup)
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
-		omsConfig("task_ids: [101, 102, 103, 104]", "group_ids: [g-empty]")))
+		omsConfig("task_ids: [101, 102, 103, 104, 105]", "group_ids: [g-empty, g-failed]")))
 	r := exp.scrape(t, nil)
+	var errorInfo []string
+	for _, name := range []string{"oms_migration_error_info", "oms_migration_group_error_info"} {
+		for _, m := range r.Series(name) {
+			errorInfo = append(errorInfo, fmt.Sprintf("%s{%s} %g", name, scrapetest.Labels(m), m.GetGauge().GetValue()))
+		}
+	}
+	sort.Strings(errorInfo)
+	if want := []string{
+		"oms_migration_error_info{account=e2e,error_code=E.<redacted>,task_id=105} 1",
+		"oms_migration_error_info{account=e2e,error_code=TRF.0051,task_id=104} 1",
+		"oms_migration_group_error_info{account=e2e,error_code=,group_id=g-failed} 1",
+	}; !slices.Equal(errorInfo, want) {
+		t.Errorf("error_info series:\n got %q\nwant %q", errorInfo, want)
+	}
 	for _, id := range []string{"101", "102", "103", "104"} {
 		r.Expect(t, 1, "oms_migration_up", "task_id", id)
 		r.Expect(t, 5368709120, "oms_migration_transferred_bytes", "task_id", id)

@@ -284,7 +284,9 @@ func checkReadinessColumn(t *testing.T, rows map[string]string, loading, loaded 
 		"oms 220621019041293":                      {[]string{"in_progress: not finished (RUNNING)", "listing_incomplete: source listing not complete"}, 0, none},
 		"oms 220621019041294":                      {[]string{"ready"}, 0, none},
 		"oms 220621019041295":                      {[]string{"in_progress: not finished (RUNNING)"}, 0, none},
-		"oms 220621019041296":                      {[]string{"failed: failed: FAILED", "failed_objects: 87 objects failed"}, 0, none},
+		// Failed, with its error reason.
+		"oms 220621019041296": {[]string{"failed: failed: FAILED (TRF.0051: The AK/SK does not have permission to access the destination bucket or object.)",
+			"failed_objects: 87 objects failed"}, 0, none},
 		// Task groups have no readiness.
 		"oms_group " + simulator.DemoOMSGroupID: {nil, 0, none},
 		// CDM: incremental, succeeded, failed with dirty data, never run

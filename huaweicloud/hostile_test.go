@@ -234,3 +234,48 @@ func TestSecretsInAMalformedAnswerAreScrubbed(t *testing.T) {
 		t.Errorf("reason %s, want network", got)
 	}
 }
+
+// TestOMSErrorReasonIsScrubbed: a failed OMS task's (and task group's)
+// error_reason is text the cloud sent; secrets echoed in it, whole, in
+// part (16 characters or more) or encoded, never reach the caller, in
+// every shape the field comes in.
+func TestOMSErrorReasonIsScrubbed(t *testing.T) {
+	echo := "ak " + testAK + ", sk " + testSK + ", token " + testToken + ", part " + testToken[7:29] +
+		", sk part " + testSK[11:35] + ", hex " + hex.EncodeToString([]byte(testAK)) + "."
+	scrubbed := "ak <redacted>, sk <redacted>, token <redacted>, part <redacted>, sk part <redacted>, hex <redacted>."
+	quoted, _ := json.Marshal(echo)
+	cases := []struct {
+		name, field string
+		want        huaweicloud.OMSErrorReason
+	}{
+		{"object", `"error_reason": {"error_code": "OMS.` + testAK + `", "error_msg": ` + string(quoted) + `},`,
+			huaweicloud.OMSErrorReason{Code: "OMS.<redacted>", Message: huaweicloud.Text(scrubbed)}},
+		{"a plain message", `"error_reason": ` + string(quoted) + `,`, huaweicloud.OMSErrorReason{Message: huaweicloud.Text(scrubbed)}},
+		{"a code alone", `"error_reason": {"error_code": "` + testSK[:16] + `"},`, huaweicloud.OMSErrorReason{Code: "<redacted>"}},
+		{"no secret", `"error_reason": {"error_code": 301, "error_msg": "The source object was deleted."},`,
+			huaweicloud.OMSErrorReason{Code: "301", Message: "The source object was deleted."}},
+		{"empty string", `"error_reason": "",`, huaweicloud.OMSErrorReason{}},
+		{"null", `"error_reason": null,`, huaweicloud.OMSErrorReason{}},
+		{"absent", ``, huaweicloud.OMSErrorReason{}},
+		{"a list", `"error_reason": ["` + testAK + `"],`, huaweicloud.OMSErrorReason{}},
+	}
+	for _, c := range cases {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"id": 7, "group_id": "g-1", ` + c.field + ` "status": 4}`))
+		}))
+		client := huaweicloud.NewClient(huaweicloud.Options{
+			ProjectID: testProject, Region: "cn-north-4",
+			Endpoints:   map[string]string{huaweicloud.APIOMS: srv.URL},
+			Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken},
+		})
+		task, err := client.OMSTask(t.Context(), "7")
+		if err != nil || task.ErrorReason != c.want {
+			t.Errorf("%s: task: %+v, %v; want %+v", c.name, task.ErrorReason, err, c.want)
+		}
+		group, err := client.OMSTaskGroup(t.Context(), "g-1")
+		if err != nil || group.ErrorReason != c.want {
+			t.Errorf("%s: group: %+v, %v; want %+v", c.name, group.ErrorReason, err, c.want)
+		}
+		srv.Close()
+	}
+}

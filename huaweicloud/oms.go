@@ -63,6 +63,17 @@ func (e *OMSErrorReason) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // UnmarshalJSON implements encoding/json's Unmarshaler (see decodeJSON).
 func (e *OMSErrorReason) UnmarshalJSON(b []byte) error { return decodeJSON(b, e) }
 
+// scrubbed is e with the account's secrets removed from its code and its
+// message: they are text the cloud sent, which a hostile endpoint can make
+// echo a key or the token, whole or in part. OMSTask and OMSTaskGroup
+// return it scrubbed, so no caller sees a secret there.
+func (e OMSErrorReason) scrubbed(c *Client) OMSErrorReason {
+	if e == (OMSErrorReason{}) {
+		return e
+	}
+	return OMSErrorReason{Code: Text(c.ScrubText(string(e.Code))), Message: Text(c.ScrubText(string(e.Message)))}
+}
+
 // OMSNode is a task's (or task group's) source or destination.
 type OMSNode struct {
 	Bucket    Text `json:"bucket"`
@@ -157,16 +168,22 @@ type OMSTaskGroupPage struct {
 	TaskGroups []OMSTaskGroupSummary `json:"taskgroups"`
 }
 
-// OMSTask reads an object storage migration task (ShowTask).
+// OMSTask reads an object storage migration task (ShowTask), its error
+// reason scrubbed of the account's secrets.
 func (c *Client) OMSTask(ctx context.Context, taskID string) (OMSTask, error) {
-	return getAs[OMSTask](ctx, c, call{api: APIOMS, operation: OpShowTask,
+	t, err := getAs[OMSTask](ctx, c, call{api: APIOMS, operation: OpShowTask,
 		path: "/v2/{project_id}/tasks/{task_id}", idParam: "task_id", id: taskID})
+	t.ErrorReason = t.ErrorReason.scrubbed(c)
+	return t, err
 }
 
-// OMSTaskGroup reads a task group (ShowTaskGroup).
+// OMSTaskGroup reads a task group (ShowTaskGroup), its error reason
+// scrubbed of the account's secrets.
 func (c *Client) OMSTaskGroup(ctx context.Context, groupID string) (OMSTaskGroup, error) {
-	return getAs[OMSTaskGroup](ctx, c, call{api: APIOMS, operation: OpShowTaskGroup,
+	g, err := getAs[OMSTaskGroup](ctx, c, call{api: APIOMS, operation: OpShowTaskGroup,
 		path: "/v2/{project_id}/taskgroups/{group_id}", idParam: "group_id", id: groupID})
+	g.ErrorReason = g.ErrorReason.scrubbed(c)
+	return g, err
 }
 
 // OMSTaskPage reads one page of the project's tasks (ListTasks).

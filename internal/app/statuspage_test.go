@@ -1,11 +1,15 @@
 package app
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/migration-exporter/migration_exporter/collector"
 )
@@ -112,5 +116,40 @@ func TestStatusTableColoursFailedTasks(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("row and state classes:\n got %q\nwant %q", got, want)
+	}
+}
+
+// Through the exporter and the status page, polling the simulated cloud's
+// demo: the failed OMS task's row names its error reason in its failed
+// blocker's words, exactly; its status cell says up.
+func TestStatusPageShowsTheFailureWords(t *testing.T) {
+	sim, cfg, err := startSimulation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	cfg.ApplyDefaults()
+	e := collector.New(collector.Options{ScrapeTimeout: time.Minute})
+	if err := e.ApplyConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	page, err := newStatusPage(web.LandingConfig{Name: "Migration Exporter"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	page.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	row := regexp.MustCompile(`(?s)<tr class="([^"]*)" data-module="oms" data-task-id="220621019041296">(.*?)</tr>`).FindStringSubmatch(rec.Body.String())
+	if row == nil {
+		t.Fatalf("no row for the failed OMS task:\n%s", rec.Body)
+	}
+	cell := regexp.MustCompile(`(?s)<td class="readiness">(.*?)</td>`).FindStringSubmatch(row[2])
+	want := `<ul class="blockers"><li data-reason="failed">failed: FAILED (TRF.0051: The AK/SK does not have permission to access the destination bucket or object.)</li>` +
+		`<li data-reason="failed_objects">87 objects failed</li></ul>`
+	if cell == nil || cell[1] != want {
+		t.Errorf("readiness cell:\n got %q\nwant %q", cell, want)
+	}
+	if status := regexp.MustCompile(`<td class="status">(.*?)</td>`).FindStringSubmatch(row[2]); row[1] != "failed" || status == nil || status[1] != `<span class="up">up</span>` {
+		t.Errorf("row class %q, status cell %q", row[1], status)
 	}
 }
