@@ -432,7 +432,7 @@ func TestSystemdConfigReadsTheCredential(t *testing.T) {
 	}
 	settings := func(text string) []string {
 		var out []string
-		for _, l := range strings.Split(text, "\n") {
+		for l := range strings.SplitSeq(text, "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "secret_key_file:") {
 				out = append(out, l)
 			}

@@ -64,7 +64,6 @@ const (
 	cutoverWindowExpr   = etaRecord + " > 7200"
 )
 
-
 // run runs promtool with args and returns its stdout and stderr. A non-zero
 // exit fails the test with both.
 func run(t *testing.T, bin string, args ...string) (stdout, stderr string) {
