@@ -61,11 +61,14 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/*
 The config as rendered into the ConfigMap, after checking it: at least one
-account, no credential inline (a ${VAR} reference is allowed), and a
-Secret to read the credential files from when a file is under its mount.
+account, no credential inline (a ${VAR} reference is allowed; the schema
+refuses the rest too, this says why even with --skip-schema-validation),
+and a Secret to read the credential files from when a file is under its
+mount.
 */}}
 {{- define "migration-exporter.config" -}}
-{{- $accounts := .Values.config.accounts | default list }}
+{{- $config := .Values.config | default dict }}
+{{- $accounts := get $config "accounts" | default list }}
 {{- if not $accounts }}
 {{- fail "config.accounts: at least one account is required (see values.yaml)" }}
 {{- end }}
@@ -82,7 +85,7 @@ Secret to read the credential files from when a file is under its mount.
 {{- end }}
 {{- end }}
 {{- end }}
-{{- toYaml .Values.config }}
+{{- toYaml $config }}
 {{- end }}
 
 {{/* The pod template, for the Deployment and the sharded StatefulSet. */}}

@@ -302,3 +302,78 @@ func TestPackagedChartHasRulesAndDashboards(t *testing.T) {
 		}
 	}
 }
+
+// examples/kubernetes, written by hand for kubectl apply, runs the pod as
+// the chart does: the same container hardening, probes and memory.
+func TestKubernetesExampleMatchesTheChart(t *testing.T) {
+	example, err := os.ReadFile(filepath.Join(repoDir, "examples", "kubernetes", "migration-exporter.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exampleDeploy *appsv1.Deployment
+	for text := range strings.SplitSeq("\n"+string(example), "\n---\n") {
+		var meta struct {
+			Kind string `json:"kind"`
+		}
+		if err := yaml.Unmarshal([]byte(text), &meta); err != nil {
+			t.Fatal(err)
+		}
+		if meta.Kind == "Deployment" {
+			exampleDeploy = &appsv1.Deployment{}
+			if err := yaml.UnmarshalStrict([]byte(text), exampleDeploy); err != nil {
+				t.Fatalf("the example's Deployment does not decode strictly: %v", err)
+			}
+		}
+	}
+	if exampleDeploy == nil {
+		t.Fatal("examples/kubernetes has no Deployment")
+	}
+	var chartDeploy *appsv1.Deployment
+	for _, o := range render(t, filepath.Join(chartDir, "ci", "default-values.yaml")) {
+		if d, ok := o.value.(*appsv1.Deployment); ok {
+			chartDeploy = d
+		}
+	}
+	if chartDeploy == nil {
+		t.Fatal("the chart renders no Deployment")
+	}
+	e, c := exampleDeploy.Spec.Template.Spec.Containers[0], chartDeploy.Spec.Template.Spec.Containers[0]
+	e.SecurityContext.RunAsNonRoot = c.SecurityContext.RunAsNonRoot // the example sets it for the pod
+	if !reflect.DeepEqual(e.SecurityContext, c.SecurityContext) {
+		t.Errorf("container securityContext: example %v, chart %v", e.SecurityContext, c.SecurityContext)
+	}
+	if e.LivenessProbe.HTTPGet.Path != c.LivenessProbe.HTTPGet.Path || e.ReadinessProbe.HTTPGet.Path != c.ReadinessProbe.HTTPGet.Path {
+		t.Errorf("probes: example %s %s, chart %s %s", e.LivenessProbe.HTTPGet.Path, e.ReadinessProbe.HTTPGet.Path, c.LivenessProbe.HTTPGet.Path, c.ReadinessProbe.HTTPGet.Path)
+	}
+	for _, q := range []struct {
+		name    string
+		example corev1.ResourceList
+		chart   corev1.ResourceList
+	}{{"requests", e.Resources.Requests, c.Resources.Requests}, {"limits", e.Resources.Limits, c.Resources.Limits}} {
+		if q.example.Memory().Cmp(*q.chart.Memory()) != 0 {
+			t.Errorf("memory %s: example %s, chart %s", q.name, q.example.Memory(), q.chart.Memory())
+		}
+	}
+	es, cs := exampleDeploy.Spec.Template.Spec.SecurityContext, chartDeploy.Spec.Template.Spec.SecurityContext
+	if !reflect.DeepEqual(es.SeccompProfile, cs.SeccompProfile) || *es.RunAsUser != *cs.RunAsUser || !*es.RunAsNonRoot {
+		t.Errorf("pod securityContext: example %v, chart %v", es, cs)
+	}
+}
+
+// The chart refuses a credential written into values even when the schema
+// is skipped, and says where it belongs.
+func TestChartRefusesInlineCredentials(t *testing.T) {
+	out, err := exec.Command(helm(t), "template", "mx", chartDir, "--skip-schema-validation",
+		"--values", filepath.Join(chartDir, "ci", "default-values.yaml"),
+		"--set", "config.accounts[0].name=prod,config.accounts[0].credentials.security_token=FQoGZXIvYXdzEXAMPLE").CombinedOutput()
+	if err == nil {
+		t.Fatal("helm template accepted an inline security_token")
+	}
+	want := "config.accounts[0].credentials.security_token: a credential is never put in values; put it in the Secret credentials.existingSecret names and set security_token_file"
+	if !strings.Contains(string(out), want) {
+		t.Errorf("helm template said:\n%s\nwant %q", out, want)
+	}
+	if strings.Contains(string(out), "FQoGZXIvYXdzEXAMPLE") {
+		t.Error("the error repeats the credential")
+	}
+}
