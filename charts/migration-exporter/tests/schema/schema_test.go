@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,20 +204,28 @@ func checkPod(t *testing.T, objs []object, pod *corev1.PodTemplateSpec) {
 	t.Error("no ConfigMap with migration_exporter.yml")
 }
 
-// The PrometheusRule holds exactly the repository's rules/: the same groups,
-// decoded strictly into the Operator's type (so every field of every rule
-// is one the Operator knows), and the same text.
+// The PrometheusRule holds exactly the groups of the repository's
+// rules/*.rules.yml, decoded strictly into the Operator's type, so every
+// field of every rule is one the Operator knows.
 func TestPrometheusRuleIsTheShippedRules(t *testing.T) {
-	shipped, err := os.ReadFile(filepath.Join(repoDir, "rules", "migration_exporter.rules.yml"))
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob(filepath.Join(repoDir, "rules", "*.rules.yml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("rules: %v %v", files, err)
 	}
 	var want monitoringv1.PrometheusRuleSpec
-	if err := yaml.UnmarshalStrict(shipped, &want); err != nil {
-		t.Fatalf("rules/migration_exporter.rules.yml does not decode strictly as a PrometheusRule spec: %v", err)
+	for _, f := range files {
+		shipped, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var spec monitoringv1.PrometheusRuleSpec
+		if err := yaml.UnmarshalStrict(shipped, &spec); err != nil {
+			t.Fatalf("%s does not decode strictly as a PrometheusRule spec: %v", f, err)
+		}
+		want.Groups = append(want.Groups, spec.Groups...)
 	}
 	if len(want.Groups) == 0 {
-		t.Fatal("rules/migration_exporter.rules.yml has no groups")
+		t.Fatal("rules/*.rules.yml have no groups")
 	}
 	for _, o := range render(t, filepath.Join(chartDir, "ci", "operator-values.yaml")) {
 		pr, ok := o.value.(*monitoringv1.PrometheusRule)
@@ -224,11 +233,24 @@ func TestPrometheusRuleIsTheShippedRules(t *testing.T) {
 			continue
 		}
 		if !reflect.DeepEqual(pr.Spec, want) {
-			t.Error("the chart's PrometheusRule spec differs from rules/migration_exporter.rules.yml")
+			got, _ := yaml.Marshal(pr.Spec)
+			shipped, _ := yaml.Marshal(want)
+			t.Errorf("the chart's PrometheusRule differs from rules/*.rules.yml:\n%s", firstDifference(string(got), string(shipped)))
 		}
 		return
 	}
 	t.Fatal("operator-values.yaml renders no PrometheusRule")
+}
+
+// firstDifference shows the first line where got and want part.
+func firstDifference(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return "line " + strconv.Itoa(i+1) + ":\n chart: " + g[i] + "\n rules: " + w[i]
+		}
+	}
+	return "lengths " + strconv.Itoa(len(g)) + " and " + strconv.Itoa(len(w)) + " lines"
 }
 
 // One ConfigMap for each dashboards/*.json, holding the file byte for byte,
