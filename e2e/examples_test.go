@@ -471,3 +471,17 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 		t.Errorf("systemd-analyze verify %s: %v\n%s", systemdUnit, err, out)
 	}
 }
+
+// The Kubernetes example's sizing comment names the task count the README
+// sizes the same memory request and limit for.
+func TestKubernetesExampleSizingMatchesTheReadme(t *testing.T) {
+	sized := regexp.MustCompile(`(?i)sized for up to ([0-9,]+) tasks`)
+	example := sized.FindStringSubmatch(readRepo(t, "examples/kubernetes/migration-exporter.yaml"))
+	readme := sized.FindStringSubmatch(readRepo(t, "README.md"))
+	if example == nil || readme == nil {
+		t.Fatalf("no \"sized for up to N tasks\" in the Kubernetes example (%q) or the README (%q)", example, readme)
+	}
+	if example[1] != readme[1] {
+		t.Errorf("the Kubernetes example is sized for %s tasks, the README says %s", example[1], readme[1])
+	}
+}
