@@ -144,6 +144,13 @@ func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(e
 	return out
 }
 
+// last is the last good list, without listing (nil before the first).
+func (d *listCache[T]) last() []T {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ids
+}
+
 // reject adds id to r, as fresh the first time it is seen while there is
 // room to remember it. Only the one list call under way runs it.
 func (d *listCache[T]) reject(r *rejections, id string) {
