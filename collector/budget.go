@@ -69,7 +69,8 @@ func (w *watched) knownTaskIDs() []string {
 	if w.discovery == nil {
 		return w.taskIDs
 	}
-	return merge(w.taskIDs, w.discovery.last())
+	discovered, _ := w.discovery.last()
+	return merge(w.taskIDs, discovered)
 }
 
 // pollTimeout is how long a /metrics scrape polls: the last one's

@@ -144,11 +144,12 @@ func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(e
 	return out
 }
 
-// last is the last good list, without listing (nil before the first).
-func (d *listCache[T]) last() []T {
+// last is the last good list, without listing; listed is false (and the
+// list nil) before the first.
+func (d *listCache[T]) last() (ids []T, listed bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.ids
+	return d.ids, !d.fetched.IsZero()
 }
 
 // reject adds id to r, as fresh the first time it is seen while there is

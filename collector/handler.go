@@ -60,7 +60,7 @@ func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handle
 // ExporterMetricsHandler serves the exporter's own metrics: the
 // long-lived collectors (API request and error counters, build info, Go
 // and process metrics), the configured accounts and their API budgets,
-// the last good discovery lists' counts and the last /metrics scrape's
+// the last good discovery lists' counts (once there is one) and the last /metrics scrape's
 // duration and calls per API, without polling any task or calling any
 // API. It is the health job's path on probe-only,
 // sharded replicas, whose tasks come from /probe: scraping /metrics there
@@ -71,8 +71,11 @@ func (e *Exporter) ExporterMetricsHandler(longLived ...prometheus.Collector) htt
 		accounts := *e.accounts.Load()
 		var discovered []discoveredCount
 		for _, w := range active(accounts) {
-			if w.discovery != nil {
-				discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.module(), count: len(w.discovery.last())})
+			if w.discovery == nil {
+				continue
+			}
+			if ids, listed := w.discovery.last(); listed {
+				discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.module(), count: len(ids)})
 			}
 		}
 		own := scrapeMetrics{e: e, accounts: accounts, discovered: discovered, measured: e.lastScrape.Load()}
