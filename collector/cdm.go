@@ -137,6 +137,10 @@ type cdmJob struct {
 	clusterShown bool
 }
 
+// callsPerScrape: one call a job and the cluster list (the job lists
+// come once per discovery interval).
+func (d *cdm) callsPerScrape(_ *watched, n int) float64 { return float64(n) + 1 }
+
 func (d *cdm) plan(w *watched, ids []string) ([]taskReader, []call) {
 	if len(ids) == 0 {
 		return nil, nil // no job: no list to read either

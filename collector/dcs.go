@@ -80,6 +80,9 @@ type dcsTask struct {
 	fetched  time.Time // when the stats were read; set only with a min interval
 }
 
+// callsPerScrape: two calls a task (its stats and its details).
+func (d *dcs) callsPerScrape(_ *watched, n int) float64 { return 2 * float64(n) }
+
 func (d *dcs) plan(w *watched, ids []string) ([]taskReader, []call) {
 	readers := make([]taskReader, len(ids))
 	calls := make([]call, 0, 2*len(ids))

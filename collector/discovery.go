@@ -144,6 +144,14 @@ func (d *listCache[T]) taskIDs(ctx context.Context, now time.Time, failed func(e
 	return out
 }
 
+// last is the last good list, without listing; listed is false (and the
+// list nil) before the first.
+func (d *listCache[T]) last() (ids []T, listed bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ids, !d.fetched.IsZero()
+}
+
 // reject adds id to r, as fresh the first time it is seen while there is
 // room to remember it. Only the one list call under way runs it.
 func (d *listCache[T]) reject(r *rejections, id string) {

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -212,6 +213,17 @@ type drsJob struct {
 	monitorErr error
 	// recovery is the RPO and RTO of its batch's disaster-recovery jobs.
 	recovery *drsAnswers[huaweicloud.DRSRecovery]
+}
+
+// callsPerScrape: two batch calls (status, progress) per batch_size jobs
+// and, taking every job to be in its incremental phase (the long phase of
+// a synchronization or disaster-recovery job), one monitor-data call a
+// job. A batch with disaster-recovery jobs makes one more call (their RPO
+// and RTO), left out; the job list and the comparisons come once per
+// discovery and verify interval.
+func (d *drs) callsPerScrape(w *watched, n int) float64 {
+	b := w.state.(*drsState).batchSize
+	return 2*math.Ceil(float64(n)/float64(b)) + float64(n)
 }
 
 func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {

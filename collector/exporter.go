@@ -5,7 +5,6 @@ package collector
 
 import (
 	"context"
-	"math"
 	"net"
 	"net/http"
 	"reflect"
@@ -83,6 +82,13 @@ type Exporter struct {
 
 	// status is each task's last poll, for the status page (status.go).
 	status statusBoard
+
+	// lastTimeout is how long the last /metrics scrape polled (a
+	// time.Duration; 0 before any): the budget's timeout (budget.go).
+	lastTimeout atomic.Int64
+	// lastScrape is what the last /metrics scrape measured, served again
+	// on the exporter-metrics path; nil before any.
+	lastScrape atomic.Pointer[scrapeMeasures]
 }
 
 // account is one configured account with its API client.
@@ -98,6 +104,9 @@ type account struct {
 	// its tasks (so that sorting them compares pointers, not names).
 	labelPair *dto.LabelPair
 	labelName string // "account", what labelPair's Name points to
+	// overBudget is whether its tasks needed more calls than its budget at
+	// the last check (checkBudgets), so that going over is logged once.
+	overBudget atomic.Bool
 }
 
 // New returns an Exporter with no accounts.
@@ -245,6 +254,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 		accounts = append(accounts, e.newAccount(a))
 	}
 	e.accounts.Store(&accounts)
+	e.checkBudgets(accounts, true)
 	return nil
 }
 
@@ -289,7 +299,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 
 // newLimiter paces requests at rps, with a burst of one second's worth.
 func newLimiter(rps float64) *rate.Limiter {
-	return rate.NewLimiter(rate.Limit(rps), max(1, int(math.Ceil(rps))))
+	return rate.NewLimiter(rate.Limit(rps), limiterBurst(rps))
 }
 
 // staticCredentials are the config's credentials, or nil for the provider

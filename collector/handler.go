@@ -46,30 +46,49 @@ func (e *Exporter) scrapeContext(r *http.Request) (context.Context, context.Canc
 // own counters, Go and process metrics).
 func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := e.scrapeContext(r)
+		timeout := ScrapeTimeout(r.Header, e.opts.ScrapeTimeout)
+		e.lastTimeout.Store(int64(timeout))
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		tasks, own := e.pollAll(ctx)
+		e.lastScrape.Store(own.measured)
+		e.checkBudgets(own.accounts, false)
 		e.serve(w, r, tasks, append([]prometheus.Collector{own}, longLived...))
 	})
 }
 
 // ExporterMetricsHandler serves the exporter's own metrics: the
 // long-lived collectors (API request and error counters, build info, Go
-// and process metrics) and the configured accounts, without polling any
-// task or calling any API. It is the health job's path on probe-only,
+// and process metrics), the configured accounts and their API budgets,
+// the last good discovery lists' counts (once there is one) and the last /metrics scrape's
+// duration and calls per API, without polling any task or calling any
+// API. It is the health job's path on probe-only,
 // sharded replicas, whose tasks come from /probe: scraping /metrics there
 // would poll every task on every replica, spend the accounts' rate limits
 // and store each task's series once more under the health job.
 func (e *Exporter) ExporterMetricsHandler(longLived ...prometheus.Collector) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.serve(w, r, nil, append([]prometheus.Collector{accountMetrics{e, *e.accounts.Load()}}, longLived...))
+		accounts := *e.accounts.Load()
+		var discovered []discoveredCount
+		for _, w := range active(accounts) {
+			if w.discovery == nil {
+				continue
+			}
+			if ids, listed := w.discovery.last(); listed {
+				discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.module(), count: len(ids)})
+			}
+		}
+		own := scrapeMetrics{e: e, accounts: accounts, discovered: discovered, measured: e.lastScrape.Load()}
+		e.serve(w, r, nil, append([]prometheus.Collector{own}, longLived...))
 	})
 }
 
 // pollAll polls every configured and discovered task within ctx and
 // returns what it read and the collector of the scrape's own gauges.
-func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, prometheus.Collector) {
+func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, scrapeMetrics) {
 	start := time.Now()
+	tally := new(huaweicloud.Tally)
+	ctx = huaweicloud.WithTally(ctx, tally)
 	accounts := *e.accounts.Load()
 	ws := active(accounts)
 	found := make([]int, len(ws))
@@ -84,7 +103,8 @@ func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, prometheus.Coll
 			discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.module(), count: found[k]})
 		}
 	}
-	return tasks, scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start)}
+	return tasks, scrapeMetrics{e: e, accounts: accounts, discovered: discovered,
+		measured: &scrapeMeasures{calls: countCalls(ws, tally), elapsed: time.Since(start)}}
 }
 
 // ProbeHandler serves /probe?account=A&module=M&task_id=T, M being a

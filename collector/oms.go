@@ -123,6 +123,9 @@ type omsTask struct {
 	fetched time.Time // set only with a min interval
 }
 
+// callsPerScrape: one call a task.
+func (d *oms) callsPerScrape(_ *watched, n int) float64 { return oneCallPerTask(n) }
+
 func (d *oms) plan(w *watched, ids []string) ([]taskReader, []call) {
 	return planOnePerID(ids, func() *omsTask { return &omsTask{d: d} },
 		func(ctx context.Context, r *omsTask, id string) {
@@ -274,6 +277,9 @@ type omsGroup struct {
 	err     error
 	fetched time.Time // set only with a min interval
 }
+
+// callsPerScrape: one call a task group.
+func (d *omsGroups) callsPerScrape(_ *watched, n int) float64 { return oneCallPerTask(n) }
 
 func (d *omsGroups) plan(w *watched, ids []string) ([]taskReader, []call) {
 	return planOnePerID(ids, func() *omsGroup { return &omsGroup{d: d} },

@@ -40,6 +40,14 @@ type service interface {
 	// plan returns a reader for each id, in order, and the API calls that
 	// fill them. A reader's metrics are built once its last call is done.
 	plan(w *watched, ids []string) ([]taskReader, []call)
+	// callsPerScrape estimates the API calls a scrape makes to read n of
+	// the service's tasks, each answer read afresh (no min_interval cache):
+	// the calls the account's rate must allow within the scrape timeout
+	// (budget.go). Answers read once per verify_interval or per discovery
+	// interval (checks, comparisons, lists) are left out: they come once in
+	// many scrapes. It is an estimate, not a count: what a task costs may
+	// depend on its state (a DRS job's phase).
+	callsPerScrape(w *watched, n int) float64
 }
 
 // newServices returns every service the exporter knows, in the order their
@@ -98,6 +106,10 @@ func planOnePerID[R taskReader](ids []string, newReader func() R, read func(ctx 
 	}
 	return readers, calls
 }
+
+// oneCallPerTask is callsPerScrape of a service that reads each task with
+// one call of its own.
+func oneCallPerTask(n int) float64 { return float64(n) }
 
 // watched is what one account watches of one service.
 type watched struct {

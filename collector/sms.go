@@ -98,6 +98,10 @@ type smsTask struct {
 	sources *huaweicloud.SMSSources
 }
 
+// callsPerScrape: one call a task (the source server list and the
+// consistency checks come once per verify_interval).
+func (d *sms) callsPerScrape(_ *watched, n int) float64 { return oneCallPerTask(n) }
+
 func (d *sms) plan(w *watched, ids []string) ([]taskReader, []call) {
 	sources := new(huaweicloud.SMSSources)
 	readers, calls := planOnePerID(ids, func() *smsTask { return &smsTask{d: d, sources: sources} },

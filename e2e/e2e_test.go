@@ -461,4 +461,32 @@ func TestEndToEndExporterMetricsPollNoTask(t *testing.T) {
 	if strings.Contains(r.Text, taskA) {
 		t.Errorf("/exporter-metrics names a task:\n%s", r.Text)
 	}
+	// The account's budget is there from the start: 2 calls (DCS reads a
+	// task with two) per 20/s × 10 s + a burst of 20.
+	r.Expect(t, 2.0/220, "migration_exporter_api_budget_ratio", "account", "e2e")
+
+	// After a /metrics scrape (the list, two pages, and the task's two
+	// calls: the 4 the simulator answered), what the exporter-health
+	// dashboard shows of it is there too: its duration, the discovered
+	// tasks and the calls per API.
+	before = calls()
+	m := exp.scrape(t, nil)
+	if n := calls() - before; n != 4 {
+		t.Errorf("the scrape made %d calls, want 4", n)
+	}
+	m.Expect(t, 4, "migration_exporter_api_calls_per_scrape", "account", "e2e", "api", "dcs")
+	before = calls()
+	r = own()
+	if n := calls(); n != before {
+		t.Errorf("/exporter-metrics made %d API calls, want 0", n-before)
+	}
+	r.Expect(t, 1, "migration_exporter_discovered_tasks", "account", "e2e", "api", "dcs")
+	r.Expect(t, 4, "migration_exporter_api_calls_per_scrape", "account", "e2e", "api", "dcs")
+	r.Expect(t, 2.0/220, "migration_exporter_api_budget_ratio", "account", "e2e")
+	scrape, _ := m.Value("migration_exporter_scrape_duration_seconds")
+	r.Expect(t, scrape, "migration_exporter_scrape_duration_seconds")
+	if !(scrape > 0) {
+		t.Errorf("scrape duration %g, want more than 0", scrape)
+	}
+	r.ExpectAbsent(t, "dcs_migration_up")
 }

@@ -117,13 +117,53 @@ func TestExamplePrometheusConfigs(t *testing.T) {
 // rulesExporterJobRE finds the scrape job name the exporter alerts select.
 var rulesExporterJobRE = regexp.MustCompile(`\bup\{job="([^"]*)"\}`)
 
+// rulesProbeJobRE finds the /probe scrape job name MigrationProbeFailing
+// selects.
+var rulesProbeJobRE = regexp.MustCompile(`\bprobe_success\{job="([^"]*)"\}`)
+
+// The sharded example scrapes /probe with the job name MigrationProbeFailing
+// selects; otherwise the alert never fires.
+func TestExampleProbeJobMatchesRules(t *testing.T) {
+	var names []string
+	for _, m := range rulesProbeJobRE.FindAllStringSubmatch(readRepo(t, "rules/migration_exporter.rules.yml"), -1) {
+		if !slices.Contains(names, m[1]) {
+			names = append(names, m[1])
+		}
+	}
+	if len(names) != 1 {
+		t.Fatalf("rules select probe_success{job=...} with %v, want one job name", names)
+	}
+	var cfg struct {
+		ScrapeConfigs []struct {
+			JobName     string `yaml:"job_name"`
+			MetricsPath string `yaml:"metrics_path"`
+		} `yaml:"scrape_configs"`
+	}
+	if err := yaml.Unmarshal([]byte(readRepo(t, "examples/prometheus-sharded.yml")), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	var probeJobs []string
+	for _, sc := range cfg.ScrapeConfigs {
+		if sc.MetricsPath == "/probe" {
+			probeJobs = append(probeJobs, sc.JobName)
+		}
+	}
+	if !slices.Equal(probeJobs, names) {
+		t.Errorf("examples/prometheus-sharded.yml scrapes /probe with jobs %v, want %q as the rules' probe_success{job=%q}", probeJobs, names[0], names[0])
+	}
+}
+
 // rulesExporterJob is the scrape job name of the shipped rules'
 // MigrationExporterDown and MigrationExporterAbsent (one name for all).
 func rulesExporterJob(t *testing.T) string {
 	t.Helper()
 	jobs := map[string]bool{}
-	for _, m := range rulesExporterJobRE.FindAllStringSubmatch(readRepo(t, "rules/migration_exporter.rules.yml"), -1) {
+	rules := readRepo(t, "rules/migration_exporter.rules.yml")
+	for _, m := range rulesExporterJobRE.FindAllStringSubmatch(rules, -1) {
 		jobs[m[1]] = true
+	}
+	for _, m := range rulesProbeJobRE.FindAllStringSubmatch(rules, -1) {
+		delete(jobs, m[1]) // the probe job's up (MigrationProbeFailing)
 	}
 	if len(jobs) != 1 {
 		t.Fatalf("rules select up{job=...} with %v, want exactly one job name", jobs)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
 	"github.com/migration-exporter/migration_exporter/simulator"
 )
 
@@ -53,6 +54,7 @@ var goldenNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 var goldenVolatile = map[string]bool{
 	"migration_exporter_api_request_duration_seconds":                 true, // request latencies
 	"migration_exporter_scrape_duration_seconds":                      true,
+	"probe_duration_seconds":                                          true,
 	"migration_exporter_config_last_reload_success_timestamp_seconds": true, // when the exporter started
 }
 
@@ -95,7 +97,18 @@ func TestGoldenExposition(t *testing.T) {
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), srv.URL, testSK, services))
 
 	// One scrape: the exporter's counters then hold exactly its requests.
-	got := renderGolden(t, normaliseScrape(exp.scrape(t, nil).Families))
+	// Then one probe, of which only the probe's own families are kept
+	// (probe_success, probe_duration_seconds: the sharded layout's, which
+	// the exporter-health dashboard shows).
+	families := exp.scrape(t, nil).Families
+	probe := scrapetest.Get(t, probeURL(exp.URL, "e2e", "dcs", simulator.DemoDCSTaskIDs()[0]), nil).Families
+	for _, name := range []string{"probe_success", "probe_duration_seconds"} {
+		if probe[name] == nil {
+			t.Fatalf("the probe has no %s", name)
+		}
+		families[name] = probe[name]
+	}
+	got := renderGolden(t, normaliseScrape(families))
 	checkGoldenParses(t, "the normalised scrape", got)
 
 	if *update {

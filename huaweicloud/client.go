@@ -245,6 +245,7 @@ func (c *Client) once(ctx context.Context, cl call, at *attemptTrace) ([]byte, e
 		at.method, at.path = req.Method, req.URL.Path
 	}
 
+	c.tally(ctx, cl.api)
 	start := time.Now()
 	resp, err := c.send(req)
 	if err != nil {

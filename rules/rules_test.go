@@ -54,6 +54,11 @@ const (
 // rule file's documented parameter. The scrape config must use it.
 const exporterJob = "migration_exporter"
 
+// probeJob is the scrape job name of /probe in the sharded layout, which
+// MigrationProbeFailing selects on, the rule file's other documented
+// parameter.
+const probeJob = "migration_tasks"
+
 // The cut-over window, the rule file's documented parameter:
 // MigrationCatchUpTooSlow fires when a task's catch-up forecast
 // (etaRecord) has been longer than it, `> 7200` in the alert's expr.
@@ -213,6 +218,9 @@ func TestRulesConventions(t *testing.T) {
 	if !strings.Contains(string(data), "# Exporter alert parameter: the scrape job's name, \""+exporterJob+"\"") {
 		t.Errorf("%s: the header comment does not document the scrape job name %q as a parameter", rulesFile, exporterJob)
 	}
+	if !strings.Contains(string(data), "# Probe alert parameter: the probe job's name, \""+probeJob+"\"") {
+		t.Errorf("%s: the header comment does not document the probe job name %q as a parameter", rulesFile, probeJob)
+	}
 	if !strings.Contains(string(data), cutoverWindowHeader) {
 		t.Errorf("%s: the header comment does not document the cut-over window as %q", rulesFile, cutoverWindowHeader)
 	}
@@ -300,7 +308,7 @@ func TestRulesConventions(t *testing.T) {
 			// The alerts on the exporter's scrape job name it as the rule
 			// file's header documents (exporterJob; e2e/examples_test.go checks
 			// that examples/prometheus.yml scrapes with that job name).
-			if strings.Contains(r.Expr, "up{") && !strings.Contains(r.Expr, `up{job="`+exporterJob+`"}`) {
+			if strings.Contains(r.Expr, "up{") && !strings.Contains(r.Expr, `up{job="`+exporterJob+`"}`) && !strings.Contains(r.Expr, `up{job="`+probeJob+`"}`) {
 				t.Errorf("alert %s: expr %q does not select up{job=%q}", r.Alert, r.Expr, exporterJob)
 			}
 			if r.Alert == catchUpAlert && !strings.Contains(r.Expr, cutoverWindowExpr) {
@@ -326,6 +334,7 @@ func TestRulesConventions(t *testing.T) {
 		"MigrationExporterDiscoveryFailing",
 		"MigrationExporterDown",
 		"MigrationExporterReloadFailed",
+		"MigrationProbeFailing",
 		"MigrationTaskUnreachable",
 		"MigrationVerificationMismatch",
 		"OMSFailedObjectsRising",
