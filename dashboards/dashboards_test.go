@@ -1209,6 +1209,7 @@ var failedAlerts = []struct{ alert, metric, label string }{
 	{"SMSMigrationFailed", "sms_migration_task_state", "state"},
 	{"DRSJobFailed", "drs_migration_job_status", "status"},
 	{"OMSTaskFailed", "oms_migration_task_status", "status"},
+	{"CDMJobFailed", "cdm_migration_job_status", "status"},
 }
 
 // statusMatcher is the matcher on label of the first selector of metric
