@@ -1089,8 +1089,7 @@ func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 					check(fmt.Sprintf("panel %q", p.Title), p.FieldConfig.Defaults.Thresholds)
 				}
 				for _, o := range p.FieldConfig.Overrides {
-					var name string
-					if o.Matcher.ID != "byName" || json.Unmarshal(o.Matcher.Options, &name) != nil || name != c.column {
+					if o.name() != c.column {
 						continue
 					}
 					for _, prop := range o.Properties {
@@ -1099,10 +1098,10 @@ func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 						}
 						var th thresholdsJSON
 						if err := json.Unmarshal(prop.Value, &th); err != nil {
-							t.Fatalf("%s: panel %q column %q: %v", board, p.Title, name, err)
+							t.Fatalf("%s: panel %q column %q: %v", board, p.Title, c.column, err)
 						}
 						columns++
-						check(fmt.Sprintf("panel %q column %q", p.Title, name), th)
+						check(fmt.Sprintf("panel %q column %q", p.Title, c.column), th)
 					}
 				}
 			}
@@ -1120,18 +1119,33 @@ type thresholdPanel struct {
 		Defaults struct {
 			Thresholds thresholdsJSON `json:"thresholds"`
 		} `json:"defaults"`
-		Overrides []struct {
-			Matcher struct {
-				ID      string          `json:"id"`
-				Options json.RawMessage `json:"options"`
-			} `json:"matcher"`
-			Properties []struct {
-				ID    string          `json:"id"`
-				Value json.RawMessage `json:"value"`
-			} `json:"properties"`
-		} `json:"overrides"`
+		Overrides []fieldOverride `json:"overrides"`
 	} `json:"fieldConfig"`
 	Panels []thresholdPanel `json:"panels"`
+}
+
+// fieldOverride is one of a panel's field overrides: a matcher (byName:
+// options is the field's name) and the properties it sets.
+type fieldOverride struct {
+	Matcher struct {
+		ID      string          `json:"id"`
+		Options json.RawMessage `json:"options"`
+	} `json:"matcher"`
+	Properties []overrideProperty `json:"properties"`
+}
+
+type overrideProperty struct {
+	ID    string          `json:"id"`
+	Value json.RawMessage `json:"value"`
+}
+
+// name is the field name a byName matcher matches, or "".
+func (o fieldOverride) name() string {
+	var name string
+	if o.Matcher.ID != "byName" || json.Unmarshal(o.Matcher.Options, &name) != nil {
+		return ""
+	}
+	return name
 }
 
 type thresholdsJSON struct {
@@ -1969,15 +1983,7 @@ func TestCutoverReadinessCoversEveryService(t *testing.T) {
 		Panels []struct {
 			Title       string `json:"title"`
 			FieldConfig struct {
-				Overrides []struct {
-					Matcher struct {
-						Options string `json:"options"`
-					} `json:"matcher"`
-					Properties []struct {
-						ID    string          `json:"id"`
-						Value json.RawMessage `json:"value"`
-					} `json:"properties"`
-				} `json:"overrides"`
+				Overrides []fieldOverride `json:"overrides"`
 			} `json:"fieldConfig"`
 			Targets []dashboardTarget `json:"targets"`
 		} `json:"panels"`
@@ -1986,10 +1992,7 @@ func TestCutoverReadinessCoversEveryService(t *testing.T) {
 		t.Fatal(err)
 	}
 	// mapped gives the values a column's value mappings name.
-	mapped := func(props []struct {
-		ID    string          `json:"id"`
-		Value json.RawMessage `json:"value"`
-	}) map[string]bool {
+	mapped := func(props []overrideProperty) map[string]bool {
 		out := map[string]bool{}
 		for _, p := range props {
 			if p.ID != "mappings" {
@@ -2026,7 +2029,7 @@ func TestCutoverReadinessCoversEveryService(t *testing.T) {
 				}
 			}
 			for _, o := range p.FieldConfig.Overrides {
-				if o.Matcher.Options != "Service" {
+				if o.name() != "Service" {
 					continue
 				}
 				got := mapped(o.Properties)
@@ -2040,7 +2043,7 @@ func TestCutoverReadinessCoversEveryService(t *testing.T) {
 			for _, col := range []string{"Reason", "What to do"} {
 				var got map[string]bool
 				for _, o := range p.FieldConfig.Overrides {
-					if o.Matcher.Options == col {
+					if o.name() == col {
 						got = mapped(o.Properties)
 					}
 				}
@@ -2053,7 +2056,7 @@ func TestCutoverReadinessCoversEveryService(t *testing.T) {
 		case "Tasks blocked, by reason":
 			got := map[string]bool{}
 			for _, o := range p.FieldConfig.Overrides {
-				got[o.Matcher.Options] = true
+				got[o.name()] = true
 			}
 			for reason := range reasons {
 				if !got[reason] {
