@@ -1089,8 +1089,7 @@ func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 					check(fmt.Sprintf("panel %q", p.Title), p.FieldConfig.Defaults.Thresholds)
 				}
 				for _, o := range p.FieldConfig.Overrides {
-					var name string
-					if o.Matcher.ID != "byName" || json.Unmarshal(o.Matcher.Options, &name) != nil || name != c.column {
+					if o.name() != c.column {
 						continue
 					}
 					for _, prop := range o.Properties {
@@ -1099,10 +1098,10 @@ func TestCutoverReadinessThresholdsMatchRules(t *testing.T) {
 						}
 						var th thresholdsJSON
 						if err := json.Unmarshal(prop.Value, &th); err != nil {
-							t.Fatalf("%s: panel %q column %q: %v", board, p.Title, name, err)
+							t.Fatalf("%s: panel %q column %q: %v", board, p.Title, c.column, err)
 						}
 						columns++
-						check(fmt.Sprintf("panel %q column %q", p.Title, name), th)
+						check(fmt.Sprintf("panel %q column %q", p.Title, c.column), th)
 					}
 				}
 			}
@@ -1120,18 +1119,33 @@ type thresholdPanel struct {
 		Defaults struct {
 			Thresholds thresholdsJSON `json:"thresholds"`
 		} `json:"defaults"`
-		Overrides []struct {
-			Matcher struct {
-				ID      string          `json:"id"`
-				Options json.RawMessage `json:"options"`
-			} `json:"matcher"`
-			Properties []struct {
-				ID    string          `json:"id"`
-				Value json.RawMessage `json:"value"`
-			} `json:"properties"`
-		} `json:"overrides"`
+		Overrides []fieldOverride `json:"overrides"`
 	} `json:"fieldConfig"`
 	Panels []thresholdPanel `json:"panels"`
+}
+
+// fieldOverride is one of a panel's field overrides: a matcher (byName:
+// options is the field's name) and the properties it sets.
+type fieldOverride struct {
+	Matcher struct {
+		ID      string          `json:"id"`
+		Options json.RawMessage `json:"options"`
+	} `json:"matcher"`
+	Properties []overrideProperty `json:"properties"`
+}
+
+type overrideProperty struct {
+	ID    string          `json:"id"`
+	Value json.RawMessage `json:"value"`
+}
+
+// name is the field name a byName matcher matches, or "".
+func (o fieldOverride) name() string {
+	var name string
+	if o.Matcher.ID != "byName" || json.Unmarshal(o.Matcher.Options, &name) != nil {
+		return ""
+	}
+	return name
 }
 
 type thresholdsJSON struct {
@@ -1209,6 +1223,7 @@ var failedAlerts = []struct{ alert, metric, label string }{
 	{"SMSMigrationFailed", "sms_migration_task_state", "state"},
 	{"DRSJobFailed", "drs_migration_job_status", "status"},
 	{"OMSTaskFailed", "oms_migration_task_status", "status"},
+	{"CDMJobFailed", "cdm_migration_job_status", "status"},
 }
 
 // statusMatcher is the matcher on label of the first selector of metric
@@ -1931,6 +1946,128 @@ func TestDashboardWindowsFitTheScrapeInterval(t *testing.T) {
 	for expr, want := range map[string]int{"rate(x[5m])": 0, "rate(x[$__rate_interval])": 1, "rate(x[1m])": 1, "max_over_time(x[10m:1m])": 0, "increase(x[$__range])": 0, "rate(x[$__interval]) + rate(y[2m])": 2} {
 		if got := windowProblems("fixture", expr); len(got) != want {
 			t.Errorf("%s: %d problems %q, want %d", expr, len(got), got, want)
+		}
+	}
+}
+
+// cutoverBoard is the cut-over board, which shows every service's tasks.
+const cutoverBoard = "cutover-readiness.json"
+
+// TestCutoverReadinessCoversEveryService checks that cutover-readiness.json
+// shows every service the readiness rules cover (one readinessRecord rule
+// per api) and names every reason of their blocker rules: a service left
+// out of the board would block the cut-over (Cut-over ready says no)
+// without a row that says which task, and a reason without a mapping shows
+// as a bare code without what to do.
+func TestCutoverReadinessCoversEveryService(t *testing.T) {
+	f := loadRuleFile(t)
+	apis, reasons := map[string]bool{}, map[string]bool{}
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			switch r.Record {
+			case readinessRecord:
+				apis[r.Labels["api"]] = true
+			case blockerRecord:
+				reasons[r.Labels["reason"]] = true
+			}
+		}
+	}
+	if len(apis) < 5 || len(reasons) < 12 {
+		t.Fatalf("%s: readiness rules for %v and blocker reasons %v: is the rule file still read?", rulesFile, apis, reasons)
+	}
+	data, err := os.ReadFile(cutoverBoard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var board struct {
+		Panels []struct {
+			Title       string `json:"title"`
+			FieldConfig struct {
+				Overrides []fieldOverride `json:"overrides"`
+			} `json:"fieldConfig"`
+			Targets []dashboardTarget `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(data, &board); err != nil {
+		t.Fatal(err)
+	}
+	// mapped gives the values a column's value mappings name.
+	mapped := func(props []overrideProperty) map[string]bool {
+		out := map[string]bool{}
+		for _, p := range props {
+			if p.ID != "mappings" {
+				continue
+			}
+			var ms []struct {
+				Options map[string]json.RawMessage `json:"options"`
+			}
+			_ = json.Unmarshal(p.Value, &ms)
+			for _, m := range ms {
+				for k := range m.Options {
+					out[k] = true
+				}
+			}
+		}
+		return out
+	}
+	found := map[string]bool{}
+	for _, p := range board.Panels {
+		found[p.Title] = true
+		switch p.Title {
+		case "Tasks down", "Every task, not ready first":
+			// Tasks down: the up series of every service; the table: the
+			// info, status and up series (targets A, B, C) of every one.
+			targets := p.Targets
+			if p.Title == "Every task, not ready first" && len(targets) >= 3 {
+				targets = targets[:3]
+			}
+			for _, tg := range targets {
+				for api := range apis {
+					if !strings.Contains(tg.Expr, `"api", "`+api+`"`) {
+						t.Errorf("%s panel %q target %s does not show the %s tasks (no label_replace to api %q)", cutoverBoard, p.Title, tg.RefID, api, api)
+					}
+				}
+			}
+			for _, o := range p.FieldConfig.Overrides {
+				if o.name() != "Service" {
+					continue
+				}
+				got := mapped(o.Properties)
+				for api := range apis {
+					if !got[api] {
+						t.Errorf("%s panel %q: the Service column does not name api %q", cutoverBoard, p.Title, api)
+					}
+				}
+			}
+		case "Blockers per task":
+			for _, col := range []string{"Reason", "What to do"} {
+				var got map[string]bool
+				for _, o := range p.FieldConfig.Overrides {
+					if o.name() == col {
+						got = mapped(o.Properties)
+					}
+				}
+				for reason := range reasons {
+					if !got[reason] {
+						t.Errorf("%s panel %q: the %s column does not map reason %q", cutoverBoard, p.Title, col, reason)
+					}
+				}
+			}
+		case "Tasks blocked, by reason":
+			got := map[string]bool{}
+			for _, o := range p.FieldConfig.Overrides {
+				got[o.name()] = true
+			}
+			for reason := range reasons {
+				if !got[reason] {
+					t.Errorf("%s panel %q does not name reason %q", cutoverBoard, p.Title, reason)
+				}
+			}
+		}
+	}
+	for _, title := range []string{"Tasks down", "Every task, not ready first", "Blockers per task", "Tasks blocked, by reason"} {
+		if !found[title] {
+			t.Errorf("%s has no panel %q", cutoverBoard, title)
 		}
 	}
 }

@@ -65,9 +65,10 @@ func (p promAPI) query(ctx context.Context, expr string) ([]promSample, error) {
 }
 
 type promAlert struct {
-	Labels map[string]string `json:"labels"`
-	State  string            `json:"state"`
-	Value  string            `json:"value"` // e.g. "3e+00"
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+	State       string            `json:"state"`
+	Value       string            `json:"value"` // e.g. "3e+00"
 }
 
 func (p promAPI) alerts(ctx context.Context) ([]promAlert, error) {
@@ -136,15 +137,18 @@ scrape_configs:
 			`dcs_migration_up{task_id="` + simulator.DemoDeletedDCSTask + `"} == 0`: 1,
 			`oms_migration_up == 1 or oms_migration_group_up == 1`:                  5,
 			`drs_migration_up == 1`:                                                 7,
+			`cdm_migration_up == 1`:                                                 4,
 			// Cut-over readiness, evaluated by the shipped rules: one series
 			// per watched task (4 DCS, 4 SMS, 7 DRS jobs and the deleted one,
-			// 4 OMS tasks; groups are not counted). Readiness is "no
-			// blocker". Only the finished OMS task and the synced SMS server
-			// with a clean consistency check are ready: DCS and DRS need 10
-			// minutes caught up (and DRS a rows comparison), the others are
-			// running, failed or found differences.
-			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 8 + 4,
-			`task:migration_cutover_ready:bool == 1`:                                                           2,
+			// 4 OMS tasks, 4 CDM jobs and the deleted one; groups are not
+			// counted). Readiness is "no blocker". Only the finished OMS
+			// task, the synced SMS server with a clean consistency check,
+			// the CDM job running incrementally and the CDM full load that
+			// succeeded (neither skipped rows) are ready: DCS and DRS need
+			// 10 minutes caught up (and DRS a rows comparison), the others
+			// are running, failed or found differences.
+			`task:migration_cutover_ready:bool`:                                                                len(simulator.DemoDCSTaskIDs()) + 4 + 8 + 4 + 5,
+			`task:migration_cutover_ready:bool == 1`:                                                           4,
 			`task:migration_cutover_ready:bool{api="oms",task_id="220621019041294"} == 1`:                      1,
 			`task:migration_cutover_ready:bool{api="sms",task_id="8b4f3d0e-4a5b-4c63-8d7e-8f9a0b1c2d34"} == 1`: 1,
 			`task:migration_cutover_ready:bool{api="drs",task_id="` + simulator.DemoDeletedDRSJob + `"} == 0`:  1,
@@ -167,6 +171,15 @@ scrape_configs:
 			`task:migration_cutover_blocker{api="drs",task_id="` + drsRunning + `",reason="verify_missing"} == 1`:       1,
 			`task:migration_cutover_blocker{api="drs",task_id="` + drsConsistent + `",reason=~"verify_.*"}`:             0,
 			`task:migration_cutover_blocker{api="oms",task_id="220621019041294"}`:                                       0,
+			// CDM: events_to_dws failed with 1,000 rows skipped, logs_to_obs
+			// never ran, legacy_sync was deleted.
+			`task:migration_cutover_ready:bool{api="cdm",task_id="` + cdmJob("orders_incremental") + `"} == 1`:                                  1,
+			`task:migration_cutover_ready:bool{api="cdm",task_id="` + cdmJob("customers_full") + `"} == 1`:                                      1,
+			`task:migration_cutover_blocker{api="cdm",task_id="` + cdmJob("events_to_dws") + `"}`:                                               2,
+			`task:migration_cutover_blocker{api="cdm",task_id="` + cdmJob("events_to_dws") + `",reason="failed"} == 1`:                          1,
+			`task:migration_cutover_blocker{api="cdm",task_id="` + cdmJob("events_to_dws") + `",reason="skipped_rows"} == 1`:                    1,
+			`task:migration_cutover_blocker{api="cdm",task_id="` + simulator.DemoStoppedCDMCluster + `/logs_to_obs",reason="in_progress"} == 1`: 1,
+			`task:migration_cutover_blocker{api="cdm",task_id="` + simulator.DemoDeletedCDMJob + `",reason="down"} == 1`:                        1,
 		} {
 			got, err := prom.query(ctx, expr)
 			if err != nil {
@@ -218,8 +231,10 @@ scrape_configs:
 	}
 
 	// The deleted task makes MigrationTaskUnreachable go pending, the
-	// failed one DCSMigrationFailed, and the DRS job whose target delay
-	// climbs DRSReplicationDelayHigh.
+	// failed one DCSMigrationFailed, the DRS job whose target delay
+	// climbs DRSReplicationDelayHigh, the failed CDM job with skipped rows
+	// CDMJobFailed and CDMRowsSkipped, and the stopped CDM cluster
+	// CDMClusterNotNormal (which has no task_id: cluster_id instead).
 	eventually(ctx, t, "alerts never went pending", func() error {
 		alerts, err := prom.alerts(ctx)
 		if err != nil {
@@ -230,12 +245,15 @@ scrape_configs:
 			"DCSMigrationFailed":            "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9",
 			"MigrationVerificationMismatch": smsDiffering,
 			"DRSReplicationDelayHigh":       simulator.DemoClimbingDRSJob,
+			"CDMJobFailed":                  cdmJob("events_to_dws"),
+			"CDMRowsSkipped":                cdmJob("events_to_dws"),
+			"CDMClusterNotNormal":           simulator.DemoStoppedCDMCluster,
 		}
 		// The DRS job with inconsistent tables makes the same alert go
 		// pending for it too.
 		drsMismatch := false
 		for _, a := range alerts {
-			if id, ok := want[a.Labels["alertname"]]; ok && a.Labels["task_id"] == id && a.State != "" {
+			if id, ok := want[a.Labels["alertname"]]; ok && a.Labels["task_id"]+a.Labels["cluster_id"] == id && a.State != "" {
 				delete(want, a.Labels["alertname"])
 			}
 			if a.Labels["alertname"] == "MigrationVerificationMismatch" && a.Labels["task_id"] == drsInconsistent && a.State != "" {
@@ -267,6 +285,25 @@ scrape_configs:
 					a.State, a.Value, a.Labels, simulator.DemoClimbingDRSJob)
 			}
 		}
+		// The failed CDM job: FAILED, 1,000 rows skipped, named from the
+		// job list; the stopped cluster named by its job's info. Pending:
+		// their `for` is 1m, 5m and 10m.
+		switch a.Labels["alertname"] {
+		case "CDMJobFailed":
+			if a.Labels["task_id"] != cdmJob("events_to_dws") || a.State != "pending" || a.Labels["status"] != "FAILED" ||
+				a.Labels["job_name"] != "events_to_dws" || a.Labels["cluster_name"] != "cdm-prod" {
+				t.Errorf("CDMJobFailed: %s %v, want only events_to_dws, pending (for: 1m), status FAILED, job_name events_to_dws, cluster_name cdm-prod", a.State, a.Labels)
+			}
+		case "CDMRowsSkipped":
+			if a.Labels["task_id"] != cdmJob("events_to_dws") || a.State != "pending" || a.Value != "1e+03" || a.Labels["job_name"] != "events_to_dws" {
+				t.Errorf("CDMRowsSkipped: %s %s %v, want only events_to_dws, pending (for: 5m), value 1000, job_name events_to_dws", a.State, a.Value, a.Labels)
+			}
+		case "CDMClusterNotNormal":
+			if a.Labels["cluster_id"] != simulator.DemoStoppedCDMCluster || a.State != "pending" || a.Labels["cluster_name"] != "cdm-archive" ||
+				!strings.Contains(a.Annotations["description"], "status stopped") {
+				t.Errorf("CDMClusterNotNormal: %s %v %v, want only the stopped cluster, pending (for: 10m), cluster_name cdm-archive, status stopped", a.State, a.Labels, a.Annotations)
+			}
+		}
 		if a.Labels["alertname"] == "MigrationVerificationMismatch" && a.Labels["task_id"] == drsInconsistent {
 			if a.State != "pending" || a.Labels["job_name"] != "legacy-db-to-rds" || a.Labels["api"] != "drs" || a.Value != "3e+00" {
 				t.Errorf("MigrationVerificationMismatch for %s: %s %s %v, want pending (for: 5m) with value 3, api drs and job_name legacy-db-to-rds", drsInconsistent, a.State, a.Value, a.Labels)
@@ -274,6 +311,9 @@ scrape_configs:
 		}
 	}
 }
+
+// cdmJob is the task id of the demo's CDM job name in its normal cluster.
+func cdmJob(name string) string { return simulator.DemoCDMCluster + "/" + name }
 
 // smsDiffering is the demo SMS task (db-02-to-ecs) whose latest
 // consistency check found different and missing files.

@@ -32,6 +32,7 @@ const (
 const blockerRecord = "task:migration_cutover_blocker"
 
 var wantBlockers = []string{
+	"cdm/down", "cdm/failed", "cdm/in_progress", "cdm/skipped_rows",
 	"dcs/down", "dcs/failed", "dcs/not_incremental", "dcs/offset_high",
 	"drs/down", "drs/failed", "drs/lag_high", "drs/not_incremental", "drs/verify_mismatch", "drs/verify_missing", "drs/verify_stale",
 	"oms/down", "oms/failed", "oms/failed_objects", "oms/in_progress", "oms/listing_incomplete",
@@ -273,12 +274,18 @@ func TestRulesConventions(t *testing.T) {
 					t.Errorf("alert %s has no %s annotation", r.Alert, a)
 				}
 			}
-			for _, prefix := range []string{"dcs_migration_", "sms_migration_", "drs_migration_", "oms_migration_"} {
+			for _, prefix := range []string{"dcs_migration_", "sms_migration_", "drs_migration_", "oms_migration_", "cdm_migration_"} {
 				if !strings.Contains(r.Expr, prefix) {
 					continue
 				}
-				// An alert on task metrics: it must name the task.
-				for _, want := range []string{"$labels.account", "$labels.task_id", "$value"} {
+				// An alert on task metrics: it must name the task, or the
+				// CDM cluster for an alert on a cluster's series (which
+				// have cluster_id, not task_id).
+				id := "$labels.task_id"
+				if strings.Contains(r.Expr, "cdm_migration_cluster_status") {
+					id = "$labels.cluster_id"
+				}
+				for _, want := range []string{"$labels.account", id, "$value"} {
 					if !strings.Contains(r.Annotations["description"], want) {
 						t.Errorf("alert %s: description does not use %s", r.Alert, want)
 					}
@@ -287,17 +294,22 @@ func TestRulesConventions(t *testing.T) {
 			}
 			// Task alerts join the info metric for the job's or task's name,
 			// and show it next to the id.
-			for _, name := range []struct{ alertPrefix, label string }{
-				{"DCS", "task_name"},
-				{"SMS", "task_name"},
-				{"DRS", "job_name"},
-				{"OMS", "task_name"},
+			// A CDM job's alert joins its job's and its cluster's name; the
+			// cluster alert, the cluster's.
+			for _, name := range []struct{ alertPrefix, label, joined string }{
+				{"DCS", "task_name", "task_name"},
+				{"SMS", "task_name", "task_name"},
+				{"DRS", "job_name", "job_name"},
+				{"OMS", "task_name", "task_name"},
+				{"CDMJob", "job_name", "job_name, cluster_name"},
+				{"CDMRows", "job_name", "job_name, cluster_name"},
+				{"CDMCluster", "cluster_name", "cluster_name"},
 			} {
 				if !strings.HasPrefix(r.Alert, name.alertPrefix) {
 					continue
 				}
-				if !strings.Contains(r.Expr, "group_left ("+name.label+")") {
-					t.Errorf("alert %s: expr does not join %s with group_left (%s)", r.Alert, name.label, name.label)
+				if !strings.Contains(r.Expr, "group_left ("+name.joined+")") {
+					t.Errorf("alert %s: expr does not join %s with group_left (%s)", r.Alert, name.label, name.joined)
 				}
 				for _, a := range []string{"summary", "description"} {
 					if !strings.Contains(r.Annotations[a], "$labels."+name.label) {
@@ -321,6 +333,9 @@ func TestRulesConventions(t *testing.T) {
 	}
 	sort.Strings(alerts)
 	want := []string{
+		"CDMClusterNotNormal",
+		"CDMJobFailed",
+		"CDMRowsSkipped",
 		"DCSMigrationFailed",
 		"DCSMigrationKeyMismatchAfterSuccess",
 		"DCSMigrationOffsetNotConverging",
@@ -363,8 +378,8 @@ func TestRulesConventions(t *testing.T) {
 		}
 	}
 	sort.Strings(readyAPIs)
-	if got := strings.Join(readyAPIs, ","); got != "dcs,drs,oms,sms" {
-		t.Errorf("task:migration_cutover_ready:bool rules have api labels %q, want one each of dcs, drs, oms, sms", got)
+	if got := strings.Join(readyAPIs, ","); got != "cdm,dcs,drs,oms,sms" {
+		t.Errorf("task:migration_cutover_ready:bool rules have api labels %q, want one each of cdm, dcs, drs, oms, sms", got)
 	}
 	sort.Strings(etaAPIs)
 	if got := strings.Join(etaAPIs, ","); got != "dcs,drs,oms,sms" {
