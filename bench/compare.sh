@@ -19,11 +19,11 @@
 # which new was below base.
 #
 # Defaults: -count 5, -benchtime 1s,
-# -bench 'TaskPoll/(sms|dcs|drs|oms)/tasks=100$|MetricsHandler/(sms|dcs)/tasks=100/encoding=identity'.
+# -bench 'TaskPoll/(sms|dcs|drs|oms|cdm)/tasks=100$|MetricsHandler/(sms|dcs)/tasks=100/encoding=identity'.
 set -euo pipefail
 
 COUNT=5
-BENCH='TaskPoll/(sms|dcs|drs|oms)/tasks=100$|MetricsHandler/(sms|dcs)/tasks=100/encoding=identity'
+BENCH='TaskPoll/(sms|dcs|drs|oms|cdm)/tasks=100$|MetricsHandler/(sms|dcs)/tasks=100/encoding=identity'
 BENCHTIME=1s
 while [[ $# -gt 0 ]]; do
 	case $1 in

@@ -21,6 +21,10 @@
 # cores) from /proc/<pid>/stat. It prints markdown tables. Everything it
 # starts is stopped on exit.
 #
+# cdm-1000 is the latency scenario with 1,000 CDM jobs (one cluster, each
+# running incrementally): a call a job and one cluster list a scrape; the
+# job list (11 pages) is read in the warm-up.
+#
 # The one-scrape memory scenarios (mem-sms-10000, mem-dcs-10000) start a
 # fresh exporter with 10,000 tasks configured, read its idle RSS (VmRSS)
 # once it is ready, scrape /metrics exactly once and read VmHWM: the peak
@@ -51,7 +55,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SCRAPES=${SCRAPES:-5}
-SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 mem-sms-10000 mem-dcs-10000 probe-sms-10000 heap-sms-10000-text heap-sms-10000-proto}
+SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 cdm-1000 mem-sms-10000 mem-dcs-10000 probe-sms-10000 heap-sms-10000-text heap-sms-10000-proto}
 BASE=${BASE:-}
 # Prometheus asks for gzip; so does curl --compressed.
 COMPRESSED=${COMPRESSED:-1}
@@ -136,11 +140,11 @@ ratios() {
 	}'
 }
 
-# start_cloud DIR SMS DCS LATENCY: starts fakecloud, which writes DIR/cfg.yml;
-# sets FC to its pid.
+# start_cloud DIR SMS DCS LATENCY [CDM]: starts fakecloud, which writes
+# DIR/cfg.yml; sets FC to its pid.
 start_cloud() {
 	local dir=$1
-	"$TMP/fakecloud" -sms "$2" -dcs "$3" -latency "$4" -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
+	"$TMP/fakecloud" -sms "$2" -dcs "$3" -cdm "${5:-0}" -latency "$4" -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
 	FC=$!
 	PIDS+=("$FC")
 	for _ in $(seq 600); do
@@ -197,13 +201,13 @@ ratio_row() {
 
 ROWS=()
 
-# scenario BUILD NAME SMS DCS LATENCY SCRAPES
+# scenario BUILD NAME SMS DCS LATENCY SCRAPES [CDM]
 scenario() {
-	local build=$1 name=$2 sms=$3 dcs=$4 latency=$5 scrapes=$6
+	local build=$1 name=$2 sms=$3 dcs=$4 latency=$5 scrapes=$6 cdm=${7:-0}
 	local dir="$TMP/$name.$build"
 	mkdir -p "$dir"
-	log "== $name ($build): $sms SMS, $dcs DCS tasks, latency $latency, 1+$scrapes scrapes"
-	start_cloud "$dir" "$sms" "$dcs" "$latency"
+	log "== $name ($build): $sms SMS, $dcs DCS tasks, $cdm CDM jobs, latency $latency, 1+$scrapes scrapes"
+	start_cloud "$dir" "$sms" "$dcs" "$latency" "$cdm"
 	local fc=$FC
 	start_exporter "$build" "$dir" --scrape.timeout=60s
 	local ex=$EX url=$URL
@@ -223,10 +227,11 @@ scenario() {
 	fc1=$(ticks "$fc")
 
 	local last="$dir/scrape$scrapes.txt"
-	local tasks=$((sms + dcs)) calls=$((sms + 2 * dcs))
+	# A CDM job is one call, and a scrape reads the cluster list once.
+	local tasks=$((sms + dcs + cdm)) calls=$((sms + 2 * dcs + cdm + (cdm > 0)))
 	local up series
-	up=$(grep -Ec '^(sms|dcs)_migration_up\{.*\} 1$' "$last" || true)
-	series=$(grep -Ec '^(sms|dcs)_migration_' "$last" || true)
+	up=$(grep -Ec '^(sms|dcs|cdm)_migration_up\{.*\} 1$' "$last" || true)
+	series=$(grep -Ec '^(sms|dcs|cdm)_migration_' "$last" || true)
 	if [[ "$up" -ne "$tasks" ]]; then
 		log "only $up of $tasks tasks up; exporter log:"
 		tail -5 "$dir/exporter.err" >&2
@@ -391,6 +396,7 @@ for s in $SCENARIOS; do
 	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
 	sms-10000) run=(scenario "$s" 10000 0 0ms 3) ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
 	dcs-10000) run=(scenario "$s" 0 10000 0ms 3) ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
+	cdm-1000) run=(scenario "$s" 0 0 50ms "$SCRAPES" 1000) ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
 	mem-sms-10000) run=(mem_scenario "$s" 10000 0) ratio=(MEM_ROWS - - 0 1 - 2 - 3) ;;
 	mem-dcs-10000) run=(mem_scenario "$s" 0 10000) ratio=(MEM_ROWS - - 0 1 - 2 - 3) ;;
 	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=(PROBE_ROWS - - - 0 1 - 2) ;;

@@ -2,17 +2,18 @@
 
 package collector
 
-// The canned DRS and OMS answers of cannedTransport (bench_test.go), shaped
-// like the documented examples (DRS: batch-status, batch-progress and the
-// job list of the v3 API reference; OMS: ShowTask of the v2 API reference)
-// with the values of jobs and tasks under way.
+// The canned DRS, OMS and CDM answers of cannedTransport (bench_test.go),
+// shaped like the documented examples (DRS: batch-status, batch-progress
+// and the job list of the v3 API reference; OMS: ShowTask of the v2 API
+// reference; CDM: ListClusters, ShowJobs and ShowJobStatus of the v1.1 API
+// reference) with the values of jobs and tasks under way.
 //
 // A DRS batch answer depends on the job ids POSTed, so it is built from the
 // request body; it is built once per distinct body and then served from a
 // cache, so that the transport's own JSON work does not count as the
 // exporter's in cpu_µs/poll and allocs/poll (the SMS and DCS answers are
-// constants for the same reason). An OMS answer names the task of its
-// path and is cached by path.
+// constants for the same reason). An OMS or CDM status answer names the
+// task of its path and is cached by path.
 
 import (
 	"bytes"
@@ -97,7 +98,7 @@ func (c *cannedCache) put(key, body string) {
 }
 
 var (
-	cannedDRSStatusCache, cannedDRSProgressCache, cannedDRSRecoveryCache, cannedOMSCache cannedCache
+	cannedDRSStatusCache, cannedDRSProgressCache, cannedDRSRecoveryCache, cannedOMSCache, cannedCDMCache cannedCache
 	// cannedBodyBuffers holds the buffers request bodies are read into.
 	cannedBodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 )
@@ -266,17 +267,11 @@ const cannedOMSTask = `{"bandwidth_policy":[{"end":"06:00","max_bandwidth":20971
 
 // cannedOMSShowTask answers GET /v2/{project_id}/tasks/{task_id}.
 func cannedOMSShowTask(req *http.Request) (int, string) {
-	p := req.URL.Path
-	if body, ok := cannedOMSCache.getString(p); ok {
-		return http.StatusOK, body
-	}
-	id := p[strings.LastIndexByte(p, '/')+1:]
-	if _, err := strconv.ParseInt(id, 10, 64); err != nil || req.Method != http.MethodGet {
-		return http.StatusBadRequest, `{"error_code":"OMS.1009","error_msg":"No resources found."}` + "\n"
-	}
-	body := strings.ReplaceAll(cannedOMSTask, "{id}", id)
-	cannedOMSCache.put(p, body)
-	return http.StatusOK, body
+	return cannedByPath(&cannedOMSCache, req, `{"error_code":"OMS.1009","error_msg":"No resources found."}`, func(p string) (string, bool) {
+		id := p[strings.LastIndexByte(p, '/')+1:]
+		_, err := strconv.ParseInt(id, 10, 64)
+		return strings.ReplaceAll(cannedOMSTask, "{id}", id), err == nil
+	})
 }
 
 // The canned answers of a DRS job's comparisons: a task list with a
@@ -304,3 +299,83 @@ const cannedDRSMonitor = `{"bandwidth":"3.2","is_src_normal":true,"is_dst_normal
 	`"dst_offset":"mysql-bin.000514:190","src_delay":120,"dst_delay":2400,"src_rps":"900","dst_rps":"850","src_io":"12","dst_io":"10",` +
 	`"trans_data":"10240","trans_lines":"9000000","used_volumes":"20","used_memory":"2048","used_cpu_percent":"35",` +
 	`"node_volume_size":100,"node_memory_size":8192,"update_time":"2026-11-23 09:59:58","apply_rate":1048576}` + "\n"
+
+// The canned CDM answers: a cluster list of two clusters (one normal, which
+// holds every canned job, one stopped, with none), the normal cluster's
+// job list (its NORMAL_JOB jobs, one page of at most 100; the stopped
+// cluster and BATCH_JOB list none), and ShowJobStatus of a job migrating
+// incrementally after its full load, in the documented shape (the
+// misspelt last-udpate-user key; -1 for the file counters of a table
+// migration).
+const (
+	cannedCDMCluster        = "7a9f2c1e-5b3d-4e8f-9a0b-1c2d3e4f5a6b"
+	cannedCDMStoppedCluster = "8b0a3d2f-6c4e-4f9a-8b1c-2d3e4f5a6b7c"
+	cannedCDMClusters       = `{"clusters":[{"id":"` + cannedCDMCluster + `","name":"cdm-prod","status":"200","statusDetail":"Normal","isFrozen":"0",` +
+		`"created":"2026-11-30T08:38:25","azName":"cn-north-4a","flavorName":"cdm.large"},` +
+		`{"id":"` + cannedCDMStoppedCluster + `","name":"cdm-archive","status":"900","statusDetail":"Stopped","isFrozen":"0",` +
+		`"created":"2026-11-30T08:38:25","azName":"cn-north-4a","flavorName":"cdm.large"}]}` + "\n"
+	cannedCDMStatus = `{"submissions":[{"job-name":"{name}","status":"RUNNING","progress":100,"isIncrementing":true,` +
+		`"isStopingIncrement":"","is-execute-auto":false,"isDeleteJob":false,"creation-user":"cdm","last-udpate-user":"cdm",` +
+		`"external-id":"job_local1127970451_0009","creation-date":1796000000000,"last-update-date":1796003600000,` +
+		`"counters":{"org.apache.sqoop.submission.counter.SqoopCounters":{"ROWS_READ":2500000,"ROWS_WRITTEN":2500000,` +
+		`"ROWS_WRITTEN_SKIPPED":0,"BYTES_READ":500000000,"BYTES_WRITTEN":500000000,"TOTAL_SIZE":-1,"TOTAL_FILES":-1,` +
+		`"FILES_READ":-1,"FILES_WRITTEN":-1,"FILES_SKIPPED":-1}}}]}` + "\n"
+)
+
+// benchCDMJobIDs are n CDM task ids: jobs of the canned normal cluster.
+func benchCDMJobIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = cannedCDMCluster + "/" + benchCDMJobName(i)
+	}
+	return ids
+}
+
+func benchCDMJobName(i int) string { return fmt.Sprintf("orders_incr_%05d", i) }
+
+// cannedCDMJobList answers ShowJobs with job_name "all": jobs of the
+// normal cluster of NORMAL_JOB (the default type), page page_no of
+// page_size, and total; none for the stopped cluster or another type. It
+// is asked once per discovery interval, so it is not cached.
+func cannedCDMJobList(req *http.Request, jobs int) (int, string) {
+	q := req.URL.Query()
+	pageNo, _ := strconv.Atoi(q.Get("page_no"))
+	size, _ := strconv.Atoi(q.Get("page_size"))
+	if pageNo < 1 || size < 10 || size > 100 {
+		return http.StatusBadRequest, `{"error_code":"Cdm.0003","error_msg":"Invalid page_no or page_size."}` + "\n"
+	}
+	if !strings.Contains(req.URL.Path, "/clusters/"+cannedCDMCluster+"/") || q.Get("jobType") == "BATCH_JOB" {
+		jobs = 0
+	}
+	page := []map[string]any{}
+	for i := (pageNo - 1) * size; i < min(pageNo*size, jobs); i++ {
+		page = append(page, map[string]any{"name": benchCDMJobName(i), "job_type": "NORMAL_JOB",
+			"from-link-name": "mysql-orders", "to-link-name": "dws-dw", "creation-date": 1796000000000})
+	}
+	b, _ := json.Marshal(map[string]any{"total": jobs, "jobs": page, "page_no": pageNo, "page_size": size})
+	return http.StatusOK, string(b) + "\n"
+}
+
+// cannedCDMJobStatus answers GET …/cdm/job/{job_name}/status.
+func cannedCDMJobStatus(req *http.Request) (int, string) {
+	return cannedByPath(&cannedCDMCache, req, `{"error_code":"Cdm.0100","error_msg":"Job does not exist."}`, func(p string) (string, bool) {
+		name := strings.TrimSuffix(p, "/status")
+		return strings.ReplaceAll(cannedCDMStatus, "{name}", name[strings.LastIndexByte(name, '/')+1:]), true
+	})
+}
+
+// cannedByPath answers a GET from cache by its path, building the answer
+// with build the first time; build's false (or another method) is a 400
+// with the body refusal.
+func cannedByPath(cache *cannedCache, req *http.Request, refusal string, build func(path string) (string, bool)) (int, string) {
+	p := req.URL.Path
+	if body, ok := cache.getString(p); ok {
+		return http.StatusOK, body
+	}
+	body, ok := build(p)
+	if !ok || req.Method != http.MethodGet {
+		return http.StatusBadRequest, refusal + "\n"
+	}
+	cache.put(p, body)
+	return http.StatusOK, body
+}

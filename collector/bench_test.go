@@ -83,7 +83,7 @@ func benchConfigWith(tb testing.TB, endpoint string, set func(*config.Account)) 
 	cfg := &config.Config{Accounts: []config.Account{{
 		Name: "bench", Region: "cn-north-4", ProjectID: benchProject,
 		Credentials: &config.Credentials{AccessKey: benchAK, SecretKey: benchSK},
-		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint},
+		Endpoints:   config.Endpoints{DCS: endpoint, SMS: endpoint, DRS: endpoint, OMS: endpoint, CDM: endpoint},
 		// Far above anything a benchmark sends: a rate limit never waits.
 		RequestsPerSecond: 1e6,
 	}}}
@@ -231,13 +231,16 @@ func benchScrape(b *testing.B, endpoint string, n int) {
 
 // cannedTransport answers every request with a canned answer, without any
 // I/O: SMS ShowTask, DCS's task and stats, DRS's batch-status,
-// batch-progress and job list (bench_canned_test.go), OMS ShowTask. Its
-// zero value works; the fields add to it.
+// batch-progress and job list (bench_canned_test.go), OMS ShowTask, CDM's
+// cluster list, job list and job status. Its zero value works; the fields
+// add to it.
 type cannedTransport struct {
 	// calls, when set, counts the round trips.
 	calls *atomic.Int64
 	// drsJobs are the jobs the DRS job list names.
 	drsJobs *[]string
+	// cdmJobs is how many jobs (benchCDMJobIDs) the CDM job list names.
+	cdmJobs int
 }
 
 func (t cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -246,6 +249,12 @@ func (t cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	status, body := http.StatusOK, ""
 	switch p := req.URL.Path; {
+	case strings.HasPrefix(p, "/v1.1/") && strings.HasSuffix(p, "/clusters"):
+		body = cannedCDMClusters
+	case strings.HasPrefix(p, "/v1.1/") && strings.HasSuffix(p, "/cdm/job/all"):
+		status, body = cannedCDMJobList(req, t.cdmJobs)
+	case strings.HasPrefix(p, "/v1.1/") && strings.HasSuffix(p, "/status"):
+		status, body = cannedCDMJobStatus(req)
 	case strings.HasPrefix(p, "/v3/tasks/") && strings.HasSuffix(p, "/consistency-result"):
 		body = cannedSMSConsistency
 	case strings.HasPrefix(p, "/v3/tasks/"):
@@ -306,19 +315,36 @@ type canned struct {
 	e     *Exporter
 	up    string        // the family saying a task was read: {api}_migration_up
 	calls *atomic.Int64 // the round trips so far
-	batch int           // DRS: jobs a batch call asks about
+	// named, when set, is the family by which the job list names every
+	// task (DRS, CDM).
+	named string
+	// want, when set, is the API calls a scrape and the warm-up scrape
+	// must make (BenchmarkTaskPoll).
+	want *wantCalls
 }
 
-// newCanned polls n tasks of api ("sms", "dcs", "drs" or "oms") through
-// the canned transport, in the ids' form of each API.
+// wantCalls is the API calls a timed scrape and the warm-up scrape make,
+// and why.
+type wantCalls struct {
+	scrape, warmup int
+	why            string
+}
+
+// newCanned polls n tasks of api ("sms", "dcs", "drs", "oms" or "cdm")
+// through the canned transport, in the ids' form of each API.
 func newCanned(tb testing.TB, api string, n, concurrency int) canned {
 	tb.Helper()
 	t := cannedTransport{calls: new(atomic.Int64)}
 	var set func(*config.Account)
+	var named string
+	var want func(cfg *config.Config) wantCalls
 	switch api {
 	case "sms":
 		ids := benchTaskIDs(api, n)
 		set = func(a *config.Account) { a.SMS.TaskIDs = ids }
+		want = func(*config.Config) wantCalls {
+			return wantCalls{n, 2*n + 1, "a ShowTask a task; in the warm-up also its consistency and the source server list"}
+		}
 	case "dcs":
 		ids := benchTaskIDs(api, n)
 		set = func(a *config.Account) { a.DCS.TaskIDs = ids }
@@ -326,9 +352,25 @@ func newCanned(tb testing.TB, api string, n, concurrency int) canned {
 		ids := benchDRSJobIDs(n)
 		t.drsJobs = &ids
 		set = func(a *config.Account) { a.DRS.JobIDs = ids }
+		named = "drs_migration_job_info"
+		want = func(cfg *config.Config) wantCalls {
+			batch := cfg.Accounts[0].DRS.BatchSize
+			scrape := 2*((n+batch-1)/batch) + n + cannedRecoveryBatches(n, batch)
+			return wantCalls{scrape, 3 + scrape + 3*n, fmt.Sprintf("in batches of %d: two calls a batch, a monitor-data call a job, "+
+				"a batch-rpo-and-rto call a batch with a DR job; in the warm-up also the job list (3) and 3 for each job's comparisons", batch)}
+		}
 	case "oms":
 		ids := benchOMSTaskIDs(n)
 		set = func(a *config.Account) { a.OMS.TaskIDs = ids }
+	case "cdm":
+		ids := benchCDMJobIDs(n)
+		t.cdmJobs = n
+		set = func(a *config.Account) { a.CDM.JobIDs = ids }
+		named = "cdm_migration_job_info"
+		want = func(*config.Config) wantCalls {
+			return wantCalls{n + 1, n + 1 + 5, "a ShowJobStatus a job and the cluster list; in the warm-up also the job list " +
+				"(the cluster list, and one page of NORMAL_JOB and of BATCH_JOB jobs for each of the 2 clusters)"}
+		}
 	default:
 		tb.Fatalf("no canned answers for %q", api)
 	}
@@ -337,7 +379,12 @@ func newCanned(tb testing.TB, api string, n, concurrency int) canned {
 	if err := e.ApplyConfig(cfg); err != nil {
 		tb.Fatal(err)
 	}
-	return canned{e: e, up: api + "_migration_up", calls: t.calls, batch: cfg.Accounts[0].DRS.BatchSize}
+	c := canned{e: e, up: api + "_migration_up", calls: t.calls, named: named}
+	if want != nil {
+		w := want(cfg)
+		c.want = &w
+	}
+	return c
 }
 
 // cannedExporter polls n tasks of api through the canned transport, and
@@ -371,15 +418,20 @@ func cannedExporter(tb testing.TB, api string, n, concurrency int) (*Exporter, s
 // rows and object comparisons: three calls) are read in the warm-up and
 // served from the cache for verify_interval (5m), so the warm-up is
 // 3 + 3·tasks calls more than a timed scrape for DRS, and the benchmark
-// fails otherwise.
+// fails otherwise. A CDM poll is one call (ShowJobStatus), and a scrape
+// reads the cluster list once (the clusters' status); the job list (the
+// cluster list again, then a page of NORMAL_JOB and of BATCH_JOB jobs for
+// each of the two canned clusters: five calls) is read in the warm-up and
+// cached for the discovery interval, so api_calls/scrape is tasks + 1 and
+// api_calls_warmup tasks + 6 for CDM, and the benchmark fails otherwise.
 // api_calls_warmup is the first scrape's calls, the job list's included.
-// Every scrape must have every task up (and, for DRS, named by the job
-// list), so a broken poll cannot look fast. With tasks=1 a scrape's fixed
+// Every scrape must have every task up (and, for DRS and CDM, named by
+// the job list), so a broken poll cannot look fast. With tasks=1 a scrape's fixed
 // costs (the own gauges' registry, the families) fall on the one
 // task; tasks=100 spreads them. cpu_µs/poll is the process's CPU time
 // (rusage, garbage collection included) per poll; ns/op is wall time.
 func BenchmarkTaskPoll(b *testing.B) {
-	for _, api := range []string{"sms", "dcs", "drs", "oms"} {
+	for _, api := range []string{"sms", "dcs", "drs", "oms", "cdm"} {
 		for _, n := range []int{1, 100} {
 			b.Run(fmt.Sprintf("%s/tasks=%d", api, n), func(b *testing.B) {
 				c := newCanned(b, api, n, 1)
@@ -390,10 +442,8 @@ func BenchmarkTaskPoll(b *testing.B) {
 					if ok != n {
 						b.Fatalf("%d of %d tasks up", ok, n)
 					}
-					if api == "drs" {
-						if named := mfs.size["drs_migration_job_info"]; named != n {
-							b.Fatalf("%d of %d DRS jobs named by the job list", named, n)
-						}
+					if c.named != "" && mfs.size[c.named] != n {
+						b.Fatalf("%d of %d %s jobs named by the job list (%s)", mfs.size[c.named], n, api, c.named)
 					}
 					series = s
 				}
@@ -416,14 +466,9 @@ func BenchmarkTaskPoll(b *testing.B) {
 				b.ReportMetric(float64(series), "series/scrape")
 				b.ReportMetric(calls, "api_calls/scrape")
 				b.ReportMetric(float64(warmCalls), "api_calls_warmup")
-				if want := 2*((n+c.batch-1)/c.batch) + n + cannedRecoveryBatches(n, c.batch); api == "drs" && calls != float64(want) {
-					b.Fatalf("%g API calls a scrape for %d DRS jobs in batches of %d, want %d", calls, n, c.batch, want)
-				}
-				if want := 3 + int(calls) + 3*n; api == "drs" && warmCalls != int64(want) {
-					b.Fatalf("%d API calls in the warm-up for %d DRS jobs, want %d (the job list, a scrape's calls, three for each job's comparisons)", warmCalls, n, want)
-				}
-				if api == "sms" && (calls != float64(n) || warmCalls != int64(2*n+1)) {
-					b.Fatalf("%g API calls a scrape (%d in the warm-up) for %d SMS tasks, want %d (%d)", calls, warmCalls, n, n, 2*n+1)
+				if w := c.want; w != nil && (calls != float64(w.scrape) || warmCalls != int64(w.warmup)) {
+					b.Fatalf("%g API calls a scrape (%d in the warm-up) for %d %s tasks, want %d (%d): %s",
+						calls, warmCalls, n, api, w.scrape, w.warmup, w.why)
 				}
 			})
 		}

@@ -83,7 +83,8 @@ func TestLoadCDMErrors(t *testing.T) {
 			"        - " + testCDMCluster + "/a/../b",
 			"        - '" + testCDMCluster + "/my job'",
 			"        - " + testCDMCluster + "/" + long,
-			"        - " + testCDMJob},
+			"        - " + testCDMJob,
+			"        - " + testCDMCluster + "/.."},
 		want: []string{
 			`cfg.yml:8: accounts[0].cdm.job_ids[1]: "orders" is not "<cluster id>/<job name>" (a CDM job is "<cluster id>/<job name>")`,
 			`cfg.yml:9: accounts[0].cdm.job_ids[2]: "not-a-uuid/orders" has a cluster id that is not a UUID (a CDM job is "<cluster id>/<job name>")`,
@@ -91,6 +92,7 @@ func TestLoadCDMErrors(t *testing.T) {
 			`cfg.yml:11: accounts[0].cdm.job_ids[4]: "` + testCDMCluster + `/my job" has a job name that is not 1 to 240 letters, digits, '_' or '-' (a CDM job is "<cluster id>/<job name>")`,
 			`cfg.yml:12: accounts[0].cdm.job_ids[5]: "` + testCDMCluster + `/xxxxxxxxxxxxxxxxxxxxxxxxxxx"... has a job name that is not 1 to 240 letters, digits, '_' or '-' (a CDM job is "<cluster id>/<job name>")`,
 			`cfg.yml:13: accounts[0].cdm.job_ids[6]: "` + testCDMJob + `" is already listed as job_ids[0] (line 7)`,
+			`cfg.yml:14: accounts[0].cdm.job_ids[7]: "` + testCDMCluster + `/.." has a job name that is not 1 to 240 letters, digits, '_' or '-' (a CDM job is "<cluster id>/<job name>")`,
 		},
 	}, {
 		name: "task_ids for job_ids",

@@ -168,8 +168,9 @@ func TestEndToEndCDMBadInput(t *testing.T) {
 	empty := odd("never_submitted", nil)
 	// Names no CDM job id may have, in the job list: dropped by discovery,
 	// counted and logged once each.
+	var rejected []string
 	for _, name := range []string{"a/../b", "my job", "..", strings.Repeat("x", 300)} {
-		odd(name, &simulator.CDMRun{Status: "SUCCEEDED"})
+		rejected = append(rejected, odd(name, &simulator.CDMRun{Status: "SUCCEEDED"}))
 	}
 	deleted := cdmCluster + "/customers_full" // configured, never existed
 	sim.SetFault(cdmFiles, simulator.Fault{Kind: simulator.FaultServerError})
@@ -237,6 +238,12 @@ func TestEndToEndCDMBadInput(t *testing.T) {
 	}
 	if strings.Count(exp.Logs.String(), "discovery dropped a task id") != 4 {
 		t.Errorf("dropped ids not logged once each:\n%s", exp.Logs.String())
+	}
+	// Each line names its id (the 300-character one cut to 64 characters).
+	for _, id := range rejected {
+		if n := strings.Count(exp.Logs.String(), id[:min(len(id), 60)]); n != 1 {
+			t.Errorf("%q named %d times in the log, want once:\n%s", id[:min(len(id), 60)], n, exp.Logs.String())
+		}
 	}
 	exp.scrape(t, nil).Expect(t, 4, "migration_exporter_discovery_rejected_ids_total", "api", "cdm") // not listed again within the interval
 	if n := strings.Count(exp.Logs.String(), "discovery dropped a task id"); n != 4 {
@@ -331,5 +338,58 @@ func TestEndToEndCDMDiscoveryAcrossPages(t *testing.T) {
 	}
 	if got := sim.Requests(simulator.OpCDMShowJobStatus, cdmCluster+"/job_000"); got != 1 {
 		t.Errorf("job_000 polled %d times in one scrape, want 1", got)
+	}
+}
+
+// A cluster list of thousands: discovery reads the jobs of the first 200
+// clusters only (2 job-list calls each), a job configured in a cluster past
+// them is polled all the same, and every watched job's cluster status
+// comes from the one cluster list, wherever the cluster is in it.
+func TestEndToEndCDMThousandsOfClusters(t *testing.T) {
+	t.Parallel()
+	sim := startSimulator(t, false)
+	cluster := func(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+	for i := range 3000 {
+		status := "200"
+		if i == 2999 {
+			status = "920" // starting
+		}
+		sim.AddCDMCluster(simulator.CDMCluster{ID: cluster(i), Name: fmt.Sprintf("cdm-%04d", i), Status: status})
+	}
+	job := func(i int, name string, rows float64) string {
+		sim.AddCDMJob(simulator.CDMJob{Cluster: cluster(i), Name: name, FromLink: "mysql", ToLink: "dws",
+			Run: &simulator.CDMRun{Status: "SUCCEEDED", Progress: 100, RowsRead: rows}})
+		return cluster(i) + "/" + name
+	}
+	first, last := job(0, "first", 10), job(199, "last_listed", 20)
+	unlisted := job(200, "past_the_bound", 30) // not discovered, not configured
+	configured := job(2999, "configured", 40)
+	exp := startExporter(t, "--api.concurrency=8", "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		"    requests_per_second: 5000\n"+cdmConfig("job_ids: ["+configured+"]", "discover: true")))
+	r := exp.scrape(t, nil)
+
+	r.Expect(t, 10, "cdm_migration_rows", "task_id", first, "outcome", "read")
+	r.Expect(t, 20, "cdm_migration_rows", "task_id", last, "outcome", "read")
+	r.Expect(t, 1, "cdm_migration_job_info", "task_id", last, "cluster_name", "cdm-0199")
+	r.Expect(t, 40, "cdm_migration_rows", "task_id", configured, "outcome", "read")
+	r.ExpectAbsent(t, "cdm_migration_job_info", "task_id", configured) // its cluster's jobs are not listed
+	r.ExpectAbsent(t, "cdm_migration_up", "task_id", unlisted)
+	if n := len(r.Series("cdm_migration_up")); n != 3 {
+		t.Errorf("%d CDM jobs exported, want 3", n)
+	}
+	r.Expect(t, 2, "migration_exporter_discovered_tasks", "account", "e2e", "api", "cdm")
+	r.Expect(t, 1, "cdm_migration_cluster_status", "cluster_id", cluster(2999), "status", "starting")
+	r.Expect(t, 1, "cdm_migration_cluster_status", "cluster_id", cluster(0), "status", "normal")
+	if n := len(r.Series("cdm_migration_cluster_status")); n != 3*9 {
+		t.Errorf("%d cluster status series, want 9 for each of the 3 clusters of a watched job", n)
+	}
+	if got := sim.Requests(simulator.OpCDMShowJobs, ""); got != 2*200 {
+		t.Errorf("%d job-list calls, want 400 (2 job types for each of the first 200 clusters)", got)
+	}
+	if got := sim.Requests(simulator.OpCDMListClusters, ""); got != 2 {
+		t.Errorf("%d cluster lists, want 2 (the job list's and the scrape's)", got)
+	}
+	if sim.Requests(simulator.OpCDMShowJobStatus, unlisted) != 0 {
+		t.Error("a job of a cluster past the bound was polled")
 	}
 }

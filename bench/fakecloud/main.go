@@ -1,8 +1,10 @@
-// Command fakecloud serves the simulated DCS and SMS APIs on a loopback
-// address for bench/run.sh, and writes an exporter config that polls every
-// task it serves. It prints its URL on stdout and runs until killed.
+// Command fakecloud serves the simulated DCS, SMS and CDM APIs on a
+// loopback address for bench/run.sh, and writes an exporter config that
+// polls every task it serves. It prints its URL on stdout and runs until
+// killed.
 //
 //	fakecloud -sms 1000 -latency 50ms -config /tmp/bench.yml
+//	fakecloud -cdm 1000 -config /tmp/bench.yml   # CDM jobs in one cluster
 //
 // The tasks answer fixed values (no movement), so that the fake cloud spends
 // little CPU per request; every task still exports its full set of series.
@@ -33,17 +35,21 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on")
 	nDCS := flag.Int("dcs", 0, "DCS tasks to serve")
 	nSMS := flag.Int("sms", 0, "SMS tasks to serve")
+	nCDM := flag.Int("cdm", 0, "CDM jobs to serve (in one cluster, each migrating incrementally)")
 	latency := flag.Duration("latency", 50*time.Millisecond, "latency added to every answer")
 	configFile := flag.String("config", "", "write an exporter config for the served tasks here")
 	freePort := flag.Bool("free-port", false, "print a free loopback port and exit")
 	flag.Parse()
-	if err := run(*listen, *nDCS, *nSMS, *latency, *configFile, *freePort); err != nil {
+	if err := run(*listen, tasks{dcs: *nDCS, sms: *nSMS, cdm: *nCDM}, *latency, *configFile, *freePort); err != nil {
 		fmt.Fprintln(os.Stderr, "fakecloud:", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen string, nDCS, nSMS int, latency time.Duration, configFile string, freePort bool) error {
+// tasks is how many tasks of each service to serve.
+type tasks struct{ dcs, sms, cdm int }
+
+func run(listen string, n tasks, latency time.Duration, configFile string, freePort bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
 		return err
@@ -60,7 +66,7 @@ func run(listen string, nDCS, nSMS int, latency time.Duration, configFile string
 		return l.Close()
 	}
 	sim := simulator.New(simulator.Options{AccessKey: accessKey, SecretKey: secretKey, ProjectID: projectID, Latency: latency})
-	dcsIDs, smsIDs := ids("dcs", nDCS), ids("sms", nSMS)
+	dcsIDs, smsIDs := ids("dcs", n.dcs), ids("sms", n.sms)
 	stats := &simulator.DCSStats{FullMigrationProgress: 50, Offset: 960002, SourceDBSize: 1015000, TargetDBSize: 507501,
 		TargetInputKbps: 835, TargetOps: 1670, IsMigrating: true}
 	for _, id := range dcsIDs {
@@ -72,9 +78,10 @@ func run(listen string, nDCS, nSMS int, latency time.Duration, configFile string
 	for _, id := range smsIDs {
 		sim.AddSMSTask(simulator.SMSTask{ID: id, Name: "server-" + id, SourceServer: "src-" + id, TargetServer: "dst-" + id, Progress: progress})
 	}
+	cdmIDs := addCDM(sim, n.cdm)
 	url := "http://" + l.Addr().String()
 	if configFile != "" {
-		if err := os.WriteFile(configFile, []byte(exporterConfig(url, dcsIDs, smsIDs)), 0o600); err != nil {
+		if err := os.WriteFile(configFile, []byte(exporterConfig(url, dcsIDs, smsIDs, cdmIDs)), 0o600); err != nil {
 			return err
 		}
 	}
@@ -105,22 +112,41 @@ func ids(prefix string, n int) []string {
 	return out
 }
 
+// addCDM serves n CDM jobs of one normal cluster, each a table migration
+// running incrementally with fixed counters (files not applicable), and
+// returns their task ids.
+func addCDM(sim *simulator.Simulator, n int) []string {
+	if n == 0 {
+		return nil
+	}
+	sim.AddCDMCluster(simulator.CDMCluster{ID: simulator.DemoCDMCluster, Name: "cdm-bench"})
+	out := make([]string, n)
+	for i, name := range ids("orders_incr", n) {
+		sim.AddCDMJob(simulator.CDMJob{Cluster: simulator.DemoCDMCluster, Name: name, FromLink: "mysql-orders", ToLink: "dws-dw",
+			Run: &simulator.CDMRun{Status: "RUNNING", Progress: 100, Incremental: true, CreationMs: 1796000000000, UpdateMs: 1796003600000,
+				RowsRead: 2_500_000, RowsWritten: 2_500_000, BytesRead: 500_000_000, BytesWritten: 500_000_000,
+				FilesRead: -1, FilesWritten: -1, FilesSkipped: -1, TotalBytes: -1, TotalFiles: -1}})
+		out[i] = simulator.DemoCDMCluster + "/" + name
+	}
+	return out
+}
+
 // exporterConfig is one account polling the given tasks at url, with a
 // request rate far above what the benchmark sends.
-func exporterConfig(url string, dcs, sms []string) string {
+func exporterConfig(url string, dcs, sms, cdm []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "accounts:\n  - name: bench\n    region: cn-north-4\n    project_id: %s\n", projectID)
 	fmt.Fprintf(&b, "    requests_per_second: 1000000\n")
 	fmt.Fprintf(&b, "    credentials:\n      access_key: %s\n      secret_key: %s\n", accessKey, secretKey)
-	fmt.Fprintf(&b, "    endpoints:\n      dcs: %s\n      sms: %s\n", url, url)
+	fmt.Fprintf(&b, "    endpoints:\n      dcs: %s\n      sms: %s\n      cdm: %s\n", url, url, url)
 	for _, s := range []struct {
-		name string
-		ids  []string
-	}{{"dcs", dcs}, {"sms", sms}} {
+		name, key string
+		ids       []string
+	}{{"dcs", "task_ids", dcs}, {"sms", "task_ids", sms}, {"cdm", "job_ids", cdm}} {
 		if len(s.ids) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "    %s:\n      task_ids:\n", s.name)
+		fmt.Fprintf(&b, "    %s:\n      %s:\n", s.name, s.key)
 		for _, id := range s.ids {
 			fmt.Fprintf(&b, "        - %s\n", id)
 		}
