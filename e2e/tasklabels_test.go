@@ -87,3 +87,16 @@ func TestEndToEndTaskLabels(t *testing.T) {
 		t.Errorf("families without task_labels:\n  %q\nwith them (but migration_task_labels):\n  %q", got, want)
 	}
 }
+
+// --simulate puts its demo tasks into two waves: three in wave 1, seven
+// in wave 2, the failed ones in none.
+func TestEndToEndSimulateHasTwoWaves(t *testing.T) {
+	t.Parallel()
+	r := startExporter(t, "--simulate").scrape(t, nil)
+	for wave, n := range map[string]int{"1": 3, "2": 7} {
+		if got := len(r.Series("migration_task_labels", "account", "simulated", "wave", wave)); got != n {
+			t.Errorf("wave %s has %d tasks, want %d", wave, got, n)
+		}
+	}
+	r.ExpectAbsent(t, "migration_task_labels", "task_id", "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f7a8b9") // queue-to-dcs, failed
+}
