@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -43,23 +42,9 @@ func (p promAPI) rules(ctx context.Context) ([]promRule, error) {
 // per exporter), and the readiness of the demo's two waves is recorded.
 func TestRealPrometheusHAPair(t *testing.T) {
 	t.Parallel()
-	rules, err := filepath.Abs(repoPath("rules/migration_exporter.rules.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	pair := []exporter{startExporter(t, "--simulate"), startExporter(t, "--simulate")}
-	prom := startPrometheus(ctx, t, fmt.Sprintf(`global:
-  scrape_interval: 3s
-  scrape_timeout: 3s
-  evaluation_interval: 1s
-rule_files: [%q]
-scrape_configs:
-  - job_name: migration_exporter
-    static_configs:
-      - targets: [%q, %q]
-`, rules, strings.TrimPrefix(pair[0].URL, "http://"), strings.TrimPrefix(pair[1].URL, "http://")))
+	prom := startPrometheusScraping(ctx, t, startExporter(t, "--simulate"), startExporter(t, "--simulate"))
 
 	// The watched tasks with readiness: the DCS tasks, 4 SMS tasks, 7 DRS
 	// jobs and the deleted one, 4 OMS tasks.
