@@ -7,7 +7,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -107,6 +106,10 @@ type account struct {
 	// overBudget is whether its tasks needed more calls than its budget at
 	// the last check (checkBudgets), so that going over is logged once.
 	overBudget atomic.Bool
+	// taskLabels are the account's task_labels (tasklabels.go); nil for
+	// none. A reload that changes only them swaps them here and keeps
+	// the account.
+	taskLabels atomic.Pointer[taskLabels]
 }
 
 // New returns an Exporter with no accounts.
@@ -233,7 +236,9 @@ func (c *requestSeriesCache) get(e *Exporter, k requestKey) requestSeries {
 // client and all its state: rate limiter and probe share, discovered
 // lists, min_interval cache, DRS job list. Any other account gets a new
 // client. So a reload, or a flood of them, cannot refill a rate limiter or
-// make discovery list again unless the account changed. cfg must have its
+// make discovery list again unless the account changed. Task labels
+// (task_labels) are no part of that comparison: a change of only them
+// keeps the account and gives it the new labels. cfg must have its
 // defaults applied (config.Load does); a config that is not valid, for
 // example one built in code without defaults, is refused.
 func (e *Exporter) ApplyConfig(cfg *config.Config) error {
@@ -247,7 +252,8 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	accounts := make([]*account, 0, len(cfg.Accounts))
 	for i := range cfg.Accounts {
 		a := &cfg.Accounts[i]
-		if prev, ok := old[a.Name]; ok && reflect.DeepEqual(*prev.config, *a) {
+		if prev, ok := old[a.Name]; ok && sameButTaskLabels(prev.config, a) {
+			prev.applyTaskLabels(a.TaskLabels)
 			accounts = append(accounts, prev)
 			continue
 		}
@@ -280,6 +286,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 			Slots:   make(chan struct{}, max(1, int(float64(e.opts.Concurrency)*e.opts.ProbeShare))),
 		}}
 	acc.labelName = "account"
+	acc.taskLabels.Store(newTaskLabels(a.TaskLabels))
 	acc.labelPair = &dto.LabelPair{Name: &acc.labelName, Value: &acc.name}
 	for _, svc := range e.services {
 		s := svc.settings(a)

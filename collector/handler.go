@@ -53,7 +53,7 @@ func (e *Exporter) MetricsHandler(longLived ...prometheus.Collector) http.Handle
 		tasks, own := e.pollAll(ctx)
 		e.lastScrape.Store(own.measured)
 		e.checkBudgets(own.accounts, false)
-		e.serve(w, r, tasks, append([]prometheus.Collector{own}, longLived...))
+		e.serve(w, r, tasks, append([]prometheus.Collector{own, taskLabelMetrics{e, tasks}}, longLived...))
 	})
 }
 
@@ -172,10 +172,10 @@ func (e *Exporter) ProbeHandler() http.Handler {
 		own := probeMetrics{e: e, success: tasks[0][0].up, elapsed: time.Since(start)}
 		if trace != nil {
 			e.serveTrace(w, trace, fmt.Sprintf("account %q, module %q, task_id %q", a.name, target.svc.module(), taskID),
-				[]prometheus.Collector{taskMetrics{e, tasks}, own})
+				[]prometheus.Collector{taskMetrics{e, tasks}, own, taskLabelMetrics{e, tasks}})
 			return
 		}
-		e.serve(w, r, tasks, []prometheus.Collector{own})
+		e.serve(w, r, tasks, []prometheus.Collector{own, taskLabelMetrics{e, tasks}})
 	})
 }
 

@@ -375,15 +375,8 @@ func (e *Exporter) recordStatus(t *polledTask, reason string) (changed bool) {
 		}
 		switch {
 		case strings.HasSuffix(name, "_info"):
-			for _, l := range []string{"task_name", "job_name"} {
-				if n := labelOf(labels, l); n != "" {
-					s.Name = n
-				}
-			}
-			if s.Name == "" && s.Module == omsGroupModule {
-				if src, dst := labelOf(labels, "source_bucket"), labelOf(labels, "target_bucket"); src != "" || dst != "" {
-					s.Name = src + " → " + dst
-				}
+			if n := infoTaskName(labels, s.Module); n != "" {
+				s.Name = n
 			}
 		case desc == state:
 			if v == 1 {

@@ -28,6 +28,9 @@ type Account struct {
 	DRS               DRSService `yaml:"drs"`
 	OMS               OMS        `yaml:"oms"`
 	CDM               CDM        `yaml:"cdm"`
+	// TaskLabels give tasks user labels (a migration wave, an
+	// application), exposed as migration_task_labels.
+	TaskLabels []TaskLabel `yaml:"task_labels"`
 }
 
 // Credentials are an AK/SK pair and an optional security token. Each value

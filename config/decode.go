@@ -72,6 +72,7 @@ const (
 	pointerKind               // allocated, then its element is decoded
 	structKind                // a mapping, key by key (see yamlFields)
 	sliceKind                 // a sequence, element by element
+	mapKind                   // a mapping of plain string keys to strings (see decodeMap)
 	stringKind                // any scalar, as written (after ${VAR} expansion)
 	boolKind                  // true or false in any letter case
 	intKind                   // a base-10 whole number within the type's range
@@ -113,6 +114,12 @@ func kindOf(t reflect.Type) fieldKind {
 		return structKind
 	case reflect.Slice:
 		return sliceKind
+	case reflect.Map:
+		// Only string to string (user labels): a key is data, not a field.
+		if t.Key().Kind() == reflect.String && kindOf(t.Key()) == stringKind && kindOf(t.Elem()) == stringKind {
+			return mapKind
+		}
+		return unsupportedKind
 	case reflect.String:
 		return stringKind
 	case reflect.Bool:
@@ -157,6 +164,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.decodeStruct(n, v, path)
 	case sliceKind:
 		d.decodeSlice(n, v, path)
+	case mapKind:
+		d.decodeMap(n, v, path)
 	case stringKind:
 		d.decodeString(n, v, path)
 	case boolKind:
@@ -219,6 +228,36 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	}
 	d.lines.items[path] = lines
 	v.Set(s)
+}
+
+// decodeMap decodes a mapping of plain keys (taken as written, never
+// expanded) to string values (${VAR}-expanded) into the map v, recording
+// each key's line under path.key. The result is never nil.
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.kindError(n, v.Type(), path)
+		return
+	}
+	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	firstLine := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, value := n.Content[i], n.Content[i+1]
+		if key.Kind != yaml.ScalarNode || key.Tag == "!!merge" {
+			d.report(path, key.Line, "mapping keys must be plain strings")
+			continue
+		}
+		p := joinPath(path, key.Value)
+		if first := firstLine[key.Value]; first != 0 {
+			d.report(p, key.Line, "duplicate key (first given on line %d)", first)
+			continue
+		}
+		firstLine[key.Value] = key.Line
+		d.lines.fields[p] = key.Line
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.decode(value, elem, p)
+		m.SetMapIndex(reflect.ValueOf(key.Value).Convert(v.Type().Key()), elem)
+	}
+	v.Set(m)
 }
 
 // decodeString decodes any scalar into a string kind (string or Secret).
@@ -356,7 +395,7 @@ func wantName(t reflect.Type) string {
 		return "a duration such as 5m"
 	case pointerKind:
 		return wantName(t.Elem())
-	case structKind:
+	case structKind, mapKind:
 		return "a mapping"
 	case sliceKind:
 		return "a list"

@@ -168,6 +168,14 @@ func TestEveryLeafFieldDecodesThroughParse(t *testing.T) {
 		"accounts[0].credentials.secret_key_file":     {value: secretFile, want: secretFile, without: "accounts[0].credentials.secret_key"},
 		"accounts[0].credentials.security_token_file": {value: secretFile, want: secretFile},
 		"accounts[0].dcs.verify_interval":             {refused: "leaf.yml:6: accounts[0].dcs.verify_interval: DCS tasks have no slow-changing answers"},
+		// A task_labels entry needs a match and labels: set alone, each is
+		// decoded and then refused for want of the other.
+		"accounts[0].task_labels[0].match.api":        {refused: "accounts[0].task_labels[0].match: needs exactly one of id, id_regex, name and name_regex, got 0"},
+		"accounts[0].task_labels[0].match.id":         {refused: "leaf.yml:9: accounts[0].task_labels[0].labels: is required"},
+		"accounts[0].task_labels[0].match.id_regex":   {refused: "leaf.yml:9: accounts[0].task_labels[0].labels: is required"},
+		"accounts[0].task_labels[0].match.name":       {refused: "leaf.yml:9: accounts[0].task_labels[0].labels: is required"},
+		"accounts[0].task_labels[0].match.name_regex": {refused: "leaf.yml:9: accounts[0].task_labels[0].labels: is required"},
+		"accounts[0].task_labels[0].labels":           {refused: "leaf.yml:9: accounts[0].task_labels[0].match: needs exactly one of id"},
 	}
 
 	leaves, unsupported := walkFields(reflect.TypeFor[Config]())
@@ -243,6 +251,8 @@ func sampleValue(t *testing.T, typ reflect.Type) (any, reflect.Value) {
 		return 7, reflect.ValueOf(uint(7)).Convert(typ)
 	case floatKind:
 		return 2.5, reflect.ValueOf(2.5).Convert(typ)
+	case mapKind:
+		return map[string]any{"team": "xy-sample-7"}, reflect.ValueOf(map[string]string{"team": "xy-sample-7"}).Convert(typ)
 	default:
 		t.Fatalf("no sample value for %s (kind %d): add one to sampleValue", typ, kindOf(typ))
 		return nil, reflect.Value{}

@@ -111,6 +111,9 @@ func (v *validator) account(a Account, p string) {
 	}
 	v.oms(a, p)
 	v.cdm(a, p)
+	if len(a.TaskLabels) > 0 {
+		v.taskLabels(a.TaskLabels, p+".task_labels")
+	}
 }
 
 // defaultsHint ends the message about a zero that ApplyDefaults would have

@@ -94,6 +94,16 @@ func TestGoldenExposition(t *testing.T) {
 		strings.Join(simulator.DemoDCSTaskIDs(), ", "))
 	services += "    oms:\n      discover: true\n      discover_groups: true\n" // the OMS tasks and task groups by discovery
 	services += "    cdm:\n      job_ids: [" + simulator.DemoDeletedCDMJob + "]\n      discover: true\n"
+	// The two demo waves (demoWaves).
+	services += `    task_labels:
+      - {match: {api: sms, name: "app-04-*"}, labels: {wave: "1", app: shop}}
+      - {match: {api: dcs, name: "sessions-*"}, labels: {wave: "1", app: shop}}
+      - {match: {api: drs, name: "billing-*"}, labels: {wave: "1", app: billing}}
+      - {match: {api: sms, name_regex: "(web-01|db-02)-to-ecs"}, labels: {wave: "2", app: shop}}
+      - {match: {id: ` + simulator.DemoDCSTaskIDs()[0] + `}, labels: {wave: "2", app: shop}}
+      - {match: {api: drs, name_regex: "(orders|payments)-db-to-rds"}, labels: {wave: "2", app: orders}}
+      - {match: {api: oms, name: "photos-*"}, labels: {wave: "2", app: media}}
+`
 	exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), srv.URL, testSK, services))
 
 	// One scrape: the exporter's counters then hold exactly its requests.

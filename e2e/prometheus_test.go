@@ -102,28 +102,9 @@ func eventually(ctx context.Context, t *testing.T, what string, check func() err
 // which alerts it evaluated.
 func TestRealPrometheusScrapesAndEvaluatesRules(t *testing.T) {
 	t.Parallel()
-	rules, err := filepath.Abs(repoPath("rules/migration_exporter.rules.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
-
-	// A scrape of the demo account makes about 35 API calls while the
-	// comparisons and checks are not yet read, and --simulate's account
-	// allows the default 20 requests/s: a 1 s scrape would leave the last
-	// calls of every scrape (the DRS comparisons) unread, for ever.
-	exp := startExporter(t, "--simulate")
-	prom := startPrometheus(ctx, t, fmt.Sprintf(`global:
-  scrape_interval: 3s
-  scrape_timeout: 3s
-  evaluation_interval: 1s
-rule_files: [%q]
-scrape_configs:
-  - job_name: migration_exporter
-    static_configs:
-      - targets: [%q]
-`, rules, strings.TrimPrefix(exp.URL, "http://")))
+	prom := startPrometheusScraping(ctx, t, startExporter(t, "--simulate"))
 
 	// Scrapes land: every simulated task is there, with plausible values.
 	eventually(ctx, t, "DCS and SMS series never arrived", func() error {
@@ -314,6 +295,35 @@ scrape_configs:
 
 // cdmJob is the task id of the demo's CDM job name in its normal cluster.
 func cdmJob(name string) string { return simulator.DemoCDMCluster + "/" + name }
+
+// startPrometheusScraping runs Prometheus with the shipped rules,
+// evaluated every second, scraping exps every 3 s in one job,
+// migration_exporter (the rules' job name). A scrape of the demo account
+// makes about 35 API calls while the comparisons and checks are not yet
+// read, and --simulate's account allows the default 20 requests/s: a 1 s
+// scrape would leave the last calls of every scrape (the DRS comparisons)
+// unread, for ever.
+func startPrometheusScraping(ctx context.Context, t *testing.T, exps ...exporter) promAPI {
+	t.Helper()
+	rules, err := filepath.Abs(repoPath("rules/migration_exporter.rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := make([]string, len(exps))
+	for i, e := range exps {
+		targets[i] = strconv.Quote(strings.TrimPrefix(e.URL, "http://"))
+	}
+	return startPrometheus(ctx, t, fmt.Sprintf(`global:
+  scrape_interval: 3s
+  scrape_timeout: 3s
+  evaluation_interval: 1s
+rule_files: [%q]
+scrape_configs:
+  - job_name: migration_exporter
+    static_configs:
+      - targets: [%s]
+`, rules, strings.Join(targets, ", ")))
+}
 
 // smsDiffering is the demo SMS task (db-02-to-ecs) whose latest
 // consistency check found different and missing files.
