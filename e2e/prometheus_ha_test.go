@@ -47,8 +47,8 @@ func TestRealPrometheusHAPair(t *testing.T) {
 	prom := startPrometheusScraping(ctx, t, startExporter(t, "--simulate"), startExporter(t, "--simulate"))
 
 	// The watched tasks with readiness: the DCS tasks, 4 SMS tasks, 7 DRS
-	// jobs and the deleted one, 4 OMS tasks.
-	tasks := len(simulator.DemoDCSTaskIDs()) + 4 + 8 + 4
+	// jobs and the deleted one, 4 OMS tasks, 4 CDM jobs and the deleted one.
+	tasks := len(simulator.DemoDCSTaskIDs()) + 4 + 8 + 4 + 5
 	eventually(ctx, t, "the pair's series and the rules' results never arrived", func() error {
 		for expr, want := range map[string]float64{
 			`count(up{job="migration_exporter"} == 1)`:                                    2,
