@@ -71,6 +71,7 @@ func (e *Exporter) ExporterMetricsHandler(longLived ...prometheus.Collector) htt
 func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, prometheus.Collector) {
 	start := time.Now()
 	accounts := *e.accounts.Load()
+	ctx = withBudgets(ctx, accounts, start)
 	ws := active(accounts)
 	found := make([]int, len(ws))
 	tasks := e.pollTasks(ctx, ws, func(ctx context.Context, k int) []string {
@@ -84,7 +85,7 @@ func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, prometheus.Coll
 			discovered = append(discovered, discoveredCount{account: w.account.name, api: w.svc.module(), count: found[k]})
 		}
 	}
-	return tasks, scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start)}
+	return tasks, scrapeMetrics{e: e, accounts: accounts, discovered: discovered, elapsed: time.Since(start), stale: e.shortfall(ws, tasks)}
 }
 
 // ProbeHandler serves /probe?account=A&module=M&task_id=T, M being a

@@ -9,8 +9,8 @@ import (
 // ownDescs describe the exporter's own per-scrape gauges: the ones only
 // /metrics answers and the ones only /probe answers.
 type ownDescs struct {
-	accountInfo, discoveredTasks, scrapeDuration *prometheus.Desc // /metrics
-	probeSuccess, probeDuration                  *prometheus.Desc // /probe
+	accountInfo, discoveredTasks, scrapeDuration, taskStale *prometheus.Desc // /metrics
+	probeSuccess, probeDuration                             *prometheus.Desc // /probe
 }
 
 func newOwnDescs(ix labelIndex) ownDescs {
@@ -18,8 +18,10 @@ func newOwnDescs(ix labelIndex) ownDescs {
 		accountInfo:     ix.desc("migration_exporter_account_info", "Configured accounts; always 1.", "account", "cloud_region", "project_id"),
 		discoveredTasks: ix.desc("migration_exporter_discovered_tasks", "Tasks found by the last good discovery list.", "account", "api"),
 		scrapeDuration:  ix.desc("migration_exporter_scrape_duration_seconds", "Time this scrape spent polling the migration APIs."),
-		probeSuccess:    ix.desc("probe_success", "1 if the probed task was read, else 0."),
-		probeDuration:   ix.desc("probe_duration_seconds", "How long the probe took."),
+		taskStale: ix.desc("migration_exporter_task_stale",
+			"Tasks this scrape served from an older answer (younger than max_staleness) because the account's API budget ran out before their turn.", "api"),
+		probeSuccess:  ix.desc("probe_success", "1 if the probed task was read, else 0."),
+		probeDuration: ix.desc("probe_duration_seconds", "How long the probe took."),
 	}
 }
 
@@ -37,6 +39,7 @@ type scrapeMetrics struct {
 	accounts   []*account
 	discovered []discoveredCount
 	elapsed    time.Duration
+	stale      []apiCount // by api, in the services' order
 }
 
 // Describe implements prometheus.Collector.
@@ -44,6 +47,7 @@ func (c scrapeMetrics) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.e.own.accountInfo
 	ch <- c.e.own.discoveredTasks
 	ch <- c.e.own.scrapeDuration
+	ch <- c.e.own.taskStale
 }
 
 // Collect implements prometheus.Collector.
@@ -57,6 +61,9 @@ func (c scrapeMetrics) Collect(ch chan<- prometheus.Metric) {
 			m.gauge(d.discoveredTasks, float64(n.count), n.account, n.api)
 		}
 		m.gauge(d.scrapeDuration, c.elapsed.Seconds())
+		for _, n := range c.stale {
+			m.gauge(d.taskStale, float64(n.count), n.api)
+		}
 	})
 }
 

@@ -69,6 +69,8 @@ type polledTask struct {
 	reader            taskReader
 	pending           atomic.Int32 // calls still under way
 	up                bool
+	served            uint8              // how: servedRead, servedTerminal, … (taskmemory.go)
+	sharedKept        bool               // served from memory with a series not its own (dedupeShared)
 	exposition.Series                    // its metrics, built when the last call is done
 	trace             *huaweicloud.Trace // a debug probe's trace; nil otherwise
 }
@@ -89,16 +91,34 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 			}
 			group := make([]polledTask, len(ids)) // complete before any call runs: calls keep pointers into it
 			groups[k] = group
-			readers, calls := w.svc.plan(w, ids)
 			for i, id := range ids {
-				group[i].w, group[i].id, group[i].reader, group[i].trace = w, id, readers[i], trace
+				group[i].w, group[i].id, group[i].trace = w, id, trace
+			}
+			// Terminal tasks read recently are served from memory; the
+			// others are read, least recently read first. A debug probe
+			// reads its task whatever its state: its trace is the point.
+			interval := w.terminalInterval
+			if trace != nil {
+				interval = 0
+			}
+			due := w.memory.plan(ids, time.Now(), interval, func(i int, s exposition.Series, shared bool) {
+				group[i].up, group[i].Series, group[i].served, group[i].sharedKept = true, s, servedTerminal, shared
+			})
+			dueIDs := make([]string, len(due))
+			for j, i := range due {
+				dueIDs[j] = ids[i]
+			}
+			readers, calls := w.svc.plan(w, dueIDs)
+			budgetOf(ctx, w.account).plan(len(calls))
+			for j, i := range due {
+				group[i].reader = readers[j]
 			}
 			for _, c := range calls {
-				for i := c.first; i < c.first+c.n; i++ {
-					group[i].pending.Add(1)
+				for j := c.first; j < c.first+c.n; j++ {
+					group[due[j]].pending.Add(1)
 				}
 			}
-			for i := range group {
+			for _, i := range due {
 				if group[i].pending.Load() == 0 { // a plan without a call for it
 					e.build(&group[i])
 				}
@@ -111,9 +131,9 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 				calls[k] = call{}
 				p.submit(func(ctx context.Context) {
 					c.run(ctx)
-					for i := c.first; i < c.first+c.n; i++ {
-						if group[i].pending.Add(-1) == 0 {
-							e.build(&group[i])
+					for j := c.first; j < c.first+c.n; j++ {
+						if t := &group[due[j]]; t.pending.Add(-1) == 0 {
+							e.build(t)
 						}
 					}
 				})
@@ -122,9 +142,19 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 	}
 	planners.Wait()
 	p.wait()
+	for _, group := range groups {
+		for i := range group {
+			if group[i].sharedKept {
+				dedupeShared(group)
+				break
+			}
+		}
+	}
+	now := time.Now()
 	for _, w := range ws {
 		// Answers of tasks that left the task set do not stay in memory.
 		w.account.cache.prune()
+		w.memory.prune(now, memoryKeep(w))
 	}
 	return groups
 }
@@ -150,6 +180,11 @@ func (e *Exporter) build(t *polledTask) {
 	up, err := t.reader.metrics(m)
 	t.up, t.Series = up, m.Series
 	t.reader = nil // the answers are not needed any more: a big scrape holds only its series
+	if !up && huaweicloud.IsBudget(err) {
+		e.unread(t, err)
+		return
+	}
+	e.remember(t)
 	if n := int32(len(m.Samples)); n > t.w.seriesHint.Load() {
 		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
 	}
@@ -170,6 +205,41 @@ func (e *Exporter) build(t *polledTask) {
 	if e.recordStatus(t, reason) {
 		e.logChange(t, up, reason, err)
 	}
+}
+
+// unread serves a task the account's API budget left unread (err is the
+// huaweicloud.BudgetError): its last good answer when it is younger than
+// max_staleness, else the task is down with reason throttled_budget.
+// Either is in the scrape's one shortfall line (logShortfall), not a line
+// of its own, nor a change on the status board, which keeps what the
+// task's last read found.
+func (e *Exporter) unread(t *polledTask, err error) {
+	r, ok := t.w.memory.stale(t.id, time.Now(), t.w.maxStaleness)
+	if ok {
+		t.up, t.Series, t.served, t.sharedKept = true, r.series, servedStale, r.shared
+	} else {
+		t.served = servedThrottled
+		e.taskErrors.WithLabelValues(t.w.svc.api(), huaweicloud.ReasonThrottledBudget).Inc()
+	}
+	if t.trace != nil {
+		if ok {
+			t.trace.Addf(huaweicloud.TraceResult, "not read (%s): served the answer read at %s", err, r.good.UTC().Format(time.RFC3339))
+		} else {
+			t.trace.Addf(huaweicloud.TraceResult, "error: %s: %s", huaweicloud.ReasonThrottledBudget, err)
+		}
+	}
+}
+
+// remember keeps what a task's read found for the next scrapes: when it
+// was read and, when it is up, its series (those of its own) and whether
+// its state is terminal.
+func (e *Exporter) remember(t *polledTask) {
+	if !t.up {
+		t.w.memory.note(t.id, time.Now(), nil, false)
+		return
+	}
+	terminal := t.w.svc.terminal(e.labels.currentState(&t.Series, t.w.svc.stateDesc()), &t.Series)
+	t.w.memory.note(t.id, time.Now(), &t.Series, terminal)
 }
 
 // logChange logs a task going down (warn) or coming back up (info); build
