@@ -2,6 +2,7 @@ package collector
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"errors"
 	"slices"
@@ -101,7 +102,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 			if trace != nil {
 				interval = 0
 			}
-			due := w.memory.plan(ids, time.Now(), interval, func(i int, s exposition.Series, shared bool) {
+			due, read := w.memory.plan(ids, time.Now(), interval, func(i int, s exposition.Series, shared bool) {
 				group[i].up, group[i].Series, group[i].served, group[i].sharedKept = true, s, servedTerminal, shared
 			})
 			dueIDs := make([]string, len(due))
@@ -123,13 +124,14 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 					e.build(&group[i])
 				}
 			}
+			keys := callKeys(calls, read)
 			for k, c := range calls {
 				// Only the job holds the call (and through it the task's
 				// reader and answers) from now on: once the job is done
 				// and the task built, the answers are garbage, rather than
 				// held until every call of the service is submitted.
 				calls[k] = call{}
-				p.submit(func(ctx context.Context) {
+				p.submit(keys[k], func(ctx context.Context) {
 					c.run(ctx)
 					for j := c.first; j < c.first+c.n; j++ {
 						if t := &group[due[j]]; t.pending.Add(-1) == 0 {
@@ -260,45 +262,122 @@ func (e *Exporter) logChange(t *polledTask, up bool, reason string, err error) {
 
 // pool runs jobs on at most limit goroutines, started as jobs come and
 // reused for the next ones (a worker's stack has grown through the HTTP and
-// JSON code already). A job whose turn comes after ctx is done still runs,
-// so that it records ctx's error.
+// JSON code already). A free worker takes the queued job that comes first
+// (jobKey): the least recently read tasks' calls, the cheaper tasks first
+// among equals, then in the order submitted, whatever service they are
+// of. A job whose turn comes after ctx is done still runs, so that it
+// records ctx's error.
 type pool struct {
 	ctx     context.Context
-	jobs    chan func(context.Context)
-	limit   int32
-	started atomic.Int32
+	limit   int
+	mu      sync.Mutex
+	queue   jobQueue
+	running int // workers started and not yet done
+	seq     int // jobs submitted so far
 	workers sync.WaitGroup
 }
 
-func newPool(ctx context.Context, limit int) *pool {
-	return &pool{ctx: ctx, jobs: make(chan func(context.Context)), limit: int32(limit)}
+// jobKey orders the queued jobs: read is when the least recently read
+// task of the job's call was read (zero: never), cost the calls a scrape
+// makes for the job's first task.
+type jobKey struct {
+	read time.Time
+	cost float64
+	seq  int
 }
 
-// submit hands job to an idle worker, starts one when none is idle and the
-// limit allows, or else waits for one to be free.
-func (p *pool) submit(job func(context.Context)) {
-	select {
-	case p.jobs <- job:
-		return
-	default:
+type queuedJob struct {
+	key jobKey
+	run func(context.Context)
+}
+
+// jobQueue is a min-heap of queued jobs by key.
+type jobQueue []queuedJob
+
+func (q jobQueue) Len() int { return len(q) }
+func (q jobQueue) Less(i, j int) bool {
+	a, b := q[i].key, q[j].key
+	if !a.read.Equal(b.read) {
+		return a.read.Before(b.read)
 	}
-	if p.started.Add(1) <= p.limit {
-		p.workers.Go(func() {
-			job(p.ctx)
-			for j := range p.jobs {
-				j(p.ctx)
-			}
-		})
-		return
+	if a.cost != b.cost {
+		return a.cost < b.cost
 	}
-	p.jobs <- job
+	return a.seq < b.seq
+}
+func (q jobQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *jobQueue) Push(x any)   { *q = append(*q, x.(queuedJob)) }
+func (q *jobQueue) Pop() any {
+	old := *q
+	j := old[len(old)-1]
+	old[len(old)-1] = queuedJob{} // the job's closure is garbage once run
+	*q = old[:len(old)-1]
+	return j
+}
+
+func newPool(ctx context.Context, limit int) *pool {
+	return &pool{ctx: ctx, limit: limit}
+}
+
+// submit queues job with key (its seq is set here) and starts a worker
+// when fewer than the limit run.
+func (p *pool) submit(key jobKey, job func(context.Context)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	key.seq = p.seq
+	p.seq++
+	heap.Push(&p.queue, queuedJob{key: key, run: job})
+	if p.running < p.limit {
+		p.running++
+		p.workers.Go(p.work)
+	}
+}
+
+// work runs queued jobs, first things first, until none is queued.
+func (p *pool) work() {
+	for {
+		p.mu.Lock()
+		if p.queue.Len() == 0 {
+			p.running--
+			p.mu.Unlock()
+			return
+		}
+		j := heap.Pop(&p.queue).(queuedJob)
+		p.mu.Unlock()
+		j.run(p.ctx)
+	}
 }
 
 // wait returns when every submitted job has run; submit must not be called
 // after it.
 func (p *pool) wait() {
-	close(p.jobs)
 	p.workers.Wait()
+}
+
+// callKeys are the pool's keys of calls: a call's read is that of the
+// least recently read of its tasks, its cost the calls its first task
+// takes (a call shared by n tasks counts 1/n for each). A call for no task
+// (a list a plan reads whatever its tasks) comes first.
+func callKeys(calls []call, read []time.Time) []jobKey {
+	cost := make([]float64, len(read))
+	for _, c := range calls {
+		for j := c.first; j < c.first+c.n; j++ {
+			cost[j] += 1 / float64(c.n)
+		}
+	}
+	keys := make([]jobKey, len(calls))
+	for k, c := range calls {
+		if c.n == 0 {
+			continue
+		}
+		keys[k].read, keys[k].cost = read[c.first], cost[c.first]
+		for j := c.first + 1; j < c.first+c.n; j++ {
+			if read[j].Before(keys[k].read) {
+				keys[k].read = read[j]
+			}
+		}
+	}
+	return keys
 }
 
 // answerSeries lists the series of tasks for the answer's writer: the

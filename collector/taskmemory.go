@@ -59,14 +59,15 @@ const (
 
 // plan sorts the tasks ids (sorted) into those to read and those served
 // from memory: due are the indexes of the tasks to read, least recently
-// read first (tasks never read first of all, then by id); keep is called
+// read first (tasks never read first of all, then by id), read[j] when
+// due[j] was last read (zero: never); keep is called
 // with the index, remembered series (and whether they have a shared one)
 // of each terminal task read within terminalInterval before now.
-func (m *taskMemory) plan(ids []string, now time.Time, terminalInterval time.Duration, keep func(i int, s exposition.Series, shared bool)) (due []int) {
+func (m *taskMemory) plan(ids []string, now time.Time, terminalInterval time.Duration, keep func(i int, s exposition.Series, shared bool)) (due []int, read []time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	due = make([]int, 0, len(ids))
-	read := make([]time.Time, len(ids))
+	readOf := make([]time.Time, len(ids))
 	for i, id := range ids {
 		r, ok := m.tasks[id]
 		if ok && r.terminal && now.Sub(r.good) < terminalInterval {
@@ -75,11 +76,15 @@ func (m *taskMemory) plan(ids []string, now time.Time, terminalInterval time.Dur
 			keep(i, r.series, r.shared)
 			continue
 		}
-		read[i] = r.read
+		readOf[i] = r.read
 		due = append(due, i)
 	}
-	slices.SortStableFunc(due, func(a, b int) int { return read[a].Compare(read[b]) })
-	return due
+	slices.SortStableFunc(due, func(a, b int) int { return readOf[a].Compare(readOf[b]) })
+	read = make([]time.Time, len(due))
+	for j, i := range due {
+		read[j] = readOf[i]
+	}
+	return due, read
 }
 
 // stale returns the memory of task id when its last good series are

@@ -33,7 +33,8 @@ func dcsSeries(t *testing.T, ix labelIndex, d *dcs, id, status string) expositio
 
 // planned runs plan at now and returns the due ids in order and the kept ones.
 func planned(m *taskMemory, ids []string, now time.Time, terminal time.Duration) (due, kept []string) {
-	for _, i := range m.plan(ids, now, terminal, func(i int, _ exposition.Series, _ bool) { kept = append(kept, ids[i]) }) {
+	order, _ := m.plan(ids, now, terminal, func(i int, _ exposition.Series, _ bool) { kept = append(kept, ids[i]) })
+	for _, i := range order {
 		due = append(due, ids[i])
 	}
 	return due, kept
@@ -247,5 +248,48 @@ func TestScrapeBudget(t *testing.T) {
 	}
 	if budgetOf(context.Background(), a).short() || withBudgets(context.Background(), []*account{a}, time.Now()) != context.Background() {
 		t.Error("a scrape without a deadline has a budget")
+	}
+}
+
+// A free worker takes the queued call of the least recently read task
+// first, the cheaper task first among equals, then the one submitted
+// first: whatever service submitted it.
+func TestPoolRunsTheLeastRecentlyReadFirst(t *testing.T) {
+	p := newPool(context.Background(), 1)
+	release := make(chan struct{})
+	var order []string
+	p.submit(jobKey{}, func(context.Context) { <-release }) // holds the only worker
+	for _, j := range []struct {
+		name string
+		key  jobKey
+	}{
+		{"read late", jobKey{read: t0.Add(time.Minute)}},
+		{"dcs, never read", jobKey{cost: 2}},
+		{"read early", jobKey{read: t0}},
+		{"sms, never read", jobKey{cost: 1}},
+		{"dcs, never read, second call", jobKey{cost: 2}},
+	} {
+		p.submit(j.key, func(context.Context) { order = append(order, j.name) })
+	}
+	close(release)
+	p.wait()
+	want := []string{"sms, never read", "dcs, never read", "dcs, never read, second call", "read early", "read late"}
+	if !reflect.DeepEqual(order, want) {
+		t.Errorf("order %v, want %v", order, want)
+	}
+}
+
+// A call's key: its tasks' least recent read, its first task's cost in
+// calls (a call shared by n tasks counts 1/n each).
+func TestCallKeys(t *testing.T) {
+	read := []time.Time{t0.Add(time.Minute), t0, {}}
+	calls := []call{{first: 0, n: 3}, {first: 0, n: 1}, {first: 1, n: 1}, {first: 1, n: 1}, {first: 2, n: 1}, {first: 0, n: 0}}
+	keys := callKeys(calls, read)
+	third := 1 / float64(3) // summed as callKeys sums, in float64
+	one, two := third+1, third+1+1
+	want := []jobKey{{read: time.Time{}, cost: one}, {read: t0.Add(time.Minute), cost: one}, {read: t0, cost: two},
+		{read: t0, cost: two}, {read: time.Time{}, cost: one}, {}}
+	if !reflect.DeepEqual(keys, want) {
+		t.Errorf("keys %+v\nwant %+v", keys, want)
 	}
 }
