@@ -57,6 +57,14 @@ func (b *scrapeBudget) plan(n int) {
 	}
 }
 
+// tight reports whether the scrape planned more than half the calls the
+// budget can start: the answers of active tasks are kept for the next
+// scrapes then (taskMemory), to serve should one run short. A probe (no
+// budget) keeps none.
+func (b *scrapeBudget) tight() bool {
+	return b != nil && 2*float64(b.planned.Load()) > b.possible
+}
+
 // short reports whether the scrape planned more calls than the budget
 // can start.
 func (b *scrapeBudget) short() bool {

@@ -110,7 +110,8 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 				dueIDs[j] = ids[i]
 			}
 			readers, calls := w.svc.plan(w, dueIDs)
-			budgetOf(ctx, w.account).plan(len(calls))
+			budget := budgetOf(ctx, w.account)
+			budget.plan(len(calls))
 			for j, i := range due {
 				group[i].reader = readers[j]
 			}
@@ -121,7 +122,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 			}
 			for _, i := range due {
 				if group[i].pending.Load() == 0 { // a plan without a call for it
-					e.build(&group[i])
+					e.build(&group[i], budget)
 				}
 			}
 			keys := callKeys(calls, read)
@@ -135,7 +136,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 					c.run(ctx)
 					for j := c.first; j < c.first+c.n; j++ {
 						if t := &group[due[j]]; t.pending.Add(-1) == 0 {
-							e.build(t)
+							e.build(t, budget)
 						}
 					}
 				})
@@ -162,7 +163,7 @@ func (e *Exporter) pollTasks(ctx context.Context, ws []*watched, idsOf func(cont
 }
 
 // build makes a task's metrics from its reader and counts its error.
-func (e *Exporter) build(t *polledTask) {
+func (e *Exporter) build(t *polledTask, budget *scrapeBudget) {
 	api := t.w.svc.api()
 	m := &emitter{
 		Series: exposition.Series{
@@ -186,7 +187,7 @@ func (e *Exporter) build(t *polledTask) {
 		e.unread(t, err)
 		return
 	}
-	e.remember(t)
+	e.remember(t, budget.tight())
 	if n := int32(len(m.Samples)); n > t.w.seriesHint.Load() {
 		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
 	}
@@ -233,14 +234,21 @@ func (e *Exporter) unread(t *polledTask, err error) {
 }
 
 // remember keeps what a task's read found for the next scrapes: when it
-// was read and, when it is up, its series (those of its own) and whether
-// its state is terminal.
-func (e *Exporter) remember(t *polledTask) {
+// was read and, when it is up, whether its state is terminal and its
+// series, if they may be served again: a terminal task's always, an
+// active task's only when the account's budget is tight (for a scrape
+// that runs out of it), so that an account with calls to spare holds no
+// series between scrapes.
+func (e *Exporter) remember(t *polledTask, tight bool) {
 	if !t.up {
 		t.w.memory.note(t.id, time.Now(), nil, false)
 		return
 	}
 	terminal := t.w.svc.terminal(e.labels.currentState(&t.Series, t.w.svc.stateDesc()), &t.Series)
+	if !terminal && !tight {
+		t.w.memory.forget(t.id, time.Now())
+		return
+	}
 	t.w.memory.note(t.id, time.Now(), &t.Series, terminal)
 }
 

@@ -118,6 +118,17 @@ func (m *taskMemory) note(id string, now time.Time, good *exposition.Series, ter
 	m.tasks[id] = r
 }
 
+// forget remembers that task id was read at now, with no answer to serve
+// again (its last good one is dropped).
+func (m *taskMemory) forget(id string, now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tasks == nil {
+		m.tasks = map[string]remembered{}
+	}
+	m.tasks[id] = remembered{read: now, seen: now}
+}
+
 // prune forgets the tasks no scrape read or served within keep before
 // now: tasks that left the task set (or were probed once) do not stay.
 func (m *taskMemory) prune(now time.Time, keep time.Duration) {

@@ -123,6 +123,12 @@ func TestTaskMemoryServesStaleAnswersYoungerThanMaxStaleness(t *testing.T) {
 	if _, ok := m.stale("b", t0, 5*time.Minute); ok {
 		t.Error("a task never read well has no answer to serve")
 	}
+	// An answer not worth keeping (an active task, the budget not tight)
+	// drops the last good one but counts as a read.
+	m.forget("a", t0.Add(2*time.Minute))
+	if _, ok := m.stale("a", t0.Add(2*time.Minute), 5*time.Minute); ok || !m.tasks["a"].read.Equal(t0.Add(2*time.Minute)) {
+		t.Errorf("after forget: stale %v, %+v", ok, m.tasks["a"])
+	}
 }
 
 // prune forgets what no scrape read or served within keep: serving a
@@ -225,9 +231,13 @@ func TestScrapeBudget(t *testing.T) {
 	if b == nil || b.possible < 21.9 || b.possible > 22.1 {
 		t.Fatalf("budget %+v, want 22 calls possible", b)
 	}
-	b.plan(21)
-	if b.short() {
-		t.Error("21 calls of 22 are short")
+	b.plan(10)
+	if b.tight() || b.short() {
+		t.Error("10 calls of 22 are tight or short")
+	}
+	b.plan(11)
+	if !b.tight() || b.short() {
+		t.Error("21 calls of 22 are short, or not tight")
 	}
 	w := &watched{svc: newSMS(labelIndex{}), account: a, verifyInterval: time.Minute}
 	calls := 0
@@ -246,7 +256,7 @@ func TestScrapeBudget(t *testing.T) {
 	if v, err := fetchSlow(ctx, w, "never", read); v != 0 || err != nil || calls != 1 {
 		t.Errorf("short budget, nothing cached: %v %v, %d calls", v, err, calls)
 	}
-	if budgetOf(context.Background(), a).short() || withBudgets(context.Background(), []*account{a}, time.Now()) != context.Background() {
+	if budgetOf(context.Background(), a).short() || budgetOf(context.Background(), a).tight() || withBudgets(context.Background(), []*account{a}, time.Now()) != context.Background() {
 		t.Error("a scrape without a deadline has a budget")
 	}
 }

@@ -456,9 +456,9 @@ func TestTerminalIntervalAndMaxStaleness(t *testing.T) {
 		t.Errorf("defaults: %v %+v", err, cfg)
 	}
 	for body, want := range map[string]string{
-		"    max_staleness: -1m\n":                 "c.yml:5: accounts[0].max_staleness: must not be negative, got -1m0s",
-		"    dcs:\n      terminal_interval: -5s\n": "c.yml:6: accounts[0].dcs.terminal_interval: must not be negative, got -5s",
-		"    drs:\n      terminal_interval: -5s\n": "c.yml:6: accounts[0].drs.terminal_interval: must not be negative, got -5s",
+		"    max_staleness: -1m\n":                  "c.yml:5: accounts[0].max_staleness: must not be negative, got -1m0s",
+		"    dcs:\n      terminal_interval: -5s\n":  "c.yml:6: accounts[0].dcs.terminal_interval: must not be negative, got -5s",
+		"    drs:\n      terminal_interval: -5s\n":  "c.yml:6: accounts[0].drs.terminal_interval: must not be negative, got -5s",
 		"    cdm:\n      terminal_interval: soon\n": "c.yml:6: accounts[0].cdm.terminal_interval:",
 	} {
 		if _, err := Parse("c.yml", []byte(base+body)); err == nil || !strings.Contains(err.Error(), want) {
