@@ -213,7 +213,7 @@ func (e *Exporter) build(t *polledTask, budget *scrapeBudget) {
 // unread serves a task the account's API budget left unread (err is the
 // huaweicloud.BudgetError): its last good answer when it is younger than
 // max_staleness, else the task is down with reason throttled_budget.
-// Either is in the scrape's one shortfall line (logShortfall), not a line
+// Either is in the scrape's one shortfall line (shortfall), not a line
 // of its own, nor a change on the status board, which keeps what the
 // task's last read found.
 func (e *Exporter) unread(t *polledTask, err error) {
