@@ -187,6 +187,13 @@ func (e *Exporter) build(t *polledTask, budget *scrapeBudget) {
 		e.unread(t, err)
 		return
 	}
+	if !up && budget.short() && errors.Is(err, context.DeadlineExceeded) {
+		// The last calls of a short scrape start just before its deadline
+		// and run out of time: a young answer is served for those too.
+		if e.unreadStale(t) {
+			return
+		}
+	}
 	e.remember(t, budget.tight())
 	if n := int32(len(m.Samples)); n > t.w.seriesHint.Load() {
 		t.w.seriesHint.Store(n) // racing stores are fine: it is a capacity hint
@@ -219,7 +226,7 @@ func (e *Exporter) build(t *polledTask, budget *scrapeBudget) {
 func (e *Exporter) unread(t *polledTask, err error) {
 	r, ok := t.w.memory.stale(t.id, time.Now(), t.w.maxStaleness)
 	if ok {
-		t.up, t.Series, t.served, t.sharedKept = true, r.series, servedStale, r.shared
+		t.serveStale(r)
 	} else {
 		t.served = servedThrottled
 		e.taskErrors.WithLabelValues(t.w.svc.api(), huaweicloud.ReasonThrottledBudget).Inc()
@@ -231,6 +238,24 @@ func (e *Exporter) unread(t *polledTask, err error) {
 			t.trace.Addf(huaweicloud.TraceResult, "error: %s: %s", huaweicloud.ReasonThrottledBudget, err)
 		}
 	}
+}
+
+// unreadStale serves t its last good answer when it is younger than
+// max_staleness, and reports whether it did.
+func (e *Exporter) unreadStale(t *polledTask) bool {
+	r, ok := t.w.memory.stale(t.id, time.Now(), t.w.maxStaleness)
+	if ok {
+		t.serveStale(r)
+		if t.trace != nil {
+			t.trace.Addf(huaweicloud.TraceResult, "timed out at the end of a short scrape: served the answer read at %s", r.good.UTC().Format(time.RFC3339))
+		}
+	}
+	return ok
+}
+
+// serveStale serves t the remembered answer r.
+func (t *polledTask) serveStale(r remembered) {
+	t.up, t.Series, t.served, t.sharedKept = true, r.series, servedStale, r.shared
 }
 
 // remember keeps what a task's read found for the next scrapes: when it

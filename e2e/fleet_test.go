@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/migration-exporter/migration_exporter/internal/scrapetest"
+	"github.com/migration-exporter/migration_exporter/simulator"
 )
 
 // A task in a terminal state is read once per terminal_interval and
@@ -111,5 +112,30 @@ func TestEndToEndBudgetShortfallRotatesAndServesStale(t *testing.T) {
 	}
 	if strings.Contains(logs, "task is down") {
 		t.Errorf("a line per task:\n%s", logs)
+	}
+}
+
+// The last call a short scrape starts, just before its deadline, runs
+// out of time: the task is served from its young answer, not down with
+// a "task is down" line of its own.
+func TestEndToEndBudgetShortfallServesATimedOutTaskStale(t *testing.T) {
+	t.Parallel()
+	sim := startDCS(t, "task-a")
+	// One token a second; a 600 ms scrape starts one of the task's two
+	// calls (its stats) and refuses the other.
+	exp := startExporter(t, "--api.concurrency=1", "--scrape.timeout=600ms", "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
+		"    requests_per_second: 1\n    dcs:\n      task_ids: [task-a]\n"))
+	r := exp.scrape(t, nil)
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "task-a")
+	r.Expect(t, 42.5/100, "dcs_migration_full_progress_ratio", "task_id", "task-a")
+	sim.SetFault("task-a", simulator.Fault{Latency: 5 * time.Second})
+	time.Sleep(1100 * time.Millisecond)
+	r = exp.scrape(t, nil)
+	r.Expect(t, 1, "dcs_migration_up", "task_id", "task-a")
+	r.Expect(t, 42.5/100, "dcs_migration_full_progress_ratio", "task_id", "task-a")
+	r.Expect(t, 1, "migration_exporter_task_stale", "api", "dcs")
+	r.Expect(t, 0, "migration_exporter_task_errors_total", "api", "dcs", "reason", "timeout")
+	if strings.Contains(exp.Logs.String(), "task is down") {
+		t.Errorf("the task went down:\n%s", exp.Logs)
 	}
 }
