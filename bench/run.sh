@@ -44,6 +44,14 @@
 # left behind (kept scratch, compressors) plus the tasks' state, and
 # nothing of a scrape in flight.
 #
+# The fleet scenarios (issue 22) start a fresh exporter and scrape it back
+# to back without a warm-up, counting per scrape the API calls, the tasks
+# read (from fakecloud's per-task counts), the tasks down and stale and the
+# exporter's log lines: fleet-terminal-1000 (500 SMS and 500 DCS tasks, 90 %
+# of them finished, 4 scrapes) and fleet-budget-2500 (2,000 SMS and 500 DCS
+# tasks at 50 ms latency, 20 requests/s, a 30 s timeout, 6 scrapes: about
+# six minutes a build).
+#
 # With BASE (a directory holding the baseline tree, or a git commit of this
 # repository, which is checked out in a temporary worktree under /tmp and
 # removed at the end), the exporter is built from the baseline too, and each
@@ -55,7 +63,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SCRAPES=${SCRAPES:-5}
-SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 cdm-1000 mem-sms-10000 mem-dcs-10000 probe-sms-10000 heap-sms-10000-text heap-sms-10000-proto}
+SCENARIOS=${SCENARIOS:-sms-10 sms-100 sms-1000 sms-10000 dcs-10000 cdm-1000 mem-sms-10000 mem-dcs-10000 probe-sms-10000 heap-sms-10000-text heap-sms-10000-proto fleet-terminal-1000 fleet-budget-2500}
 BASE=${BASE:-}
 # Prometheus asks for gzip; so does curl --compressed.
 COMPRESSED=${COMPRESSED:-1}
@@ -140,11 +148,11 @@ ratios() {
 	}'
 }
 
-# start_cloud DIR SMS DCS LATENCY [CDM]: starts fakecloud, which writes
+# start_cloud DIR SMS DCS LATENCY [FLAGS...]: starts fakecloud, which writes
 # DIR/cfg.yml; sets FC to its pid.
 start_cloud() {
 	local dir=$1
-	"$TMP/fakecloud" -sms "$2" -dcs "$3" -cdm "${5:-0}" -latency "$4" -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
+	"$TMP/fakecloud" -sms "$2" -dcs "$3" -latency "$4" "${@:5}" -config "$dir/cfg.yml" >"$dir/fakecloud.out" 2>"$dir/fakecloud.err" &
 	FC=$!
 	PIDS+=("$FC")
 	for _ in $(seq 600); do
@@ -207,7 +215,7 @@ scenario() {
 	local dir="$TMP/$name.$build"
 	mkdir -p "$dir"
 	log "== $name ($build): $sms SMS, $dcs DCS tasks, $cdm CDM jobs, latency $latency, 1+$scrapes scrapes"
-	start_cloud "$dir" "$sms" "$dcs" "$latency" "$cdm"
+	start_cloud "$dir" "$sms" "$dcs" "$latency" -cdm "${cdm:-0}"
 	local fc=$FC
 	start_exporter "$build" "$dir" --scrape.timeout=60s
 	local ex=$EX url=$URL
@@ -391,6 +399,66 @@ heap_scenario() {
 	keep_row HEAP_ROWS "$name" "$build" "$out"
 }
 
+FLEET_ROWS=()
+FLEET_SCRAPE_ROWS=()
+
+# fleet_scenario BUILD NAME SMS DCS LATENCY RPS TERMINAL TIMEOUT SCRAPES: a
+# fresh exporter on a fleet (fakecloud -rps RPS -terminal TERMINAL) scraped
+# SCRAPES times back to back, without a warm-up: the first scrape is the
+# first. Per scrape: the API calls it made (the growth of
+# migration_exporter_api_requests_total), the tasks it read (whose own
+# answer, SMS ShowTask or DCS ShowMigrationTaskStats, fakecloud served in
+# it), the distinct tasks read so far, the tasks down (*_up 0), the tasks
+# served stale (migration_exporter_task_stale) and the lines the exporter
+# logged (--log.level=warn).
+fleet_scenario() {
+	local build=$1 name=$2 sms=$3 dcs=$4 latency=$5 rps=$6 terminal=$7 timeout=$8 scrapes=$9
+	local dir="$TMP/$name.$build"
+	mkdir -p "$dir"
+	log "== $name ($build): $sms SMS, $dcs DCS tasks ($terminal terminal), latency $latency, $rps requests/s, timeout $timeout, $scrapes scrapes"
+	start_cloud "$dir" "$sms" "$dcs" "$latency" -rps "$rps" -terminal "$terminal"
+	local fc=$FC cloud
+	cloud=$(head -1 "$dir/fakecloud.out")
+	start_exporter "$build" "$dir" --scrape.timeout="$timeout"
+	local ex=$EX url=$URL
+	local tasks=$((sms + dcs)) k calls_before=0 lines_before=0 all_read=never
+	curl -sS "$cloud/_fakecloud/reads" >"$dir/reads0"
+	: >"$dir/distinct"
+	for k in $(seq 1 "$scrapes"); do
+		lines_before=$(wc -l <"$dir/exporter.err")
+		curl -sS "${CURL_OPTS[@]}" --max-time 120 -o "$dir/scrape$k.txt" "$url/metrics"
+		curl -sS "$cloud/_fakecloud/reads" >"$dir/reads$k"
+		local calls read distinct down stale lines
+		calls=$(awk '/^migration_exporter_api_requests_total\{/ { s += $2 } END { print s + 0 }' "$dir/scrape$k.txt")
+		# tasks whose count grew in this scrape, added to the distinct set
+		awk 'NR == FNR { before[$1] = $2; next } $2 > before[$1] { print $1 }' "$dir/reads$((k - 1))" "$dir/reads$k" >"$dir/read$k"
+		read=$(wc -l <"$dir/read$k")
+		sort -u "$dir/distinct" "$dir/read$k" -o "$dir/distinct"
+		distinct=$(wc -l <"$dir/distinct")
+		[[ "$all_read" == never && "$distinct" -eq "$tasks" ]] && all_read=$k
+		down=$(grep -Ec '^(sms|dcs)_migration_up\{.*\} 0$' "$dir/scrape$k.txt" || true)
+		stale=$(awk '/^migration_exporter_task_stale\{/ { s += $2 } END { print s + 0 }' "$dir/scrape$k.txt")
+		lines=$(($(wc -l <"$dir/exporter.err") - lines_before))
+		log "   scrape $k: $((calls - calls_before)) calls, $read read ($distinct distinct), $down down, $stale stale, $lines log lines"
+		FLEET_SCRAPE_ROWS+=("| $name | $build | $k | $((calls - calls_before)) | $read | $distinct | $down | $stale | $lines |")
+		printf '%s %s %s %s %s %s\n' "$((calls - calls_before))" "$read" "$distinct" "$down" "$stale" "$lines" >>"$dir/rows"
+		calls_before=$calls
+	done
+	stop "$ex"
+	stop "$fc"
+	# The summary: means over the scrapes after the first, the distinct
+	# tasks read by the third, and the scrape by which every task was read.
+	local out
+	out=$(awk -v name="$name" -v build="$build" -v tasks="$tasks" -v all="$all_read" '
+		NR == 3 { third = $3 }
+		NR > 1 { n++; calls += $1; read += $2; down += $4; stale += $5; lines += $6 }
+		END {
+			printf "| %s | %s | %d | %.1f | %.1f | %d | %s | %.1f | %.1f | %.1f |\n", name, build, tasks, calls / n, read / n, third, all, down / n, stale / n, lines / n
+			printf "%.3f %.3f %d %.3f %.3f\n", calls / n, read / n, third, down / n, lines / n
+		}' "$dir/rows")
+	keep_row FLEET_ROWS "$name" "$build" "$out"
+}
+
 for s in $SCENARIOS; do
 	case $s in
 	sms-10 | sms-100 | sms-1000) run=(scenario "$s" "${s#sms-}" 0 50ms "$SCRAPES") ratio=(ROWS - - - - - 0 1 2 3 - - - 4 - 5) ;;
@@ -402,6 +470,8 @@ for s in $SCENARIOS; do
 	probe-sms-10000) run=(probe_scenario "$s" 10000) ratio=(PROBE_ROWS - - - 0 1 - 2) ;;
 	heap-sms-10000-text) run=(heap_scenario "$s" 10000 text) ratio=(HEAP_ROWS - - - - - 0 1) ;;
 	heap-sms-10000-proto) run=(heap_scenario "$s" 10000 proto) ratio=(HEAP_ROWS - - - - - 0 1) ;;
+	fleet-terminal-1000) run=(fleet_scenario "$s" 500 500 0ms 1000000 0.9 60s 4) ratio=(FLEET_ROWS - 0 1 2 - 3 - 4) ;;
+	fleet-budget-2500) run=(fleet_scenario "$s" 2000 500 50ms 20 0 30s 6) ratio=(FLEET_ROWS - 0 1 2 - 3 - 4) ;;
 	*) log "unknown scenario $s" && exit 2 ;;
 	esac
 	for b in "${BUILDS[@]}"; do
@@ -430,6 +500,16 @@ if [[ ${#PROBE_ROWS[@]} -gt 0 ]]; then
 	echo "| /probe scenario | build | tasks | HTTP 200 | seconds | ms/probe | RSS idle MiB | RSS after MiB | VmHWM MiB |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${PROBE_ROWS[@]}"
+fi
+if [[ ${#FLEET_ROWS[@]} -gt 0 ]]; then
+	echo
+	echo "| fleet scenario | build | tasks | API calls/scrape after the first | tasks read/scrape after the first | distinct tasks read by scrape 3 | every task read by scrape | tasks down/scrape after the first | tasks stale/scrape after the first | log lines/scrape after the first |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${FLEET_ROWS[@]}"
+	echo
+	echo "| fleet scenario | build | scrape | API calls | tasks read | distinct read so far | tasks down | tasks stale | log lines |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${FLEET_SCRAPE_ROWS[@]}"
 fi
 if [[ ${#HEAP_ROWS[@]} -gt 0 ]]; then
 	echo

@@ -11,6 +11,7 @@ import (
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
 // cdmStatuses are the statuses of a CDM job's run that the state set
@@ -95,6 +96,16 @@ func (*cdm) endpoint(e config.Endpoints) string        { return e.CDM }
 func (*cdm) validTaskID(id string) bool                { return config.ValidCDMJobID(id) }
 
 func (d *cdm) stateDesc() *prometheus.Desc { return d.status }
+
+// terminal: a CDM job whose latest run SUCCEEDED or FAILED, unless that
+// run migrates incrementally (it goes on).
+func (d *cdm) terminal(state string, s *exposition.Series) bool {
+	if state != "SUCCEEDED" && state != "FAILED" {
+		return false
+	}
+	incremental, _ := seriesValue(s, d.incremental)
+	return incremental != 1
+}
 
 func (d *cdm) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.incremental, d.rows, d.bytes, d.files,

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
 // dcsStatuses are the DCS task statuses the state set always exports (0 for
@@ -19,6 +21,10 @@ var dcsStatuses = []string{
 	"CREATING", "ERROR", "MIGRATION_SUCCESS", // documentation too
 	"DELETED", "INCRMIGEATING", // seen in real answers (sic)
 }
+
+// dcsTerminal are the statuses a DCS task ends in: it succeeded, failed
+// (either spelling), was stopped, released or deleted.
+var dcsTerminal = []string{"SUCCESS", "FAILED", "TERMINATED", "RELEASED", "DELETED", "MIGRATION_SUCCESS", "MIGRATION_FAILED"}
 
 // dcsIPSwitchStates are the states of the IP switch (the details'
 // top-level task_status) the state set always exports: the ones the
@@ -64,6 +70,10 @@ func (*dcs) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 }
 
 func (d *dcs) stateDesc() *prometheus.Desc { return d.status }
+
+func (*dcs) terminal(state string, _ *exposition.Series) bool {
+	return slices.Contains(dcsTerminal, state)
+}
 
 func (d *dcs) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.fullProgress, d.offset, d.sourceKeys, d.targetKeys,

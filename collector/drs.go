@@ -13,6 +13,7 @@ import (
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
 // drsStatuses are the DRS job statuses the state set always exports.
@@ -25,6 +26,14 @@ var drsStatuses = []string{
 	"CHILD_TRANSFER_FAILED", "RELEASE_CHILD_TRANSFER_STARTED", "RELEASE_CHILD_TRANSFER_COMPLETE",
 	"NODE_UPGRADE_START", "NODE_UPGRADE_COMPLETE", "NODE_UPGRADE_FAILED",
 }
+
+// drsTerminal are the statuses a DRS job ends in: its transfer (or its
+// resources' release) complete or failed, or the job deleted. The failures
+// of an operation on a running job (a node rebuilt, upgraded, the job
+// changed) are not: the job goes on.
+var drsTerminal = []string{"CREATE_FAILED", "START_JOB_FAILED", "FULL_TRANSFER_FAILED", "FULL_TRANSFER_COMPLETE",
+	"INCRE_TRANSFER_FAILED", "RELEASE_RESOURCE_FAILED", "RELEASE_RESOURCE_COMPLETE", "DELETED", "CHILD_TRANSFER_COMPLETE",
+	"CHILD_TRANSFER_FAILED", "RELEASE_CHILD_TRANSFER_COMPLETE"}
 
 // drsCompareStatuses are the comparison statuses the compare state set
 // always exports.
@@ -87,6 +96,10 @@ func (*drs) settings(a *config.Account) config.Service { return a.DRS.Service() 
 func (*drs) endpoint(e config.Endpoints) string        { return e.DRS }
 
 func (d *drs) stateDesc() *prometheus.Desc { return d.status }
+
+func (*drs) terminal(state string, _ *exposition.Series) bool {
+	return slices.Contains(drsTerminal, state)
+}
 
 func (d *drs) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.phase, d.delay, d.remaining, d.lastSuccess,

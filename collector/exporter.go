@@ -95,6 +95,7 @@ type account struct {
 	name, region, projectID string
 	config                  *config.Account // what it was built from; configs are not changed after loading
 	client                  *huaweicloud.Client
+	limiter                 *rate.Limiter // the client's: the account's API budget
 	cache                   *sharedCache
 	probeShare              *huaweicloud.Share // what /probe requests may use of the account's budget
 	exporter                *Exporter          // for a service's own counting and logging
@@ -269,6 +270,7 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 	for _, svc := range e.services {
 		endpoints[svc.api()] = svc.endpoint(a.Endpoints)
 	}
+	limiter := newLimiter(a.RequestsPerSecond)
 	client := huaweicloud.NewClient(huaweicloud.Options{
 		ProjectID:   a.ProjectID,
 		Region:      a.Region,
@@ -278,9 +280,10 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 		HTTPClient:  e.http,
 		Observer:    e,
 		UserAgent:   e.opts.UserAgent,
-		Limiter:     newLimiter(a.RequestsPerSecond),
+		Limiter:     limiter,
 	})
-	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, config: a, client: client, cache: &sharedCache{}, exporter: e,
+	acc := &account{name: a.Name, region: a.Region, projectID: a.ProjectID, config: a, client: client, limiter: limiter,
+		cache: &sharedCache{}, exporter: e,
 		probeShare: &huaweicloud.Share{
 			Limiter: newLimiter(a.RequestsPerSecond * e.opts.ProbeShare),
 			Slots:   make(chan struct{}, max(1, int(float64(e.opts.Concurrency)*e.opts.ProbeShare))),
@@ -290,7 +293,8 @@ func (e *Exporter) newAccount(a *config.Account) *account {
 	acc.labelPair = &dto.LabelPair{Name: &acc.labelName, Value: &acc.name}
 	for _, svc := range e.services {
 		s := svc.settings(a)
-		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval, verifyInterval: s.VerifyInterval}
+		w := &watched{svc: svc, account: acc, taskIDs: s.TaskIDs, minInterval: s.MinInterval, verifyInterval: s.VerifyInterval,
+			terminalInterval: s.TerminalInterval, maxStaleness: a.MaxStaleness}
 		if st, ok := svc.(stateful); ok {
 			w.state = st.newState(w, a)
 		}

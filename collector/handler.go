@@ -90,6 +90,7 @@ func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, scrapeMetrics) 
 	tally := new(huaweicloud.Tally)
 	ctx = huaweicloud.WithTally(ctx, tally)
 	accounts := *e.accounts.Load()
+	ctx = withBudgets(ctx, accounts, start)
 	ws := active(accounts)
 	found := make([]int, len(ws))
 	tasks := e.pollTasks(ctx, ws, func(ctx context.Context, k int) []string {
@@ -104,7 +105,7 @@ func (e *Exporter) pollAll(ctx context.Context) ([][]polledTask, scrapeMetrics) 
 		}
 	}
 	return tasks, scrapeMetrics{e: e, accounts: accounts, discovered: discovered,
-		measured: &scrapeMeasures{calls: countCalls(ws, tally), elapsed: time.Since(start)}}
+		measured: &scrapeMeasures{calls: countCalls(ws, tally), elapsed: time.Since(start)}, stale: e.shortfall(ws, tasks)}
 }
 
 // ProbeHandler serves /probe?account=A&module=M&task_id=T, M being a

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 	"github.com/migration-exporter/migration_exporter/internal/runes"
 )
 
@@ -109,6 +111,12 @@ func (*oms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 }
 
 func (d *oms) stateDesc() *prometheus.Desc { return d.status }
+
+// terminal: an OMS task ends SUCCEEDED or FAILED (a failed task may be
+// started again: seen within terminal_interval).
+func (*oms) terminal(state string, _ *exposition.Series) bool {
+	return state == "SUCCEEDED" || state == "FAILED"
+}
 
 func (d *oms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.progress, d.transferred, d.total, d.speed, d.remaining,
@@ -265,6 +273,13 @@ func (*omsGroups) listTaskIDs(ctx context.Context, w *watched) ([]string, error)
 }
 
 func (d *omsGroups) stateDesc() *prometheus.Desc { return d.status }
+
+// omsGroupTerminal are the statuses an OMS task group ends in.
+var omsGroupTerminal = []string{"COMPLETED", "CREATE_FAILED", "FAILED", "DELETED"}
+
+func (*omsGroups) terminal(state string, _ *exposition.Series) bool {
+	return slices.Contains(omsGroupTerminal, state)
+}
 
 func (d *omsGroups) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.status, d.transferred, d.total, d.speed, d.objects, d.totalObjects, d.errorInfo, d.lastSuccess}

@@ -9,8 +9,8 @@ import (
 // ownDescs describe the exporter's own per-scrape gauges: the ones /metrics
 // and the exporter-metrics path answer and the ones only /probe answers.
 type ownDescs struct {
-	accountInfo, discoveredTasks, scrapeDuration, budgetRatio, callsPerScrape *prometheus.Desc // /metrics
-	probeSuccess, probeDuration                                               *prometheus.Desc // /probe
+	accountInfo, discoveredTasks, scrapeDuration, budgetRatio, callsPerScrape, taskStale *prometheus.Desc // /metrics
+	probeSuccess, probeDuration                                                          *prometheus.Desc // /probe
 }
 
 func newOwnDescs(ix labelIndex) ownDescs {
@@ -21,6 +21,8 @@ func newOwnDescs(ix labelIndex) ownDescs {
 		budgetRatio: ix.desc("migration_exporter_api_budget_ratio",
 			"API calls the account's configured and discovered tasks need per scrape (an estimate) per call its requests_per_second allows within the scrape timeout; over 1, a scrape cannot read every task.", "account"),
 		callsPerScrape: ix.desc("migration_exporter_api_calls_per_scrape", "API requests the last /metrics scrape sent, by account and API (lists and retries included).", "account", "api"),
+		taskStale: ix.desc("migration_exporter_task_stale",
+			"Tasks this scrape served from an older answer (younger than max_staleness) because the account's API budget ran out before their turn.", "api"),
 		probeSuccess:   ix.desc("probe_success", "1 if the probed task was read, else 0."),
 		probeDuration:  ix.desc("probe_duration_seconds", "How long the probe took."),
 	}
@@ -50,6 +52,7 @@ type scrapeMetrics struct {
 	accounts   []*account
 	discovered []discoveredCount
 	measured   *scrapeMeasures // nil: no scrape yet
+	stale      []apiCount      // by api, in the services' order; none on the exporter-metrics path
 }
 
 // Describe implements prometheus.Collector.
@@ -59,6 +62,7 @@ func (c scrapeMetrics) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.e.own.scrapeDuration
 	ch <- c.e.own.budgetRatio
 	ch <- c.e.own.callsPerScrape
+	ch <- c.e.own.taskStale
 }
 
 // Collect implements prometheus.Collector.
@@ -72,6 +76,9 @@ func (c scrapeMetrics) Collect(ch chan<- prometheus.Metric) {
 		}
 		for _, n := range c.discovered {
 			m.gauge(d.discoveredTasks, float64(n.count), n.account, n.api)
+		}
+		for _, n := range c.stale {
+			m.gauge(d.taskStale, float64(n.count), n.api)
 		}
 		if c.measured == nil {
 			return

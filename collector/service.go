@@ -9,6 +9,7 @@ import (
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
 // service is one migration service (DCS, SMS, …) as the collector sees it:
@@ -39,6 +40,8 @@ type service interface {
 	listTaskIDs(ctx context.Context, w *watched) ([]string, error)
 	// plan returns a reader for each id, in order, and the API calls that
 	// fill them. A reader's metrics are built once its last call is done.
+	// The ids come least recently read first: the calls are sent in the
+	// order plan gives them.
 	plan(w *watched, ids []string) ([]taskReader, []call)
 	// callsPerScrape estimates the API calls a scrape makes to read n of
 	// the service's tasks, each answer read afresh (no min_interval cache):
@@ -48,6 +51,11 @@ type service interface {
 	// many scrapes. It is an estimate, not a count: what a task costs may
 	// depend on its state (a DRS job's phase).
 	callsPerScrape(w *watched, n int) float64
+	// terminal reports whether a task whose good answer made series s,
+	// state being the current state of its stateDesc, has ended for good
+	// (finished, failed, deleted): it is read again once per
+	// terminal_interval only (taskmemory.go).
+	terminal(state string, s *exposition.Series) bool
 }
 
 // newServices returns every service the exporter knows, in the order their
@@ -118,6 +126,12 @@ type watched struct {
 	taskIDs     []string   // configured
 	discovery   *discovery // nil without discover: true
 	minInterval time.Duration
+	// terminalInterval is how often a task in a terminal state is read;
+	// maxStaleness how old an answer served for a task the budget left
+	// unread may be (the account's).
+	terminalInterval, maxStaleness time.Duration
+	// memory is what the scrapes remember of the tasks (taskmemory.go).
+	memory taskMemory
 	// verifyInterval is how often the answers that change slowly (SMS
 	// consistency checks) are read again; 0 for a service without them.
 	verifyInterval time.Duration
@@ -148,7 +162,9 @@ func fetch[T any](ctx context.Context, w *watched, key string, read func(context
 // service's verify interval, through the account's shared cache (so
 // /metrics and /probe share it), served from the cache in between. When a
 // refresh fails, the last good answer, if there is one, is returned with
-// the error: the caller keeps its values and counts the error.
+// the error: the caller keeps its values and counts the error. When the
+// scrape's API budget is short (scrapeBudget), the last good answer is
+// returned however old (the zero T when there is none) without a call.
 func fetchSlow[T any](ctx context.Context, w *watched, key string, read func(context.Context) (T, error)) (T, error) {
 	return fetchSlowFrom(ctx, w, key, func(ctx context.Context, _ T) (T, error) { return read(ctx) })
 }
@@ -158,6 +174,10 @@ func fetchSlow[T any](ctx context.Context, w *watched, key string, read func(con
 // one instead of reading them again (a finished comparison's results).
 func fetchSlowFrom[T any](ctx context.Context, w *watched, key string, read func(ctx context.Context, last T) (T, error)) (T, error) {
 	key = w.svc.module() + " " + key
+	if budgetOf(ctx, w.account).short() {
+		last, _ := lastGood[T](w.account.cache, key)
+		return last, nil
+	}
 	f, err := shareCall(ctx, w.account.cache, key, w.verifyInterval, func(ctx context.Context) (T, error) {
 		last, _ := lastGood[T](w.account.cache, key)
 		return read(ctx, last)

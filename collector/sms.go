@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -10,11 +11,17 @@ import (
 
 	"github.com/migration-exporter/migration_exporter/config"
 	"github.com/migration-exporter/migration_exporter/huaweicloud"
+	"github.com/migration-exporter/migration_exporter/internal/exposition"
 )
 
 // smsStates are the SMS task states the state set always exports.
 var smsStates = []string{"READY", "RUNNING", "SYNCING", "MIGRATE_SUCCESS", "SYNC_SUCCESS", "MIGRATE_FAIL",
 	"SYNC_FAIL", "ABORTING", "ABORT", "SKIPPING", "DELETING", "RESETING", "SYNC_F_ROLLBACKING", "SYNC_F_ROLLBACK_SUCCESS"}
+
+// smsTerminal are the states an SMS task rests in: migrated or synced,
+// failed, aborted. Starting another sync leaves them; the exporter sees
+// that within terminal_interval.
+var smsTerminal = []string{"MIGRATE_SUCCESS", "SYNC_SUCCESS", "MIGRATE_FAIL", "SYNC_FAIL", "ABORT"}
 
 // sms is SMS server migration: one call (ShowTask) a task, and its
 // consistency checks (ShowConsistencyResult) once per verify_interval;
@@ -74,6 +81,10 @@ func (*sms) listTaskIDs(ctx context.Context, w *watched) ([]string, error) {
 }
 
 func (d *sms) stateDesc() *prometheus.Desc { return d.state }
+
+func (*sms) terminal(state string, _ *exposition.Series) bool {
+	return slices.Contains(smsTerminal, state)
+}
 
 func (d *sms) descs() []*prometheus.Desc {
 	return []*prometheus.Desc{d.up, d.info, d.state, d.subtaskProgress, d.speed, d.compress, d.remaining, d.eta,

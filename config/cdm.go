@@ -21,11 +21,16 @@ type CDM struct {
 	// MinInterval, when set, serves a job's last good answer instead of
 	// calling the API again until it is this old.
 	MinInterval time.Duration `yaml:"min_interval"`
+	// TerminalInterval is how often a job whose latest run ended (and is
+	// not incremental) is read again; ApplyDefaults turns 0 into
+	// DefaultTerminalInterval.
+	TerminalInterval time.Duration `yaml:"terminal_interval"`
 }
 
 // Service is the CDM block seen as any service's: job ids are task ids.
 func (c CDM) Service() Service {
-	return Service{TaskIDs: c.JobIDs, Discover: c.Discover, DiscoveryInterval: c.DiscoveryInterval, MinInterval: c.MinInterval}
+	return Service{TaskIDs: c.JobIDs, Discover: c.Discover, DiscoveryInterval: c.DiscoveryInterval, MinInterval: c.MinInterval,
+		TerminalInterval: c.TerminalInterval}
 }
 
 var (
@@ -70,6 +75,7 @@ func ValidCDMJobID(id string) bool { return cdmJobIDProblem(id) == "" }
 // normalises its CDM endpoint (see ApplyDefaults).
 func applyCDMDefaults(a *Account) {
 	applyEndpointAndDiscovery(&a.Endpoints.CDM, &a.CDM.DiscoveryInterval)
+	applyTerminal(&a.CDM.TerminalInterval)
 }
 
 // cdm checks an account's CDM endpoint and settings: the job ids by the

@@ -33,12 +33,12 @@ func TestParseCDM(t *testing.T) {
 	if a.Endpoints.CDM != "https://cdm.cn-north-4.myhuaweicloud.com" {
 		t.Errorf("endpoint %q, want the trailing / trimmed", a.Endpoints.CDM)
 	}
-	want := CDM{JobIDs: []string{testCDMJob}, Discover: true, DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute}
+	want := CDM{JobIDs: []string{testCDMJob}, Discover: true, DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute, TerminalInterval: DefaultTerminalInterval}
 	if !reflect.DeepEqual(a.CDM, want) {
 		t.Errorf("cdm:\n got %+v\nwant %+v", a.CDM, want)
 	}
 	if got := a.CDM.Service(); !reflect.DeepEqual(got, Service{TaskIDs: want.JobIDs, Discover: true,
-		DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute}) {
+		DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute, TerminalInterval: DefaultTerminalInterval}) {
 		t.Errorf("Service() = %+v", got)
 	}
 }
@@ -97,7 +97,7 @@ func TestLoadCDMErrors(t *testing.T) {
 	}, {
 		name: "task_ids for job_ids",
 		body: []string{"    cdm:", "      task_ids: []"},
-		want: []string{`cfg.yml:6: accounts[0].cdm.task_ids: unknown field (known fields: job_ids, discover, discovery_interval, min_interval)`},
+		want: []string{`cfg.yml:6: accounts[0].cdm.task_ids: unknown field (known fields: job_ids, discover, discovery_interval, min_interval, terminal_interval)`},
 	}, {
 		name: "bad cdm endpoint and intervals",
 		body: []string{"    endpoints:", "      cdm: ftp://cdm.example.com", "    cdm:", "      discovery_interval: -1m", "      min_interval: -1s"},

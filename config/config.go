@@ -22,12 +22,18 @@ type Account struct {
 	// RequestsPerSecond caps this account's API requests (all services,
 	// all scrapes together); ApplyDefaults turns 0 into
 	// DefaultRequestsPerSecond.
-	RequestsPerSecond float64    `yaml:"requests_per_second"`
-	DCS               Service    `yaml:"dcs"`
-	SMS               Service    `yaml:"sms"`
-	DRS               DRSService `yaml:"drs"`
-	OMS               OMS        `yaml:"oms"`
-	CDM               CDM        `yaml:"cdm"`
+	RequestsPerSecond float64 `yaml:"requests_per_second"`
+	// MaxStaleness is how old a task's last good answer may be to be
+	// served when a scrape runs out of API budget before reading the
+	// task (marked stale); a task with no answer that young is down with
+	// reason throttled_budget. ApplyDefaults turns 0 into
+	// DefaultMaxStaleness.
+	MaxStaleness time.Duration `yaml:"max_staleness"`
+	DCS          Service       `yaml:"dcs"`
+	SMS          Service       `yaml:"sms"`
+	DRS          DRSService    `yaml:"drs"`
+	OMS          OMS           `yaml:"oms"`
+	CDM          CDM           `yaml:"cdm"`
 	// TaskLabels give tasks user labels (a migration wave, an
 	// application), exposed as migration_task_labels.
 	TaskLabels []TaskLabel `yaml:"task_labels"`
@@ -69,6 +75,11 @@ type Service struct {
 	// into DefaultVerifyInterval (5m), and Validate refuses the key in a
 	// block that would ignore it.
 	VerifyInterval time.Duration `yaml:"verify_interval"`
+	// TerminalInterval is how often a task whose last answer was in a
+	// terminal state (finished, failed, deleted) is read again; it is
+	// served from that answer in between. ApplyDefaults turns 0 into
+	// DefaultTerminalInterval.
+	TerminalInterval time.Duration `yaml:"terminal_interval"`
 }
 
 // Secret is a string that never prints: fmt, logs and YAML marshalling show
@@ -115,10 +126,13 @@ type DRSService struct {
 	VerifyInterval time.Duration `yaml:"verify_interval"`
 	// BatchSize is how many jobs one batch call asks about (default 10).
 	BatchSize int `yaml:"batch_size"`
+	// TerminalInterval is how often a job in a terminal state is read
+	// again (default 10m).
+	TerminalInterval time.Duration `yaml:"terminal_interval"`
 }
 
 // Service is the DRS block seen as any service's: job ids are task ids.
 func (d DRSService) Service() Service {
 	return Service{TaskIDs: d.JobIDs, Discover: d.Discover, DiscoveryInterval: d.DiscoveryInterval, MinInterval: d.MinInterval,
-		VerifyInterval: d.VerifyInterval}
+		VerifyInterval: d.VerifyInterval, TerminalInterval: d.TerminalInterval}
 }

@@ -13,6 +13,15 @@ const DefaultDiscoveryInterval = 5 * time.Minute
 // consistency checks, DRS data comparisons) are read again when verify_interval is not set (or 0).
 const DefaultVerifyInterval = 5 * time.Minute
 
+// DefaultTerminalInterval is how often a task in a terminal state is read
+// again when terminal_interval is not set (or 0).
+const DefaultTerminalInterval = 10 * time.Minute
+
+// DefaultMaxStaleness is how old an answer served in place of a task the
+// scrape had no API budget left for may be, when max_staleness is not set
+// (or 0).
+const DefaultMaxStaleness = 5 * time.Minute
+
 // DefaultRequestsPerSecond is an account's API request rate when
 // requests_per_second is not set (or 0).
 const DefaultRequestsPerSecond = 20
@@ -26,6 +35,8 @@ const DefaultRequestsPerSecond = 20
 //   - a zero sms.verify_interval and drs.verify_interval become
 //     DefaultVerifyInterval;
 //   - a zero drs.batch_size becomes DefaultDRSBatchSize;
+//   - a zero terminal_interval (of every service) becomes
+//     DefaultTerminalInterval, a zero max_staleness DefaultMaxStaleness;
 //   - trailing "/" are trimmed from endpoint URLs.
 //
 // Values that Validate rejects, such as a negative interval or a malformed
@@ -44,6 +55,9 @@ func (c *Config) ApplyDefaults() {
 		if a.RequestsPerSecond == 0 {
 			a.RequestsPerSecond = DefaultRequestsPerSecond
 		}
+		if a.MaxStaleness == 0 {
+			a.MaxStaleness = DefaultMaxStaleness
+		}
 		a.Endpoints.DCS = normalizeEndpoint(a.Endpoints.DCS)
 		a.Endpoints.SMS = normalizeEndpoint(a.Endpoints.SMS)
 		a.Endpoints.DRS = normalizeEndpoint(a.Endpoints.DRS)
@@ -61,6 +75,7 @@ func (c *Config) ApplyDefaults() {
 		if a.DRS.BatchSize == 0 {
 			a.DRS.BatchSize = DefaultDRSBatchSize
 		}
+		applyTerminal(&a.DRS.TerminalInterval)
 		applyOMSDefaults(a)
 		applyCDMDefaults(a)
 	}
@@ -78,6 +93,14 @@ func applyEndpointAndDiscovery(endpoint *string, discovery *time.Duration) {
 func (s *Service) applyDefaults() {
 	if s.DiscoveryInterval == 0 {
 		s.DiscoveryInterval = DefaultDiscoveryInterval
+	}
+	applyTerminal(&s.TerminalInterval)
+}
+
+// applyTerminal fills a service's terminal interval's default.
+func applyTerminal(d *time.Duration) {
+	if *d == 0 {
+		*d = DefaultTerminalInterval
 	}
 }
 

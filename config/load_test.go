@@ -78,19 +78,23 @@ func TestLoadExample(t *testing.T) {
 			SMS: "https://sms.ap-southeast-3.myhuaweicloud.com",
 		},
 		RequestsPerSecond: DefaultRequestsPerSecond,
+		MaxStaleness:      DefaultMaxStaleness,
 		DCS: Service{
 			TaskIDs:           []string{"31c6fd2b-2893-430b-90ff-d1adb8060585"},
 			DiscoveryInterval: DefaultDiscoveryInterval,
+			TerminalInterval:  DefaultTerminalInterval,
 		},
 		SMS: Service{
 			TaskIDs:           []string{},
 			Discover:          true,
 			DiscoveryInterval: 10 * time.Minute,
 			VerifyInterval:    DefaultVerifyInterval,
+			TerminalInterval:  DefaultTerminalInterval,
 		},
-		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, VerifyInterval: DefaultVerifyInterval, BatchSize: DefaultDRSBatchSize},
-		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval},
-		CDM: CDM{DiscoveryInterval: DefaultDiscoveryInterval},
+		DRS: DRSService{DiscoveryInterval: DefaultDiscoveryInterval, VerifyInterval: DefaultVerifyInterval, BatchSize: DefaultDRSBatchSize,
+			TerminalInterval: DefaultTerminalInterval},
+		OMS: OMS{DiscoveryInterval: DefaultDiscoveryInterval, TerminalInterval: DefaultTerminalInterval},
+		CDM: CDM{DiscoveryInterval: DefaultDiscoveryInterval, TerminalInterval: DefaultTerminalInterval},
 	}}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load:\n got %#v\nwant %#v", cfg, want)
@@ -292,7 +296,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "keys are not expanded",
 		yaml: yml("accounts:", "  - name: a", "    region: eu-de", "    project_id: p", "    ${K}: x"),
 		env:  map[string]string{"K": "sms"},
-		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, dcs, sms, drs, oms, cdm, task_labels)`},
+		want: []string{`cfg.yml:5: accounts[0].${K}: unknown field (known fields: name, region, project_id, credentials, endpoints, requests_per_second, max_staleness, dcs, sms, drs, oms, cdm, task_labels)`},
 	}, {
 		name: "duplicate account name",
 		yaml: yml("accounts:", "  - name: prod", "    region: eu-de", "    project_id: p",

@@ -25,23 +25,29 @@ type OMS struct {
 	// MinInterval, when set, serves a task's (or group's) last good answer
 	// instead of calling the API again until it is this old.
 	MinInterval time.Duration `yaml:"min_interval"`
+	// TerminalInterval is how often a task (or group) in a terminal state
+	// is read again; ApplyDefaults turns 0 into DefaultTerminalInterval.
+	TerminalInterval time.Duration `yaml:"terminal_interval"`
 }
 
 // Tasks are the settings of the OMS tasks, in the shape every service has.
 func (o OMS) Tasks() Service {
-	return Service{TaskIDs: o.TaskIDs, Discover: o.Discover, DiscoveryInterval: o.DiscoveryInterval, MinInterval: o.MinInterval}
+	return Service{TaskIDs: o.TaskIDs, Discover: o.Discover, DiscoveryInterval: o.DiscoveryInterval, MinInterval: o.MinInterval,
+		TerminalInterval: o.TerminalInterval}
 }
 
 // Groups are the settings of the OMS task groups, in the shape every
 // service has: the group ids stand in the task ids' place.
 func (o OMS) Groups() Service {
-	return Service{TaskIDs: o.GroupIDs, Discover: o.DiscoverGroups, DiscoveryInterval: o.DiscoveryInterval, MinInterval: o.MinInterval}
+	return Service{TaskIDs: o.GroupIDs, Discover: o.DiscoverGroups, DiscoveryInterval: o.DiscoveryInterval, MinInterval: o.MinInterval,
+		TerminalInterval: o.TerminalInterval}
 }
 
 // applyOMSDefaults fills the defaults of an account's OMS settings and
 // normalises its OMS endpoint (see ApplyDefaults).
 func applyOMSDefaults(a *Account) {
 	applyEndpointAndDiscovery(&a.Endpoints.OMS, &a.OMS.DiscoveryInterval)
+	applyTerminal(&a.OMS.TerminalInterval)
 }
 
 // oms checks an account's OMS endpoint and settings: the task ids and the

@@ -31,16 +31,16 @@ func TestParseOMS(t *testing.T) {
 		t.Errorf("endpoint %q, want the trailing / trimmed", a.Endpoints.OMS)
 	}
 	want := OMS{TaskIDs: []string{"220621019041293"}, GroupIDs: []string{"0f2a6a4e-1c9d-4b1e-9d0a-1b2c3d4e5f60"},
-		Discover: true, DiscoverGroups: true, DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute}
+		Discover: true, DiscoverGroups: true, DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute, TerminalInterval: DefaultTerminalInterval}
 	if !reflect.DeepEqual(a.OMS, want) {
 		t.Errorf("oms:\n got %+v\nwant %+v", a.OMS, want)
 	}
 	if got := a.OMS.Tasks(); !reflect.DeepEqual(got, Service{TaskIDs: want.TaskIDs, Discover: true,
-		DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute}) {
+		DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute, TerminalInterval: DefaultTerminalInterval}) {
 		t.Errorf("Tasks() = %+v", got)
 	}
 	if got := a.OMS.Groups(); !reflect.DeepEqual(got, Service{TaskIDs: want.GroupIDs, Discover: true,
-		DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute}) {
+		DiscoveryInterval: 10 * time.Minute, MinInterval: time.Minute, TerminalInterval: DefaultTerminalInterval}) {
 		t.Errorf("Groups() = %+v", got)
 	}
 }
@@ -62,7 +62,7 @@ func TestOMSDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cfg.Accounts[0].OMS; !reflect.DeepEqual(got, OMS{DiscoveryInterval: DefaultDiscoveryInterval}) {
+	if got := cfg.Accounts[0].OMS; !reflect.DeepEqual(got, OMS{DiscoveryInterval: DefaultDiscoveryInterval, TerminalInterval: DefaultTerminalInterval}) {
 		t.Errorf("defaults: %+v", got)
 	}
 }

@@ -98,6 +98,7 @@ func (v *validator) account(a Account, p string) {
 	case math.IsInf(rps, 0):
 		v.add(p+".requests_per_second", "must be a finite number, got %v", rps)
 	}
+	v.interval(p+".max_staleness", a.MaxStaleness)
 	v.service(a.DCS, p+".dcs", "task_ids")
 	if a.DCS.VerifyInterval != 0 {
 		v.add(p+".dcs.verify_interval", "DCS tasks have no slow-changing answers to read (only the sms and drs blocks take verify_interval)")
@@ -204,6 +205,7 @@ func (v *validator) service(s Service, p, idsKey string) {
 // intervals checks a service's discovery and min intervals.
 func (v *validator) intervals(s Service, p string) {
 	v.interval(p+".discovery_interval", s.DiscoveryInterval)
+	v.interval(p+".terminal_interval", s.TerminalInterval)
 	if s.MinInterval < 0 {
 		v.add(p+".min_interval", "must not be negative, got %s", s.MinInterval)
 	}

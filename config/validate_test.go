@@ -30,6 +30,12 @@ func validAccount(name string) Account {
 	a.DRS.BatchSize = DefaultDRSBatchSize
 	a.OMS.DiscoveryInterval = DefaultDiscoveryInterval
 	a.CDM.DiscoveryInterval = DefaultDiscoveryInterval
+	a.MaxStaleness = DefaultMaxStaleness
+	a.DCS.TerminalInterval = DefaultTerminalInterval
+	a.SMS.TerminalInterval = DefaultTerminalInterval
+	a.DRS.TerminalInterval = DefaultTerminalInterval
+	a.OMS.TerminalInterval = DefaultTerminalInterval
+	a.CDM.TerminalInterval = DefaultTerminalInterval
 	return a
 }
 
@@ -135,13 +141,19 @@ func TestValidateRejectsWhatApplyDefaultsWouldFill(t *testing.T) {
 	err := cfg.Validate()
 	want := []string{
 		"accounts[0].requests_per_second: must be positive, got 0 (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].max_staleness: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].dcs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].dcs.terminal_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].sms.terminal_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].sms.verify_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].drs.terminal_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.verify_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].drs.batch_size: must be from 1 to 100, got 0 (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].oms.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].oms.terminal_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 		"accounts[0].cdm.discovery_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
+		"accounts[0].cdm.terminal_interval: must be positive, got 0s (ApplyDefaults replaces 0 with the default)",
 	}
 	if err == nil {
 		t.Fatal("Validate accepted a zero rate and interval")
@@ -415,6 +427,39 @@ func TestRateAndMinInterval(t *testing.T) {
 		"    requests_per_second: -1\n":       "c.yml:5: accounts[0].requests_per_second: must not be negative",
 		"    requests_per_second: lots\n":     "c.yml:5: accounts[0].requests_per_second: expected a number",
 		"    dcs:\n      min_interval: -5s\n": "c.yml:6: accounts[0].dcs.min_interval: must not be negative",
+	} {
+		if _, err := Parse("c.yml", []byte(base+body)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", body, err, want)
+		}
+	}
+}
+
+// terminal_interval is per service block (every block, DRS's, OMS's and
+// CDM's too) and max_staleness per account; both default when absent or
+// 0 and refuse a negative value.
+func TestTerminalIntervalAndMaxStaleness(t *testing.T) {
+	base := "accounts:\n  - name: a\n    region: cn-north-4\n    project_id: p1\n"
+	cfg, err := Parse("c.yml", []byte(base+"    max_staleness: 90s\n    sms:\n      terminal_interval: 30m\n"+
+		"    drs:\n      terminal_interval: 1h\n    oms:\n      terminal_interval: 2m\n    cdm:\n      terminal_interval: 0s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cfg.Accounts[0]
+	got := []time.Duration{a.MaxStaleness, a.DCS.TerminalInterval, a.SMS.TerminalInterval, a.DRS.Service().TerminalInterval,
+		a.OMS.Tasks().TerminalInterval, a.OMS.Groups().TerminalInterval, a.CDM.Service().TerminalInterval}
+	want := []time.Duration{90 * time.Second, DefaultTerminalInterval, 30 * time.Minute, time.Hour, 2 * time.Minute, 2 * time.Minute, DefaultTerminalInterval}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("max_staleness, dcs, sms, drs, oms tasks, oms groups, cdm: %v, want %v", got, want)
+	}
+	if cfg, err := Parse("c.yml", []byte(base)); err != nil || cfg.Accounts[0].MaxStaleness != DefaultMaxStaleness || DefaultMaxStaleness != 5*time.Minute ||
+		DefaultTerminalInterval != 10*time.Minute {
+		t.Errorf("defaults: %v %+v", err, cfg)
+	}
+	for body, want := range map[string]string{
+		"    max_staleness: -1m\n":                  "c.yml:5: accounts[0].max_staleness: must not be negative, got -1m0s",
+		"    dcs:\n      terminal_interval: -5s\n":  "c.yml:6: accounts[0].dcs.terminal_interval: must not be negative, got -5s",
+		"    drs:\n      terminal_interval: -5s\n":  "c.yml:6: accounts[0].drs.terminal_interval: must not be negative, got -5s",
+		"    cdm:\n      terminal_interval: soon\n": "c.yml:6: accounts[0].cdm.terminal_interval:",
 	} {
 		if _, err := Parse("c.yml", []byte(base+body)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", body, err, want)

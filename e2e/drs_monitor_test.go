@@ -78,7 +78,10 @@ func TestEndToEndDRSStagesOfTheDemo(t *testing.T) {
 // batch-status and batch-progress for every job (one call per batch),
 // monitor-data only for the incremental ones (one each), batch-rpo-and-rto
 // only for the DR job (one call for the batch); with min_interval a second
-// scrape within it makes none of them.
+// scrape within it makes none of them. The failed DR job is terminal: a
+// terminal_interval of 1ns reads it every scrape all the same, so that
+// the batches stay the same (TestEndToEndTerminalTasks has the default's
+// effect).
 func TestEndToEndDRSMonitorCallsPerScrape(t *testing.T) {
 	t.Parallel()
 	const (
@@ -97,7 +100,7 @@ func TestEndToEndDRSMonitorCallsPerScrape(t *testing.T) {
 			sim.AddDRSJob(j)
 		}
 		exp := startExporter(t, "--config.file="+writeAccountConfig(t, t.TempDir(), sim.URL, testSK,
-			drsConfig(10, incr, full, dr, drF)+minInterval))
+			drsConfig(10, incr, full, dr, drF)+"      terminal_interval: 1ns\n"+minInterval))
 		for scrape := 1; scrape <= 2; scrape++ {
 			r := exp.scrape(t, nil)
 			// Per scrape without min_interval; once in all with it.

@@ -147,6 +147,17 @@ func WithShare(ctx context.Context, s *Share) context.Context {
 	return context.WithValue(ctx, shareKey{}, s)
 }
 
+// limitError is the error of a Wait on limiter that failed: a
+// BudgetError when ctx still had time (Wait fails at once, without
+// waiting or taking a token, when the next token comes after ctx's
+// deadline), else ctx's end.
+func limitError(ctx context.Context, what string, limiter *rate.Limiter) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s (%g requests/s): %w", what, float64(limiter.Limit()), err)
+	}
+	return &BudgetError{What: what, Limit: float64(limiter.Limit())}
+}
+
 // do sends the call, retrying throttled and 5xx answers within ctx's
 // deadline, and returns the body of a 2xx answer. Any other answer becomes
 // an *APIError.
@@ -165,13 +176,12 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
 		if share != nil {
 			if err := share.Limiter.Wait(ctx); err != nil {
-				return nil, fmt.Errorf("probe rate limit (%g requests/s): %w", float64(share.Limiter.Limit()), context.DeadlineExceeded)
+				return nil, limitError(ctx, "probe rate limit", share.Limiter)
 			}
 		}
 		if c.opts.Limiter != nil {
 			if err := c.opts.Limiter.Wait(ctx); err != nil {
-				// Wait fails at once when the next token comes after the deadline.
-				return nil, fmt.Errorf("rate limit (%g requests/s): %w", float64(c.opts.Limiter.Limit()), context.DeadlineExceeded)
+				return nil, limitError(ctx, "rate limit", c.opts.Limiter)
 			}
 		}
 		var at *attemptTrace // only when tracing: a normal poll pays a nil check

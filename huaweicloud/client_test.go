@@ -278,15 +278,18 @@ func TestRateLimiterPacesRequestsAndRespectsTheDeadline(t *testing.T) {
 	if d := time.Since(start); d < 450*time.Millisecond {
 		t.Errorf("6 requests at 10/s took %v, want about 500ms", d)
 	}
-	// A token that would come after the deadline fails at once as a timeout.
+	// A token that would come after the deadline fails at once, as the
+	// scrape's budget spent.
 	c = huaweicloud.NewClient(huaweicloud.Options{ProjectID: testProject, Endpoints: map[string]string{huaweicloud.APIDCS: srv.URL},
 		Credentials: &huaweicloud.StaticCredentials{AccessKey: testAK, SecretKey: testSK},
 		Limiter:     rate.NewLimiter(0.5, 1)})
 	_, _ = c.DCSMigrationStats(context.Background(), taskID)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	if _, err := c.DCSMigrationStats(ctx, taskID); huaweicloud.Reason(err) != huaweicloud.ReasonTimeout {
-		t.Errorf("over the rate with a short deadline: %v", err)
+	start = time.Now()
+	if _, err := c.DCSMigrationStats(ctx, taskID); huaweicloud.Reason(err) != huaweicloud.ReasonThrottledBudget ||
+		!errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second { // it would wait 2 s for the token
+		t.Errorf("over the rate with a short deadline: %v after %v", err, time.Since(start))
 	}
 }
 

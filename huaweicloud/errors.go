@@ -31,11 +31,15 @@ const (
 	// ReasonRedirect is a 3xx answer: never followed, since the signed
 	// request and its answer must stay with the configured endpoint.
 	ReasonRedirect = "redirect"
+	// ReasonThrottledBudget is a call never sent: the account's rate limit
+	// would have let it start only after the scrape's deadline (a
+	// BudgetError).
+	ReasonThrottledBudget = "throttled_budget"
 )
 
 // Reasons lists every reason, for pre-initialising counters.
 var Reasons = []string{ReasonTimeout, ReasonHTTP4xx, ReasonHTTP5xx, ReasonThrottled,
-	ReasonAuth, ReasonNotFound, ReasonDecode, ReasonNetwork, ReasonRedirect}
+	ReasonAuth, ReasonNotFound, ReasonDecode, ReasonNetwork, ReasonRedirect, ReasonThrottledBudget}
 
 // Error codes with a meaning of their own.
 const (
@@ -228,6 +232,30 @@ type DecodeError struct{ Err error }
 func (e *DecodeError) Error() string { return "decoding response: " + e.Err.Error() }
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// BudgetError is a call that was not sent because the rate limit it
+// waits for (the account's, or the probes' share of it) would let it
+// start only after its context's deadline: the scrape ran out of API
+// budget, and the call failed at once instead of waiting. It is a
+// context.DeadlineExceeded too, so that code that treats a deadline as
+// the end of the caller's time keeps doing so.
+type BudgetError struct {
+	What  string  // "rate limit" or "probe rate limit"
+	Limit float64 // requests per second
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("%s (%g requests/s): the next request could start only after the deadline", e.What, e.Limit)
+}
+
+// Unwrap makes a BudgetError a context.DeadlineExceeded.
+func (e *BudgetError) Unwrap() error { return context.DeadlineExceeded }
+
+// IsBudget reports whether err is (or wraps) a BudgetError.
+func IsBudget(err error) bool {
+	var b *BudgetError
+	return errors.As(err, &b)
+}
+
 // CredentialsError means no usable credentials could be found or applied.
 type CredentialsError struct{ Err error }
 
@@ -243,6 +271,8 @@ func Reason(err error) string {
 	var jobErr *DRSJobError
 	var netErr net.Error
 	switch {
+	case IsBudget(err):
+		return ReasonThrottledBudget
 	case errors.As(err, &apiErr):
 		return apiErr.Reason()
 	case errors.As(err, &jobErr):

@@ -33,6 +33,8 @@ func TestReason(t *testing.T) {
 		{&DecodeError{Err: errors.New("unexpected EOF")}, ReasonDecode},
 		{&CredentialsError{Err: errors.New("none")}, ReasonAuth},
 		{context.DeadlineExceeded, ReasonTimeout},
+		{&BudgetError{What: "rate limit", Limit: 20}, ReasonThrottledBudget},
+		{fmt.Errorf("read: %w", &BudgetError{What: "rate limit", Limit: 20}), ReasonThrottledBudget},
 		{fmt.Errorf("get: %w", context.Canceled), ReasonTimeout},
 		{&net.OpError{Op: "read", Err: timeoutErr{}}, ReasonTimeout},
 		{&net.OpError{Op: "dial", Err: errors.New("connection refused")}, ReasonNetwork},
