@@ -23,8 +23,8 @@ func newOwnDescs(ix labelIndex) ownDescs {
 		callsPerScrape: ix.desc("migration_exporter_api_calls_per_scrape", "API requests the last /metrics scrape sent, by account and API (lists and retries included).", "account", "api"),
 		taskStale: ix.desc("migration_exporter_task_stale",
 			"Tasks this scrape served from an older answer (younger than max_staleness) because the account's API budget ran out before their turn.", "api"),
-		probeSuccess:   ix.desc("probe_success", "1 if the probed task was read, else 0."),
-		probeDuration:  ix.desc("probe_duration_seconds", "How long the probe took."),
+		probeSuccess:  ix.desc("probe_success", "1 if the probed task was read, else 0."),
+		probeDuration: ix.desc("probe_duration_seconds", "How long the probe took."),
 	}
 }
 
