@@ -1276,47 +1276,30 @@ func TestDashboardFailedCountsMatchAlerts(t *testing.T) {
 	}
 
 	counted := map[string]int{} // metric -> failed-count panels found
-	for _, file := range dashboardFiles(t) {
-		data, err := os.ReadFile(file)
+	eachDashboardTarget(t, func(file string, p dashboardPanel, tg dashboardTarget) {
+		expr, err := dashboardParse(dashboardQuery{text: tg.Expr})
 		if err != nil {
-			t.Fatal(err)
+			return // TestDashboards reports it
 		}
-		var d dashboardJSON
-		if err := json.Unmarshal(data, &d); err != nil {
-			t.Fatal(err)
-		}
-		var walk func([]dashboardPanel)
-		walk = func(ps []dashboardPanel) {
-			for _, p := range ps {
-				walk(p.Panels)
-				for _, tg := range p.Targets {
-					expr, err := dashboardParse(dashboardQuery{text: tg.Expr})
-					if err != nil {
-						continue // TestDashboards reports it
-					}
-					parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
-						agg, ok := n.(*parser.AggregateExpr)
-						if !ok || agg.Op != parser.COUNT {
-							return nil
-						}
-						for metric, label := range labelOf {
-							m := statusMatcher(agg.Expr, metric, label)
-							if m == nil || !strings.Contains(m.Value, "FAIL") {
-								continue
-							}
-							counted[metric]++
-							if w := want[metric]; m.Type != w.Type || m.Value != w.Value {
-								t.Errorf("%s panel %q counts failed %s with %s, but the alert selects %s",
-									file, p.Title, metric, m, w)
-							}
-						}
-						return nil
-					})
+		parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
+			agg, ok := n.(*parser.AggregateExpr)
+			if !ok || agg.Op != parser.COUNT {
+				return nil
+			}
+			for metric, label := range labelOf {
+				m := statusMatcher(agg.Expr, metric, label)
+				if m == nil || !strings.Contains(m.Value, "FAIL") {
+					continue
+				}
+				counted[metric]++
+				if w := want[metric]; m.Type != w.Type || m.Value != w.Value {
+					t.Errorf("%s panel %q counts failed %s with %s, but the alert selects %s",
+						file, p.Title, metric, m, w)
 				}
 			}
-		}
-		walk(d.Panels)
-	}
+			return nil
+		})
+	})
 	for _, fa := range failedAlerts {
 		if counted[fa.metric] == 0 {
 			t.Errorf("no dashboard panel counts failed %s: is the check still finding the failed stat panels?", fa.metric)
@@ -1917,29 +1900,12 @@ func TestDashboardWindowsFitTheScrapeInterval(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, path := range dashboardFiles(t) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+	eachDashboardTarget(t, func(path string, p dashboardPanel, tg dashboardTarget) {
+		n++
+		for _, problem := range windowProblems(fmt.Sprintf("%s panel %q target %s", path, p.Title, tg.RefID), tg.Expr) {
+			t.Error(problem)
 		}
-		var d dashboardJSON
-		if err := json.Unmarshal(data, &d); err != nil {
-			t.Fatal(err)
-		}
-		var walk func([]dashboardPanel)
-		walk = func(panels []dashboardPanel) {
-			for _, p := range panels {
-				for _, tg := range p.Targets {
-					n++
-					for _, problem := range windowProblems(fmt.Sprintf("%s panel %q target %s", path, p.Title, tg.RefID), tg.Expr) {
-						t.Error(problem)
-					}
-				}
-				walk(p.Panels)
-			}
-		}
-		walk(d.Panels)
-	}
+	})
 	if n < 100 {
 		t.Fatalf("checked only %d targets", n)
 	}
@@ -2069,5 +2035,31 @@ func TestCutoverReadinessCoversEveryService(t *testing.T) {
 		if !found[title] {
 			t.Errorf("%s has no panel %q", cutoverBoard, title)
 		}
+	}
+}
+
+// eachDashboardTarget calls visit with every target of every panel (rows'
+// panels included) of every dashboard.
+func eachDashboardTarget(t *testing.T, visit func(path string, p dashboardPanel, tg dashboardTarget)) {
+	t.Helper()
+	for _, path := range dashboardFiles(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d dashboardJSON
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Fatalf("%s: %v", path, err) // TestDashboards says more
+		}
+		var walk func([]dashboardPanel)
+		walk = func(panels []dashboardPanel) {
+			for _, p := range panels {
+				walk(p.Panels)
+				for _, tg := range p.Targets {
+					visit(path, p, tg)
+				}
+			}
+		}
+		walk(d.Panels)
 	}
 }

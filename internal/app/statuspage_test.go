@@ -53,13 +53,7 @@ func TestStatusTableETAAndLag(t *testing.T) {
 	for i := range tasks {
 		tasks[i].Up, tasks[i].Read = true, time.Now()
 	}
-	var b strings.Builder
-	if err := statusTemplate.Execute(&b, struct {
-		Tasks []collector.TaskStatus
-		Fresh time.Duration
-	}{tasks, collector.StatusFresh}); err != nil {
-		t.Fatal(err)
-	}
+	b := renderStatusTable(t, tasks)
 	row := regexp.MustCompile(`(?s)data-task-id="([^"]*)">.*?<td class="eta">(.*?)</td>\s*<td class="lag">(.*?)</td>`)
 	got := map[string][2]string{}
 	for _, m := range row.FindAllStringSubmatch(b.String(), -1) {
@@ -97,13 +91,7 @@ func TestStatusTableColoursFailedTasks(t *testing.T) {
 	for i := range tasks {
 		tasks[i].Read = time.Now()
 	}
-	var b strings.Builder
-	if err := statusTemplate.Execute(&b, struct {
-		Tasks []collector.TaskStatus
-		Fresh time.Duration
-	}{tasks, collector.StatusFresh}); err != nil {
-		t.Fatal(err)
-	}
+	b := renderStatusTable(t, tasks)
 	row := regexp.MustCompile(`<tr class="([^"]*)" data-module="[^"]*" data-task-id="([^"]*)">(?s:.*?)<td class="(state[^"]*)">`)
 	got := map[string][2]string{}
 	for _, m := range row.FindAllStringSubmatch(b.String(), -1) {
@@ -152,4 +140,17 @@ func TestStatusPageShowsTheFailureWords(t *testing.T) {
 	if status := regexp.MustCompile(`<td class="status">(.*?)</td>`).FindStringSubmatch(row[2]); row[1] != "failed" || status == nil || status[1] != `<span class="up">up</span>` {
 		t.Errorf("row class %q, status cell %q", row[1], status)
 	}
+}
+
+// renderStatusTable renders the status table of tasks.
+func renderStatusTable(t *testing.T, tasks []collector.TaskStatus) *strings.Builder {
+	t.Helper()
+	var b strings.Builder
+	if err := statusTemplate.Execute(&b, struct {
+		Tasks []collector.TaskStatus
+		Fresh time.Duration
+	}{tasks, collector.StatusFresh}); err != nil {
+		t.Fatal(err)
+	}
+	return &b
 }
