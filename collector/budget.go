@@ -99,7 +99,7 @@ func (e *Exporter) checkBudgets(accounts []*account, always bool) {
 			continue
 		}
 		level.Warn(e.opts.Logger).Log("msg", "the account's tasks need more API calls per scrape than its rate allows within the scrape timeout: "+
-			"the tasks a scrape cannot read are down (rate limit); raise requests_per_second or the scrape timeout (see the README's sizing)",
+			"the tasks a scrape cannot read are down (rate limit); raise requests_per_second or the scrape timeout (see docs/operations.md, Sizing)",
 			"account", a.name, "calls_needed", b.needed, "calls_possible", b.possible,
 			"requests_per_second", b.rate, "scrape_timeout", b.timeout,
 			"requests_per_second_needed", b.rateNeeded(), "scrape_timeout_needed", b.timeoutNeeded())

@@ -47,7 +47,7 @@ const maxDRSPhases = 8
 // stageDelayUnit is the unit of monitor-data's src_delay and dst_delay,
 // which DRS does not document: they are taken as milliseconds, like the
 // job's incre_trans_delay_millis. This is the one place that decides it
-// (the README says so).
+// (docs/metrics.md says so).
 var stageDelayUnit = transform{"/1000 (unit undocumented, taken as ms)", msToSeconds.apply}
 
 // drs is DRS (database migration, synchronization and disaster-recovery

@@ -252,14 +252,14 @@ func sliceAt(v any, keys ...string) []any {
 	return s
 }
 
-// readmeSection is the text of README.md's section titled heading (up to
-// the next heading of the same or a higher level).
-func readmeSection(t *testing.T, heading string) string {
+// docSection is the text of the section titled heading of the repository's
+// markdown file doc (up to the next heading of the same or a higher level).
+func docSection(t *testing.T, doc, heading string) string {
 	t.Helper()
-	readme := readRepo(t, "README.md")
+	readme := readRepo(t, doc)
 	start := strings.Index(readme, "\n"+heading+"\n")
 	if start < 0 {
-		t.Fatalf("README.md has no %q section", heading)
+		t.Fatalf("%s has no %q section", doc, heading)
 	}
 	rest := readme[start+len(heading)+2:]
 	if end := regexp.MustCompile(`(?m)^#{1,3} `).FindStringIndex(rest); end != nil {
@@ -278,10 +278,10 @@ var readmeDockerBuildRE = regexp.MustCompile(`docker build ([^\n]*)`)
 // the pods; and the ServiceMonitor carries the label kube-prometheus-stack
 // selects on.
 func TestKubernetesDeployment(t *testing.T) {
-	deploying := strings.ReplaceAll(readmeSection(t, "### Deploying"), "\\\n", " ")
+	deploying := strings.ReplaceAll(docSection(t, "docs/operations.md", "### Deploying"), "\\\n", " ")
 	m := readmeDockerBuildRE.FindStringSubmatch(deploying)
 	if m == nil {
-		t.Fatal(`README "Deploying" has no docker build command`)
+		t.Fatal(`docs/operations.md "Deploying" has no docker build command`)
 	}
 	args := strings.Fields(m[1])
 	var image, version string
@@ -396,7 +396,7 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf("Dockerfile uses ${%s} without an ARG %s=default", m[1], m[1])
 		}
 	}
-	for _, m := range regexp.MustCompile(`--build-arg (\w+)=`).FindAllStringSubmatch(readmeSection(t, "### Deploying"), -1) {
+	for _, m := range regexp.MustCompile(`--build-arg (\w+)=`).FindAllStringSubmatch(docSection(t, "docs/operations.md", "### Deploying"), -1) {
 		if _, ok := argDefaults[m[1]]; !ok {
 			t.Errorf("README passes --build-arg %s, which the Dockerfile does not declare", m[1])
 		}
@@ -512,12 +512,12 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 	}
 }
 
-// The Kubernetes example's sizing comment names the task count the README
-// sizes the same memory request and limit for.
+// The Kubernetes example's sizing comment names the task count the docs
+// size the same memory request and limit for.
 func TestKubernetesExampleSizingMatchesTheReadme(t *testing.T) {
 	sized := regexp.MustCompile(`(?i)sized for up to ([0-9,]+) tasks`)
 	example := sized.FindStringSubmatch(readRepo(t, "examples/kubernetes/migration-exporter.yaml"))
-	readme := sized.FindStringSubmatch(readRepo(t, "README.md"))
+	readme := sized.FindStringSubmatch(readRepo(t, "README.md") + readRepo(t, "docs/operations.md"))
 	if example == nil || readme == nil {
 		t.Fatalf("no \"sized for up to N tasks\" in the Kubernetes example (%q) or the README (%q)", example, readme)
 	}

@@ -67,7 +67,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts *Opt
 	}
 	if err := serve(ctx, f, logger, slogger, opts); err != nil {
 		if problems := configProblems(err); len(problems) > 0 {
-			// One problem a line, as the README shows: a logfmt value
+			// One problem a line, as docs/configuration.md shows: a logfmt value
 			// would quote them all on one line with escaped newlines.
 			fmt.Fprintln(stderr, name+": config problems:")
 			for _, p := range problems {
