@@ -132,7 +132,7 @@ func TestReadmeCommandsAndConfig(t *testing.T) {
 					}
 				}
 			}
-			for _, field := range strings.Fields(cmd) {
+			for field := range strings.FieldsSeq(cmd) {
 				_, v, ok := strings.Cut(field, "=")
 				if !ok {
 					v = field
