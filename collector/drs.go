@@ -261,7 +261,11 @@ func (d *drs) plan(w *watched, ids []string) ([]taskReader, []call) {
 			readers[first+i] = &drsJob{d: d, id: id, status: status, progress: progress, jobs: jobs, fetched: fetched,
 				statusRead: statusRead, recovery: recovery}
 		}
-		key := strings.Join(batch, ",")
+		// The key names the batch's jobs in id order: the plan's order
+		// follows when each job was last read, which moves from scrape to
+		// scrape, and with min_interval the same jobs must find their
+		// cached answer whatever their order.
+		key := batchKey(batch)
 		calls = append(calls,
 			call{first: first, n: len(batch), run: func(ctx context.Context) {
 				defer close(statusRead)
@@ -332,13 +336,19 @@ func recoveryJobs(jobs []huaweicloud.DRSJob, batch []string) []string {
 	return dr
 }
 
+// batchKey names a batch of job ids in the shared cache: the ids in order,
+// whatever order the batch has them in.
+func batchKey(ids []string) string {
+	return strings.Join(slices.Sorted(slices.Values(ids)), ",")
+}
+
 // readRecoveries reads the RPO and RTO of the disaster-recovery jobs ids,
 // at most MaxRecoveryBatch a call, each call through the shared cache (so
 // subject to min_interval) as the other batch calls.
 func readRecoveries(ctx context.Context, w *watched, ids []string) drsAnswers[huaweicloud.DRSRecovery] {
 	var all drsAnswers[huaweicloud.DRSRecovery]
 	for chunk := range slices.Chunk(ids, huaweicloud.MaxRecoveryBatch) {
-		a, _, err := fetch(ctx, w, "recovery "+strings.Join(chunk, ","), func(ctx context.Context) (drsAnswers[huaweicloud.DRSRecovery], error) {
+		a, _, err := fetch(ctx, w, "recovery "+batchKey(chunk), func(ctx context.Context) (drsAnswers[huaweicloud.DRSRecovery], error) {
 			return askAll(ctx, chunk, w.client().DRSRecoveries), nil
 		})
 		all.add(a.orError(chunk, err))
