@@ -23,6 +23,10 @@ type sharedCache struct {
 	mu       sync.Mutex
 	inflight map[string]*inflight
 	cache    map[string]cached // only for answers read with an interval
+	// nextPrune is when prune next walks the cache: every poll asks (a
+	// probe too), and a walk of every entry per probe would cost a
+	// probe-only replica of 10,000 tasks 10,000 steps a probe.
+	nextPrune time.Time
 }
 
 // inflight is a call under way that other callers wait for.
@@ -133,9 +137,19 @@ func (c *sharedCache) store(key string, v cached) {
 func (c *sharedCache) prune() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	now := time.Now()
+	if now.Before(c.nextPrune) {
+		return
+	}
+	// Walk again after half the shortest interval kept: an answer goes
+	// at most that long after it has been kept twice its interval.
+	var shortest time.Duration
 	for k, v := range c.cache {
-		if time.Since(v.at) > 2*v.interval {
+		if now.Sub(v.at) > 2*v.interval {
 			delete(c.cache, k)
+		} else if shortest == 0 || v.interval < shortest {
+			shortest = v.interval
 		}
 	}
+	c.nextPrune = now.Add(shortest / 2)
 }

@@ -33,6 +33,9 @@ import (
 type taskMemory struct {
 	mu    sync.Mutex
 	tasks map[string]remembered
+	// pruned is when prune last walked the tasks: every poll asks, and a
+	// walk per probe would cost a probe-only replica a step per task.
+	pruned time.Time
 }
 
 // remembered is one task's memory.
@@ -134,6 +137,10 @@ func (m *taskMemory) forget(id string, now time.Time) {
 func (m *taskMemory) prune(now time.Time, keep time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if !m.pruned.IsZero() && now.Sub(m.pruned) < keep/10 {
+		return // a task goes at most a tenth of keep late
+	}
+	m.pruned = now
 	for id, r := range m.tasks {
 		if now.Sub(r.seen) > keep {
 			delete(m.tasks, id)

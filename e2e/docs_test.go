@@ -30,6 +30,7 @@ var (
 	mdLinkRE    = regexp.MustCompile(`\[[^\]]*\]\(([^)\s]+)\)`)
 	mdHeadingRE = regexp.MustCompile(`^#{1,6} (.+)$`)
 	slugDropRE  = regexp.MustCompile(`[^\p{L}\p{N}_\- ]`)
+	schemeRE    = regexp.MustCompile(`^[a-z]+:`)
 )
 
 // outsideFences gives the lines of a markdown text that are not in code
@@ -81,7 +82,7 @@ func TestDocsLinksResolve(t *testing.T) {
 		for _, l := range outsideFences(text) {
 			for _, m := range mdLinkRE.FindAllStringSubmatch(l, -1) {
 				target := m[1]
-				if regexp.MustCompile(`^[a-z]+:`).MatchString(target) {
+				if schemeRE.MatchString(target) {
 					continue
 				}
 				links++
